@@ -1,0 +1,181 @@
+"""The DuckDB database: where it lives, opening it, and running named queries from queries/.
+
+Every query is a file `queries/<name>.sql` run with bound `$parameters`; values are never
+formatted into SQL. A `Store` wraps one connection; in the app it is cached per process
+(`st.cache_resource`) and its reads go through `st.cache_data`, keyed on the database path,
+a data version that every write in this process bumps, and the parameters.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+DEFAULT_DB = "data/vocation.duckdb"
+SAMPLE_DIR = ROOT / "sample_data"
+
+_versions: dict[str, int] = {}
+_versions_lock = threading.Lock()
+
+
+class DatabaseBusyError(RuntimeError):
+    """The database file is held by another process (usually a running app)."""
+
+
+def db_path_from_env() -> Path:
+    """The database path the app uses: $VOCATION_DB, else data/vocation.duckdb."""
+    return Path(os.environ.get("VOCATION_DB") or DEFAULT_DB)
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of queries/<name>.sql."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database at `path` (creating it and its schema when writable)."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusyError(
+                f"The database {path} is in use by another process (is the Vocation app "
+                "running?). Stop it, or import through the app's Data page, then try again."
+            ) from None
+        raise
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table if missing and seed the default codebook into empty codebook tables."""
+    con.execute(sql_text("schema"))
+    from dashboard import codebook
+
+    for table, frame in (("themes", codebook.load_themes()), ("subthemes", codebook.load_subthemes())):
+        if con.execute(f"select count(*) from {table}").fetchall()[0][0] == 0:  # noqa: S608 - fixed names
+            con.register("codebook_frame", frame.to_arrow())
+            con.execute(f"insert into {table} by name select * from codebook_frame")  # noqa: S608
+            con.unregister("codebook_frame")
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
+    """Run the named query on a fresh cursor and return its rows as a polars frame."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql_text(name), params=params or None).pl()
+    finally:
+        cur.close()
+
+
+def run_statement(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
+    """Run a named statement that writes (insert/update), on a fresh cursor."""
+    cur = con.cursor()
+    try:
+        cur.execute(sql_text(name), params or None)
+    finally:
+        cur.close()
+
+
+def data_version(path: str | Path) -> int:
+    """This process's version counter for the database at `path` (bumped by every write)."""
+    return _versions.get(str(Path(path).resolve()), 0)
+
+
+def bump_version(path: str | Path) -> None:
+    """Mark the data at `path` as changed so cached reads are recomputed."""
+    key = str(Path(path).resolve())
+    with _versions_lock:
+        _versions[key] = _versions.get(key, 0) + 1
+
+
+def _freeze(value):
+    """A hashable form of a parameter value (lists become tuples)."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(sorted(value)) if isinstance(value, set | frozenset) else tuple(value)
+    return value
+
+
+def _thaw(value):
+    """The form DuckDB binds (tuples become lists)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+class Store:
+    """One open database: named reads (optionally cached) and named writes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: str | Path, cached: bool = False):
+        self.con = con
+        self.path = str(Path(path).resolve())
+        self.cached = cached
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> Store:
+        """Open `path` as an uncached store (for commands and tests)."""
+        return cls(connect(path, read_only=read_only), path)
+
+    def query(self, name: str, **params) -> pl.DataFrame:
+        """Rows of the named query with these parameters."""
+        if not self.cached:
+            return run_query(self.con, name, **params)
+        frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+        return _cached_query(self, self.path, data_version(self.path), name, frozen)
+
+    def execute(self, name: str, **params) -> None:
+        """Run the named write and bump the data version."""
+        run_statement(self.con, name, **params)
+        bump_version(self.path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+
+def _cached_query(_store: Store, path: str, version: int, name: str, frozen: tuple):
+    """Run a query for the cache; the arguments after `_store` are the cache key."""
+    return run_query(_store.con, name, **{k: _thaw(v) for k, v in frozen})
+
+
+def enable_streamlit_cache() -> None:
+    """Route cached stores through st.cache_data (called once by the app)."""
+    global _cached_query
+    import streamlit as st
+
+    if not hasattr(_cached_query, "clear"):
+        _cached_query = st.cache_data(max_entries=512, ttl=3600, show_spinner=False)(
+            _cached_query
+        )
+
+
+_open_app_store = None
+
+
+def _open_store(path: str) -> Store:
+    """Open the app's cached store (wrapped by st.cache_resource)."""
+    return Store(connect(path), path, cached=True)
+
+
+def app_store() -> Store:
+    """The app's store for $VOCATION_DB: one connection per process, cached reads."""
+    global _open_app_store
+    if _open_app_store is None:
+        import streamlit as st
+
+        enable_streamlit_cache()
+        _open_app_store = st.cache_resource(show_spinner=False)(_open_store)
+    return _open_app_store(str(db_path_from_env().resolve()))

@@ -1,0 +1,13 @@
+"""Report commands: each prints, as CSV or JSON, the same table a page shows."""
+
+from __future__ import annotations
+
+from dashboard.cli import report
+
+
+@report("counts", "rows per table and the last import")
+def counts_report(store, args):
+    """Rows per contract table."""
+    from dashboard.home import data_summary
+
+    return data_summary(store)

@@ -1,0 +1,225 @@
+-- schema: every table of the data contract (see dashboard/contract.py) and the app-owned tables.
+-- Keys are primary keys; references (→) are checked by the importer, not by foreign keys,
+-- so that a batch can be validated whole and upserted by key in one transaction.
+-- Idempotent: safe to run on every start.
+
+-- the codebook ------------------------------------------------------------------------------
+create table if not exists themes (
+    code varchar primary key,
+    name varchar not null,
+    definition varchar not null,
+    sounds_like varchar,
+    counter_sounds_like varchar,
+);
+
+create table if not exists subthemes (
+    code varchar primary key,
+    theme varchar not null,  -- → themes.code
+    name varchar not null,
+    definition varchar not null,
+    sounds_like varchar,
+    counter_sounds_like varchar,
+);
+
+-- programs and people -----------------------------------------------------------------------
+create table if not exists sites (
+    site_id varchar primary key,
+    site_name varchar not null,
+    region varchar,
+);
+
+create table if not exists programs (
+    program_id varchar primary key,
+    site_id varchar not null,  -- → sites
+    program_name varchar not null,
+    population varchar,
+);
+
+create table if not exists people (
+    person_id varchar primary key,
+    full_name varchar not null,
+    email varchar,
+);
+
+create table if not exists raters (
+    rater_id varchar primary key,
+    full_name varchar not null,
+);
+
+-- hiring and interviews ---------------------------------------------------------------------
+create table if not exists applications (
+    application_id varchar primary key,
+    person_id varchar not null,  -- → people
+    program_id varchar not null,  -- → programs
+    position varchar not null,
+    applied_on date not null,
+    stage varchar not null check (stage in ('applied', 'screened', 'interviewed', 'offered', 'hired')),
+    status varchar not null check (status in ('open', 'hired', 'rejected', 'withdrawn', 'declined_offer')),
+    status_on date,
+);
+
+create table if not exists interviews (
+    interview_id varchar primary key,
+    person_id varchar not null,  -- → people
+    program_id varchar not null,  -- → programs
+    application_id varchar,  -- → applications; blank unless purpose is hiring
+    interview_date date not null,
+    purpose varchar not null check (purpose in ('hiring', 'intake', 'midpoint', 'exit', 'annual')),
+);
+
+create table if not exists ratings (
+    interview_id varchar not null,  -- → interviews
+    rater_id varchar not null,  -- → raters
+    theme varchar not null,  -- → themes
+    score tinyint not null check (score between 0 and 4),
+    primary key (interview_id, rater_id, theme),
+);
+
+create table if not exists consensus (
+    interview_id varchar not null,  -- → interviews
+    theme varchar not null,  -- → themes
+    score tinyint not null check (score between 0 and 4),
+    agreed_on date,
+    primary key (interview_id, theme),
+);
+
+create table if not exists excerpts (
+    excerpt_id varchar primary key,
+    interview_id varchar not null,  -- → interviews
+    rater_id varchar not null,  -- → raters
+    theme varchar not null,  -- → themes
+    subtheme varchar,  -- → subthemes, of the same theme
+    stance varchar not null check (stance in ('supports', 'counter')),
+    text varchar not null,
+);
+
+-- training ----------------------------------------------------------------------------------
+create table if not exists cohorts (
+    cohort_id varchar primary key,
+    program_id varchar not null,  -- → programs
+    cohort_name varchar not null,
+    kind varchar,
+    starts_on date not null,
+    ends_on date,
+);
+
+create table if not exists enrollments (
+    person_id varchar not null,  -- → people
+    cohort_id varchar not null,  -- → cohorts
+    enrolled_on date not null,
+    status varchar not null check (status in ('active', 'completed', 'withdrawn')),
+    left_on date,
+    primary key (person_id, cohort_id),
+);
+
+create table if not exists modules (
+    module_id varchar primary key,
+    module_name varchar not null,
+    hours double not null check (hours >= 0),
+    description varchar,
+);
+
+create table if not exists module_themes (
+    module_id varchar not null,  -- → modules
+    theme varchar not null,  -- → themes
+    emphasis tinyint not null check (emphasis between 1 and 3),
+    primary key (module_id, theme),
+);
+
+create table if not exists module_completions (
+    person_id varchar not null,  -- → people
+    module_id varchar not null,  -- → modules
+    completed_on date not null,
+    primary key (person_id, module_id),
+);
+
+-- staff and outcomes ------------------------------------------------------------------------
+create table if not exists staff (
+    person_id varchar not null,  -- → people
+    program_id varchar not null,  -- → programs
+    role_title varchar not null,
+    hired_on date not null,
+    left_on date,
+    exit_reason varchar,
+    primary key (person_id, program_id, hired_on),
+);
+
+create table if not exists peer_nominations (
+    nominator_id varchar not null,  -- → people
+    nominee_id varchar not null,  -- → people
+    nominated_on date not null,
+    primary key (nominator_id, nominee_id),
+);
+
+create table if not exists outcomes (
+    person_id varchar not null,  -- → people
+    measured_on date not null,
+    measure varchar not null,
+    value double not null,
+    primary key (person_id, measured_on, measure),
+);
+
+-- optional and restricted: read only by the fairness analysis
+create table if not exists demographics (
+    person_id varchar primary key,  -- → people
+    sex varchar,
+    race_ethnicity varchar,
+);
+
+-- app-owned tables: never touched by an import ----------------------------------------------
+create sequence if not exists app_id_seq;
+
+create table if not exists app_imports (
+    import_id integer primary key default nextval('app_id_seq'),
+    imported_at timestamp not null,
+    imported_by varchar,
+    files varchar not null,
+    checksum varchar not null,
+    inserted integer not null,
+    updated integer not null,
+    unchanged integer not null,
+    summary varchar not null,  -- json: per table inserted/updated/unchanged
+);
+
+create table if not exists app_decisions (
+    decision_id integer primary key default nextval('app_id_seq'),
+    application_id varchar not null,
+    decision varchar not null check (decision in ('advance', 'hold', 'decline')),
+    note varchar,
+    decided_by varchar not null,
+    decided_at timestamp not null,
+);
+
+create table if not exists app_consensus (
+    consensus_id integer primary key default nextval('app_id_seq'),
+    interview_id varchar not null,
+    theme varchar not null,
+    score tinyint not null check (score between 0 and 4),
+    note varchar,
+    recorded_by varchar not null,
+    recorded_at timestamp not null,
+);
+
+create table if not exists app_user_roles (
+    email varchar not null,
+    role varchar not null check (role in ('supervisor', 'training_director', 'leadership', 'admin')),
+    program_id varchar not null default '',  -- '' for roles that are not scoped to programs
+    added_by varchar,
+    added_at timestamp not null,
+    primary key (email, role, program_id),
+);
+
+create table if not exists app_audit_log (
+    audit_id bigint primary key default nextval('app_id_seq'),
+    logged_at timestamp not null,
+    who varchar not null,
+    role varchar,
+    action varchar not null,
+    object varchar,
+    row_count integer,
+);
+
+create table if not exists app_meta (
+    key varchar primary key,
+    value varchar not null,
+);

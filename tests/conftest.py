@@ -1,0 +1,53 @@
+"""Shared fixtures: the sample data loaded once into a DuckDB file, and fresh copies of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import db
+from dashboard.contract import TABLES
+from dashboard.importer import import_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory) -> Path:
+    """A database file holding the bundled sample data (built once per test run)."""
+    path = tmp_path_factory.mktemp("sample") / "vocation.duckdb"
+    con = db.connect(path)
+    report = import_batch([SAMPLE], con, imported_by="tests")
+    con.close()
+    assert report.ok, report.text()
+    return path
+
+
+@pytest.fixture
+def db_file(sample_db_file, tmp_path) -> Path:
+    """A private copy of the sample database for one test."""
+    path = tmp_path / "vocation.duckdb"
+    shutil.copy(sample_db_file, path)
+    return path
+
+
+@pytest.fixture
+def con(db_file):
+    """A writable connection to a private copy of the sample database."""
+    connection = db.connect(db_file)
+    yield connection
+    connection.close()
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    """A fingerprint of every table's contents (contract and app-owned)."""
+    names = [t.name for t in TABLES] + ["app_imports", "app_decisions", "app_consensus", "app_user_roles", "app_audit_log"]
+    out = {}
+    for name in names:
+        stmt = f"select count(*), coalesce(sum(hash(t)), 0) from {name} as t"  # noqa: S608 - fixed names
+        out[name] = con.execute(stmt).fetchall()[0]
+    return out

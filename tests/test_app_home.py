@@ -1,0 +1,40 @@
+"""The app shell: Home renders on the sample data, and demo mode fails closed on other data."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(db_file, monkeypatch):
+    """An AppTest of the whole app on a private copy of the sample database."""
+    monkeypatch.setenv("VOCATION_DB", str(db_file))
+    monkeypatch.delenv("VOCATION_DEMO", raising=False)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_home_renders_themes_limits_and_counts(app):
+    at = app.run()
+    assert not at.exception
+    assert at.title[0].value == "Vocation"
+    assert len(at.expander) == 6
+    assert any("demo" in w.value.lower() for w in at.warning)
+    counts = at.dataframe[0].value
+    assert "excerpts" in set(counts["table_name"])
+
+
+def test_demo_mode_refuses_a_database_that_is_not_the_sample(app, db_file):
+    from dashboard import db
+
+    con = db.connect(db_file)
+    con.execute("insert into app_imports (imported_at, files, checksum, inserted, updated, unchanged, summary)"
+                " values (now(), 'real.csv', 'not-the-sample', 1, 0, 0, '{}')")
+    con.close()
+    at = app.run()
+    assert not at.exception
+    assert any("Sign-in is not configured" in e.value for e in at.error)
+    assert not at.dataframe
