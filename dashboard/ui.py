@@ -1,0 +1,58 @@
+"""Rendering pieces every page shares: tables with a CSV download, charts with their data,
+the study's caveat and sample-size labels. Data values are always rendered as text, never HTML."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboard import audit, codebook, db
+from dashboard.auth import current_scope
+
+SMALL_N = 10
+
+
+def caveat() -> None:
+    """The one-line statement of the study's limits, shown wherever scores are."""
+    st.caption(codebook.STUDY_CAVEAT)
+
+
+def n_label(n: int | None) -> str:
+    """'n = 12', marked when the sample is small."""
+    if n is None:
+        return "n = 0"
+    return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_N else "")
+
+
+def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", **kwargs) -> None:
+    """A table and a button that downloads it as CSV (the download is audited)."""
+    st.dataframe(frame, hide_index=True, key=f"{key}_table", **kwargs)
+    download(frame, key, file_name, audit_object)
+
+
+def download(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "") -> None:
+    """A CSV download button for `frame`; each download is written to the audit log."""
+    st.download_button(
+        "Download CSV",
+        frame.write_csv(),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        on_click=_audit_export,
+        args=(audit_object or file_name, frame.height),
+        icon=":material/download:",
+    )
+
+
+def _audit_export(obj: str, rows: int) -> None:
+    audit.record(db.app_store(), current_scope(), "export", obj, rows)
+
+
+def chart(chart_: alt.Chart, data: pl.DataFrame, key: str, caption: str = "") -> None:
+    """An Altair chart with its numbers available as a table (the chart's text alternative)."""
+    st.altair_chart(chart_, key=f"{key}_chart")
+    with st.expander("Chart data (text alternative)"):
+        if caption:
+            st.caption(caption)
+        st.dataframe(data, hide_index=True, key=f"{key}_chart_data")
