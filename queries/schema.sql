@@ -223,3 +223,101 @@ create table if not exists app_meta (
     key varchar primary key,
     value varchar not null,
 );
+
+-- derived views: the score rules every page shares ----------------------------------------
+
+-- effective_consensus: the consensus score in force per interview and theme.
+-- A consensus recorded in Vocation (the panel's decision in the app) is used unless an imported
+-- consensus carries a later agreed_on date; `source` says which one and `used_because` why.
+create or replace view effective_consensus as
+with recorded as (
+    select
+        interview_id,
+        theme,
+        score,
+        recorded_at,
+        note,
+        recorded_by,
+    from app_consensus
+    qualify row_number() over (partition by interview_id, theme order by recorded_at desc, consensus_id desc) = 1
+),
+
+joined as (
+    select
+        coalesce(r.interview_id, c.interview_id) as interview_id,
+        coalesce(r.theme, c.theme) as theme,
+        c.score as imported_score,
+        c.agreed_on as imported_on,
+        r.score as recorded_score,
+        r.recorded_at,
+        r.recorded_by,
+        r.note as recorded_note,
+        r.score is not null
+        and (c.agreed_on is null or c.agreed_on <= cast(r.recorded_at as date)) as use_recorded,
+    from recorded as r
+    full outer join consensus as c on c.interview_id = r.interview_id and c.theme = r.theme
+)
+
+select
+    interview_id,
+    theme,
+    case when use_recorded then recorded_score else imported_score end as score,
+    case when use_recorded then 'recorded in Vocation' else 'imported' end as source,
+    case
+        when use_recorded and imported_score is not null
+            then 'recorded in Vocation after the imported consensus of ' || coalesce(cast(imported_on as varchar), 'unknown date')
+        when use_recorded then 'recorded in Vocation; no imported consensus'
+        when recorded_score is not null then 'the imported consensus is dated after the one recorded in Vocation'
+        else 'imported consensus'
+    end as used_because,
+    imported_score,
+    imported_on,
+    recorded_score,
+    recorded_at,
+    recorded_by,
+    recorded_note,
+from joined;
+
+-- interview_theme_scores: one row per interview and theme that was rated or agreed.
+-- score = the consensus where one exists, else the mean of the independent ratings;
+-- disagreement = raters differ by 2 or more; pending = disagreement and no consensus yet.
+create or replace view interview_theme_scores as
+with rated as (
+    select
+        interview_id,
+        theme,
+        count(*) as n_raters,
+        avg(score) as mean_rating,
+        min(score) as min_rating,
+        max(score) as max_rating,
+    from ratings
+    group by interview_id, theme
+),
+
+keys as (
+    select interview_id, theme from rated
+    union
+    select interview_id, theme from effective_consensus
+)
+
+select
+    k.interview_id,
+    k.theme,
+    i.person_id,
+    i.program_id,
+    i.application_id,
+    i.interview_date,
+    i.purpose,
+    r.n_raters,
+    r.mean_rating,
+    r.min_rating,
+    r.max_rating,
+    c.score as consensus_score,
+    c.source as consensus_source,
+    coalesce(cast(c.score as double), r.mean_rating) as score,
+    coalesce(r.max_rating - r.min_rating >= 2, false) as disagreement,
+    coalesce(r.max_rating - r.min_rating >= 2, false) and c.score is null as pending,
+from keys as k
+inner join interviews as i on i.interview_id = k.interview_id
+left join rated as r on r.interview_id = k.interview_id and r.theme = k.theme
+left join effective_consensus as c on c.interview_id = k.interview_id and c.theme = k.theme;
