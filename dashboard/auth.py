@@ -77,6 +77,22 @@ def demo_allowed(store) -> bool:
     return os.environ.get("VOCATION_DEMO") == "1" or is_sample_database(store)
 
 
+def scope_for_email(store, email: str) -> Scope:
+    """The scope granted to `email` in the users-and-roles table (no roles: no access)."""
+    rows = store.query("user_roles_by_email", email=email)
+    return Scope(email, tuple(zip(rows["role"], rows["program_id"], strict=True)))
+
+
+def auth_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (sign-in is on)."""
+    import streamlit as st
+
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
 def sign_in() -> Scope:
     """The signed-in person's scope; stops the run when nobody may be shown data."""
     import streamlit as st
@@ -84,16 +100,33 @@ def sign_in() -> Scope:
     from dashboard import db
 
     store = db.app_store()
-    if not demo_allowed(store):
-        st.error(
-            "Sign-in is not configured, so Vocation will not show this database. "
-            "Fill the [auth] section of .streamlit/secrets.toml (see the README), "
-            "or point VOCATION_DB at the bundled sample database."
+    logged_in = bool(st.user.get("is_logged_in", False))
+    if logged_in or auth_configured():
+        if not logged_in:
+            st.title("Vocation")
+            st.write("Please sign in with your organisation's account.")
+            st.button("Sign in", on_click=st.login, key="auth_sign_in")
+            st.stop()
+        scope = scope_for_email(store, str(st.user.get("email") or ""))
+        if not scope.roles:
+            st.title("No access yet")
+            st.text(f"You are signed in as {scope.email}, but no role has been granted to this address.")
+            st.write("Ask your Vocation administrator to add you.")
+            st.stop()
+    else:
+        if not demo_allowed(store):
+            st.error(
+                "Sign-in is not configured, so Vocation will not show this database. "
+                "Fill the [auth] section of .streamlit/secrets.toml (see the README), "
+                "or point VOCATION_DB at the bundled sample database."
+            )
+            st.stop()
+        st.warning(
+            "Sample data — demo. Nobody is signed in; pick a demo role in the sidebar.",
+            icon=":material/science:",
         )
-        st.stop()
-    st.warning("Sample data — demo. Nobody is signed in; pick a demo role in the sidebar.", icon=":material/science:")
-    label = st.sidebar.selectbox("Demo role", list(DEMO_ROLES), key="demo_role")
-    scope = Scope(DEMO_EMAIL, DEMO_ROLES[label])
+        label = st.sidebar.selectbox("Demo role", list(DEMO_ROLES), key="demo_role")
+        scope = Scope(DEMO_EMAIL, DEMO_ROLES[label])
     st.session_state["scope"] = scope
     return scope
 

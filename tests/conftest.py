@@ -51,3 +51,29 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
         stmt = f"select count(*), coalesce(sum(hash(t)), 0) from {name} as t"  # noqa: S608 - fixed names
         out[name] = con.execute(stmt).fetchall()[0]
     return out
+
+
+def grant(db_file: Path, email: str, role: str, programs: tuple[str, ...] = ("",)) -> None:
+    """Give `email` a role (over these programs) in the database at `db_file`."""
+    con = db.connect(db_file)
+    for program in programs:
+        con.execute(
+            "insert into app_user_roles (email, role, program_id, added_by, added_at)"
+            " values ($email, $role, $program, 'tests', now()) on conflict do nothing",
+            {"email": email, "role": role, "program": program},
+        )
+    con.close()
+
+
+def app_as(db_file: Path, email: str, monkeypatch, page: str | None = None):
+    """An AppTest of the whole app signed in as `email`, optionally switched to one page."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("VOCATION_DB", str(db_file))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    at.user = {"is_logged_in": True, "email": email}
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
