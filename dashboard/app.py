@@ -13,7 +13,7 @@ from dashboard import auth, navigation  # noqa: E402
 st.set_page_config(page_title="Vocation", page_icon=":material/psychology:", layout="wide")
 scope = auth.sign_in()
 pages = [
-    st.Page(spec.render, title=spec.title, url_path=spec.key, icon=spec.icon, default=spec.key == "home")
+    st.Page(spec.path, title=spec.title, url_path=spec.key, icon=spec.icon, default=spec.key == "home")
     for spec in navigation.pages_for(scope)
 ]
 st.navigation(pages).run()

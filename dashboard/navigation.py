@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from dashboard.auth import Scope
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its URL, title, the module with its `page()` function and who may open it."""
+    """One page: its URL, title, its script under dashboard/views/ and who may open it."""
 
     key: str
     title: str
-    module: str
+    script: str  # relative to dashboard/, e.g. "views/home.py" (AppTest.switch_page takes this)
     roles: tuple[str, ...] | None  # None: anyone signed in
     icon: str = ":material/article:"
     section: str = "Vocation"
@@ -23,13 +23,14 @@ class PageSpec:
         """True when `scope` holds a role that may open this page."""
         return self.roles is None or bool(scope.roles.intersection(self.roles))
 
-    def render(self) -> None:
-        """Run the page."""
-        importlib.import_module(self.module).page()
+    @property
+    def path(self) -> str:
+        """The page script's absolute path."""
+        return str(Path(__file__).resolve().parent / self.script)
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "Home", "dashboard.views.home", None, ":material/home:"),
+    PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
 )
 
 

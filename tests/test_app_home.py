@@ -53,7 +53,7 @@ def test_signed_in_person_with_a_role_sees_home(db_file, monkeypatch):
     from conftest import app_as, grant
 
     grant(db_file, "lead@example.org", "leadership")
-    at = app_as(db_file, "lead@example.org", monkeypatch)
+    at = app_as(db_file, "lead@example.org", monkeypatch, page="views/home.py")
     assert not at.exception
     assert at.title[0].value == "Vocation"
     assert not at.warning  # no demo banner once signed in

@@ -1,1 +1,1 @@
-"""Page modules: each has a `page()` that reads widgets, calls data functions and charts, renders."""
+"""Page scripts: each reads widgets, calls data functions and chart builders, and renders."""

@@ -4,30 +4,27 @@ import streamlit as st
 
 from dashboard import codebook, db, home
 
-
-def page() -> None:
-    """Render the Home page."""
-    store = db.app_store()
-    st.title("Vocation")
-    st.write(
-        "Vocation helps a community mental-health program hire and train therapists who stay "
-        "committed to the work. It organises structured-interview evidence around six themes "
-        "that a study of passionately committed public-sector therapists found in every one of them."
-    )
-    st.subheader("The six themes")
-    for row in codebook.load_themes().iter_rows(named=True):
-        with st.expander(row["name"]):
-            st.text(row["definition"])
-            st.caption("What evidence sounds like")
-            st.text(row["sounds_like"] or "")
-            st.caption("What counter-evidence sounds like")
-            st.text(row["counter_sounds_like"] or "")
-    st.subheader("What the study can and cannot tell us")
-    st.info(codebook.STUDY_LIMITS)
-    st.subheader("Data loaded")
-    last = home.last_import(store)
-    if last is None:
-        st.write("No data has been imported yet.")
-    else:
-        st.text(f"Last import: {last['imported_at']:%Y-%m-%d %H:%M} by {last['imported_by']}.")
-    st.dataframe(home.data_summary(store), hide_index=True, key="home_counts")
+store = db.app_store()
+st.title("Vocation")
+st.write(
+    "Vocation helps a community mental-health program hire and train therapists who stay "
+    "committed to the work. It organises structured-interview evidence around six themes "
+    "that a study of passionately committed public-sector therapists found in every one of them."
+)
+st.subheader("The six themes")
+for row in codebook.load_themes().iter_rows(named=True):
+    with st.expander(row["name"]):
+        st.text(row["definition"])
+        st.caption("What evidence sounds like")
+        st.text(row["sounds_like"] or "")
+        st.caption("What counter-evidence sounds like")
+        st.text(row["counter_sounds_like"] or "")
+st.subheader("What the study can and cannot tell us")
+st.info(codebook.STUDY_LIMITS)
+st.subheader("Data loaded")
+last = home.last_import(store)
+if last is None:
+    st.write("No data has been imported yet.")
+else:
+    st.text(f"Last import: {last['imported_at']:%Y-%m-%d %H:%M} by {last['imported_by']}.")
+st.dataframe(home.data_summary(store), hide_index=True, key="home_counts")
