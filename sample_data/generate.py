@@ -29,7 +29,7 @@ import phrases as ph
 from dashboard.contract import TABLES_BY_NAME, THEMES
 
 DEFAULT_SEED = 20070238
-AS_OF = date(2026, 11, 30).toordinal()
+AS_OF = date(2026, 11, 20).toordinal()
 EPOCH = date(1970, 1, 1).toordinal()
 LENIENT = "R03"
 # Rater noise per theme: "fit" is easy to agree on, "transcendence" is not.
@@ -346,9 +346,9 @@ class Generator:
         pid, app_id = self.applicant(), self.new_application()
         on = applied
         if stage != "applied":
-            on = min(applied + rng.randint(4, 12), AS_OF - 20)
+            on = max(applied, min(applied + rng.randint(4, 12), AS_OF - 20))
         if stage in ("interviewed", "offered"):
-            on = min(on + rng.randint(5, 14), AS_OF - 8)
+            on = max(applied, min(on + rng.randint(5, 14), AS_OF - 8))
             on, _ = self.hiring_interviews(pid, program, app_id, on, 1)
         if stage == "offered":
             on = min(on + rng.randint(2, 6), AS_OF)
@@ -433,12 +433,16 @@ class Generator:
     def outcomes(self) -> None:
         """Yearly burnout, compassion satisfaction and client outcome for staff in post."""
         rng, table = self.rng, self.t["outcomes"]
+        measured = set()  # a person with two employment records is measured once a year
         for pid, _, hired, left in self.staff_rows:
             lv = self.latent[pid]
             for year in range(2023, 2027):
                 on = d(year, 6, 30)
                 if on < hired + 90 or on > AS_OF or (left is not None and on >= left):
                     continue
+                if (pid, on) in measured:
+                    continue
+                measured.add((pid, on))
                 burnout = 50 - 9 * (lv["balance"] - 2) - 5 * (lv["beliefs"] - 2) + rng.gauss(0, 11)
                 cs = 34 + 3 * (lv["fit"] - 2) + 2 * (lv["transcendence"] - 2) + rng.gauss(0, 5)
                 client = 0.45 + 0.05 * (lv["fit"] - 2) + 0.04 * (lv["adaptiveness"] - 2)
