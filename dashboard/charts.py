@@ -45,7 +45,11 @@ def theme_profile_bar_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("value:Q", scale=SCORE_SCALE),
             color=alt.Color("series:N", title="rater"),
-            tooltip=[alt.Tooltip("theme:N"), alt.Tooltip("series:N", title="rater"), alt.Tooltip("value:Q")],
+            tooltip=[
+                alt.Tooltip("theme:N"),
+                alt.Tooltip("series:N", title="rater"),
+                alt.Tooltip("value:Q"),
+            ],
         )
     )
     return alt.layer(bars, raters, _not_rated_layer(base)).properties(height=280)
@@ -66,7 +70,13 @@ def compare_profile_bar_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("value:Q", scale=SCORE_SCALE, title="score (0-4)"),
             color=alt.Color("applicant:N", title="applicant"),
-            tooltip=[alt.Tooltip("applicant:N"), alt.Tooltip("theme:N"), alt.Tooltip("value:Q", title="score")],
+            tooltip=[
+                alt.Tooltip("applicant:N"),
+                alt.Tooltip("theme:N"),
+                alt.Tooltip("value:Q", title="score"),
+            ],
         )
     )
-    return alt.layer(bars, _not_rated_layer(base, xOffset=alt.XOffset("applicant:N"))).properties(height=300)
+    return alt.layer(bars, _not_rated_layer(base, xOffset=alt.XOffset("applicant:N"))).properties(
+        height=300
+    )

@@ -72,12 +72,16 @@ def program_choices(store, scope: Scope) -> pl.DataFrame:
 
 def theme_scores(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
     """Per application and theme: the score used and its disagreement and pending flags."""
-    return store.query("theme_scores_by_application", program_ids=readable_programs(store, scope, program_id))
+    return store.query(
+        "theme_scores_by_application", program_ids=readable_programs(store, scope, program_id)
+    )
 
 
 def _wide_scores(long: pl.DataFrame) -> pl.DataFrame:
     """One row per application: a score column per theme, the counts and marks derived from them."""
-    wide = long.pivot(on="theme", index="application_id", values="score", aggregate_function="first")
+    wide = long.pivot(
+        on="theme", index="application_id", values="score", aggregate_function="first"
+    )
     for theme in THEMES:
         if theme not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(theme))
@@ -98,12 +102,14 @@ def _wide_scores(long: pl.DataFrame) -> pl.DataFrame:
         wide.select(
             "application_id",
             *[pl.col(t).cast(pl.Float64).round(2) for t in THEMES],
-            pl.sum_horizontal([(c >= HIGH_SCORE).fill_null(False).cast(pl.Int32) for c in scored]).alias(
-                "themes_at_3"
-            ),
+            pl.sum_horizontal(
+                [(c >= HIGH_SCORE).fill_null(False).cast(pl.Int32) for c in scored]
+            ).alias("themes_at_3"),
             pl.mean_horizontal(scored).round(2).alias("mean_score"),
             pl.concat_str(
-                [pl.when(pl.col(t).is_null()).then(pl.lit(t)) for t in THEMES], separator=", ", ignore_nulls=True
+                [pl.when(pl.col(t).is_null()).then(pl.lit(t)) for t in THEMES],
+                separator=", ",
+                ignore_nulls=True,
             ).alias("never_probed"),
         )
         .join(marks, on="application_id", how="left")
@@ -161,7 +167,9 @@ def screening_table(
     hide_names: bool = False,
 ) -> pl.DataFrame:
     """The ranked, filtered table the Screening page and the report show."""
-    table = apply_filters(ranked_applicants(store, scope, program_id), filters or ScreeningFilters())
+    table = apply_filters(
+        ranked_applicants(store, scope, program_id), filters or ScreeningFilters()
+    )
     return blind(store, table) if hide_names else table
 
 
@@ -271,13 +279,19 @@ def score_table(scores: pl.DataFrame, ratings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool = False) -> CandidateDetail:
+def candidate_detail(
+    store, scope: Scope, application_id: str, hide_names: bool = False
+) -> CandidateDetail:
     """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
     app = application(store, scope, application_id)
     program_ids = readable_programs(store, scope)
     args = {"application_id": application_id, "program_ids": program_ids}
-    profile = theme_scores(store, scope, app["program_id"]).filter(pl.col("application_id") == application_id)
-    ratings = store.query("ratings_by_application", application_id=application_id, program_ids=program_ids)
+    profile = theme_scores(store, scope, app["program_id"]).filter(
+        pl.col("application_id") == application_id
+    )
+    ratings = store.query(
+        "ratings_by_application", application_id=application_id, program_ids=program_ids
+    )
     decisions = store.query("decisions_by_application", **args)
     person = {"person_id": app["person_id"], "program_ids": program_ids}
     return CandidateDetail(
@@ -294,7 +308,9 @@ def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool 
     )
 
 
-def profile_chart_frame(profile: pl.DataFrame, ratings: pl.DataFrame, label: str = "") -> pl.DataFrame:
+def profile_chart_frame(
+    profile: pl.DataFrame, ratings: pl.DataFrame, label: str = ""
+) -> pl.DataFrame:
     """The profile chart's data: the score used per theme and, for the latest interview, each rater's."""
     used = profile.select(
         pl.col("theme"),
@@ -302,7 +318,9 @@ def profile_chart_frame(profile: pl.DataFrame, ratings: pl.DataFrame, label: str
         pl.col("score").cast(pl.Float64).round(2).alias("value"),
         pl.col("interview_id"),
     )
-    raters = ratings.join(profile.select("theme", "interview_id"), on=["theme", "interview_id"]).select(
+    raters = ratings.join(
+        profile.select("theme", "interview_id"), on=["theme", "interview_id"]
+    ).select(
         pl.col("theme"),
         pl.col("rater_name").alias("series"),
         pl.col("score").cast(pl.Float64).alias("value"),
@@ -329,7 +347,9 @@ def excerpts_for(detail: CandidateDetail, theme: str) -> pl.DataFrame:
 # --- decisions ------------------------------------------------------------------------------
 
 
-def record_decision(store, scope: Scope, application_id: str, decision: str, note: str = "") -> None:
+def record_decision(
+    store, scope: Scope, application_id: str, decision: str, note: str = ""
+) -> None:
     """Store a decision (advance, hold, decline) with a note, who and when, and audit it."""
     if decision not in DECISIONS:
         raise ValueError(f"a decision is one of {', '.join(DECISIONS)}")
@@ -356,7 +376,9 @@ class Comparison:
     table: pl.DataFrame
 
 
-def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = False) -> Comparison:
+def compare(
+    store, scope: Scope, application_ids: list[str], hide_names: bool = False
+) -> Comparison:
     """Profiles on one scale and a theme-by-applicant table with each cell's strongest excerpt."""
     if not 2 <= len(set(application_ids)) <= 4:
         raise ValueError("pick two to four applicants to compare")
@@ -364,7 +386,11 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
     labels, profiles = {}, []
     for application_id in dict.fromkeys(application_ids):
         detail = candidate_detail(store, scope, application_id, hide_names)
-        label = detail.label if detail.label not in labels.values() else f"{detail.label} ({application_id})"
+        label = (
+            detail.label
+            if detail.label not in labels.values()
+            else f"{detail.label} ({application_id})"
+        )
         labels[application_id] = label
         profiles.append(profile_chart_frame(detail.profile, detail.ratings, label))
     strongest = store.query(
@@ -373,24 +399,27 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
     return Comparison(pl.concat(profiles), _compare_table(pl.concat(profiles), strongest, labels))
 
 
-def _compare_table(profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+def _compare_table(
+    profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict[str, str]
+) -> pl.DataFrame:
     """Theme rows, one column per applicant: 'score — strongest excerpt'."""
     table = pl.DataFrame({"theme": list(THEMES)})
     for application_id, label in labels.items():
-        scores = profiles.filter((pl.col("applicant") == label) & (pl.col("series") == "score used"))
-        quotes = strongest.filter(pl.col("application_id") == application_id).select("theme", "text")
-        cell = (
-            scores.join(quotes, on="theme", how="left")
-            .select(
-                "theme",
-                pl.concat_str(
-                    [
-                        pl.col("value").round(2).cast(pl.String).fill_null("not rated"),
-                        pl.col("text").fill_null("(no supporting excerpt)"),
-                    ],
-                    separator=" — ",
-                ).alias(label),
-            )
+        scores = profiles.filter(
+            (pl.col("applicant") == label) & (pl.col("series") == "score used")
+        )
+        quotes = strongest.filter(pl.col("application_id") == application_id).select(
+            "theme", "text"
+        )
+        cell = scores.join(quotes, on="theme", how="left").select(
+            "theme",
+            pl.concat_str(
+                [
+                    pl.col("value").round(2).cast(pl.String).fill_null("not rated"),
+                    pl.col("text").fill_null("(no supporting excerpt)"),
+                ],
+                separator=" — ",
+            ).alias(label),
         )
         table = table.join(cell, on="theme", how="left")
     return table
@@ -401,10 +430,16 @@ def _compare_table(profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict
 
 def _report_args(parser) -> None:
     parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
-    parser.add_argument("--hide-names", action="store_true", help="blind review: codes instead of names")
+    parser.add_argument(
+        "--hide-names", action="store_true", help="blind review: codes instead of names"
+    )
 
 
-@report("screening", "the ranked applicants of one program, as the Screening page shows them", _report_args)
+@report(
+    "screening",
+    "the ranked applicants of one program, as the Screening page shows them",
+    _report_args,
+)
 def screening_report(store, args) -> pl.DataFrame:
     """The Screening page's ranked table for one program (run with every permission)."""
     table = screening_table(store, Scope.system(), args.program, hide_names=args.hide_names)

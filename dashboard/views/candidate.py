@@ -8,7 +8,9 @@ from dashboard.contract import DECISIONS, THEMES
 
 store, scope = db.app_store(), current_scope()
 st.title("Candidate")
-application_id = st.query_params.get("application") or st.session_state.get("candidate_application_id")
+application_id = st.query_params.get("application") or st.session_state.get(
+    "candidate_application_id"
+)
 if not application_id:
     st.info("Pick an applicant on the Screening page, then press 'Open applicant'.")
     st.page_link("views/screening.py", label="Go to Screening", icon=":material/groups:")
@@ -27,8 +29,10 @@ except AccessDenied:
 audit.record(store, scope, "view_person", f"application {application_id}")
 
 app = detail.application
-st.subheader(detail.label)
-st.text(f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}")
+st.text(f"Applicant: {detail.label}")
+st.text(
+    f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}"
+)
 ui.caveat()
 
 st.markdown("#### Theme profile")
@@ -42,7 +46,12 @@ ui.chart(
 st.caption(screening.SCORE_RULE)
 
 st.markdown("#### Every rater's score and the consensus")
-ui.table(detail.score_table, key="candidate_scores", file_name="candidate_scores.csv", audit_object=application_id)
+ui.table(
+    detail.score_table,
+    key="candidate_scores",
+    file_name="candidate_scores.csv",
+    audit_object=application_id,
+)
 
 st.markdown("#### Evidence by theme")
 theme_names = dict(zip(codebook.load_themes()["code"], codebook.load_themes()["name"], strict=True))
@@ -57,8 +66,18 @@ for theme in THEMES:
             st.write("No excerpts were coded for this theme.")
 
 st.markdown("#### Applications and interviews")
-ui.table(detail.applications, key="candidate_applications", file_name="applications.csv", audit_object=application_id)
-ui.table(detail.interviews, key="candidate_interviews", file_name="interviews.csv", audit_object=application_id)
+ui.table(
+    detail.applications,
+    key="candidate_applications",
+    file_name="applications.csv",
+    audit_object=application_id,
+)
+ui.table(
+    detail.interviews,
+    key="candidate_interviews",
+    file_name="interviews.csv",
+    audit_object=application_id,
+)
 if detail.nominations.height:
     st.markdown(f"#### Peer nominations received ({ui.n_label(detail.nominations.height)})")
     st.dataframe(detail.nominations, hide_index=True, key="candidate_nominations")

@@ -26,7 +26,9 @@ with st.expander("Filters", expanded=True):
     positions = left.multiselect("Position", options["positions"], key="screening_position")
     stages = middle.multiselect("Stage", options["stages"], key="screening_stage")
     dates = right.date_input("Applied between", value=(), key="screening_dates")
-    st.caption("Minimum score per theme (0 = no minimum; a minimum excludes applicants not rated on that theme)")
+    st.caption(
+        "Minimum score per theme (0 = no minimum; a minimum excludes applicants not rated on that theme)"
+    )
     minimums = {
         theme: column.number_input(
             theme.capitalize(), 0.0, 4.0, 0.0, 0.5, key=f"screening_min_{theme}"
@@ -50,7 +52,10 @@ shown = screening.visible_columns(table, hide_names)
 
 st.subheader(f"Applicants ({ui.n_label(table.height)})")
 st.write(screening.SORT_EXPLAINED + " Click a column heading to sort by it.")
-st.caption(screening.SCORE_RULE + " 'raters differ' names the themes where raters were 2 or more points apart.")
+st.caption(
+    screening.SCORE_RULE
+    + " 'raters differ' names the themes where raters were 2 or more points apart."
+)
 ui.table(
     shown,
     key="screening_ranked",
@@ -75,7 +80,9 @@ if open_col.button("Open applicant", disabled=len(picked) != 1, key="screening_o
     st.session_state["candidate_application_id"] = picked[0]
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/candidate.py")
-if compare_col.button("Compare selected", disabled=not 2 <= len(picked) <= 4, key="screening_compare"):
+if compare_col.button(
+    "Compare selected", disabled=not 2 <= len(picked) <= 4, key="screening_compare"
+):
     st.session_state["compare_application_ids"] = picked
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/compare.py")
