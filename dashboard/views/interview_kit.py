@@ -5,12 +5,8 @@ import streamlit as st
 from dashboard import codebook
 
 st.title("Interview kit")
-st.write(
-    "Use the same questions, probes and anchors with every applicant so that scores can be "
-    "compared. Two raters score each theme independently, then agree a consensus where they differ."
-)
-st.caption(codebook.STUDY_CAVEAT)
-kit_markdown = codebook.interview_kit_markdown()
+kit = codebook.load_interview_kit()
+kit_markdown = codebook.interview_kit_markdown(kit=kit)
 left, right = st.columns(2)
 left.download_button(
     "Download (Markdown)",
@@ -21,13 +17,16 @@ left.download_button(
     icon=":material/download:",
 )
 right.download_button(
-    "Download (printable HTML)",
-    codebook.interview_kit_html(),
+    "Download (printable HTML: open it and print)",
+    codebook.interview_kit_html(kit=kit),
     file_name="vocation-interview-kit.html",
     mime="text/html",
     key="interview_kit_download_html",
     icon=":material/print:",
 )
+st.caption(codebook.STUDY_CAVEAT)
 st.divider()
-# the kit is the project's own fixed text (dashboard/codebook), not imported data
-st.markdown(kit_markdown)
+# The kit is the project's own fixed text (dashboard/codebook), never imported data, so it may be
+# rendered as Markdown; its first line repeats the page title.
+st.subheader(kit["title"])
+st.markdown(kit_markdown.removeprefix(f"# {kit['title']}\n"))
