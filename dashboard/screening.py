@@ -284,26 +284,37 @@ def candidate_detail(
 ) -> CandidateDetail:
     """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
     app = application(store, scope, application_id)
-    program_ids = readable_programs(store, scope)
-    args = {"application_id": application_id, "program_ids": program_ids}
+    program_ids, person_id = readable_programs(store, scope), app["person_id"]
     profile = theme_scores(store, scope, app["program_id"]).filter(
         pl.col("application_id") == application_id
     )
     ratings = store.query(
         "ratings_by_application", application_id=application_id, program_ids=program_ids
     )
-    decisions = store.query("decisions_by_application", **args)
-    person = {"person_id": app["person_id"], "program_ids": program_ids}
+    scores = store.query(
+        "interview_scores_by_application", application_id=application_id, program_ids=program_ids
+    )
+    decisions = store.query(
+        "decisions_by_application", application_id=application_id, program_ids=program_ids
+    )
     return CandidateDetail(
         application=app,
         label=candidate_label(store, app, decisions.height > 0, hide_names),
         profile=profile,
         ratings=ratings,
-        score_table=score_table(store.query("interview_scores_by_application", **args), ratings),
-        excerpts=store.query("excerpts_by_application", **args),
-        applications=store.query("applications_by_person", **person),
-        interviews=store.query("interviews_by_person", **person),
-        nominations=store.query("peer_nominations_by_nominee", **person),
+        score_table=score_table(scores, ratings),
+        excerpts=store.query(
+            "excerpts_by_application", application_id=application_id, program_ids=program_ids
+        ),
+        applications=store.query(
+            "applications_by_person", person_id=person_id, program_ids=program_ids
+        ),
+        interviews=store.query(
+            "interviews_by_person", person_id=person_id, program_ids=program_ids
+        ),
+        nominations=store.query(
+            "peer_nominations_by_nominee", person_id=person_id, program_ids=program_ids
+        ),
         decisions=decisions,
     )
 

@@ -408,3 +408,15 @@ def test_interview_kit_page_for_a_training_director_and_a_supervisor(test_db, mo
         kit = codebook.load_interview_kit()
         first_question = kit["themes"]["balance"]["questions"][0]
         assert any(first_question in m.value for m in at.markdown)
+
+
+def test_only_supervisors_get_the_hiring_pages_and_directors_the_kit():
+    from dashboard.navigation import pages_for
+
+    def keys(*grants):
+        return {p.key for p in pages_for(Scope("x@example.org", grants))}
+
+    hiring = {"screening", "candidate", "compare", "interview_kit"}
+    assert hiring <= keys(("supervisor", "TP1"))
+    assert keys(("training_director", "TP1")) & hiring == {"interview_kit"}
+    assert not keys(("leadership", ""), ("admin", "")) & hiring
