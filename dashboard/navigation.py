@@ -31,6 +31,17 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
+    PageSpec("screening", "Screening", "views/screening.py", ("supervisor",), ":material/groups:", "Hiring"),
+    PageSpec("candidate", "Candidate", "views/candidate.py", ("supervisor",), ":material/person_search:", "Hiring"),
+    PageSpec("compare", "Compare", "views/compare.py", ("supervisor",), ":material/compare_arrows:", "Hiring"),
+    PageSpec(
+        "interview_kit",
+        "Interview kit",
+        "views/interview_kit.py",
+        ("supervisor", "training_director"),
+        ":material/checklist:",
+        "Hiring",
+    ),
 )
 
 
