@@ -17,6 +17,7 @@ import polars as pl
 
 from dashboard import privacy, stats
 from dashboard.auth import ALL_PROGRAMS, Scope
+from dashboard.cli import report
 
 ROLE = "leadership"
 STAGES = ("applied", "screened", "interviewed", "offered", "hired")
@@ -158,7 +159,9 @@ def _with_totals(frame, row: str, yes: str, no: str, label: str, threshold: int)
     """Suppress the groups, then append their column totals (the published margins)."""
     total = frame.select(pl.lit(label).alias(row), pl.col(yes).sum(), pl.col(no).sum())
     groups = _suppress_pair(frame.select(row, yes, no), row, yes, no, threshold)
-    margin = _suppress_pair(total.cast(frame.select(row, yes, no).schema), row, yes, no, threshold, False)
+    margin = _suppress_pair(
+        total.cast(frame.select(row, yes, no).schema), row, yes, no, threshold, False
+    )
     return pl.concat([groups, margin])
 
 
@@ -268,8 +271,10 @@ def hiring_funnel(
     for program, cells in cut.group_by("program_name", maintain_order=True):
         rows.extend(_funnel_rows(program[0], cells, grid, threshold))
     # the stage totals over the selected programs are published margins: only small ones hidden
-    total = grid.group_by("stage").agg(pl.col("applications").sum()).with_columns(
-        program_name=pl.lit(ALL_LABEL)
+    total = (
+        grid.group_by("stage")
+        .agg(pl.col("applications").sum())
+        .with_columns(program_name=pl.lit(ALL_LABEL))
     )
     margin = privacy.suppress_table(
         total, "program_name", "stage", "applications", threshold=threshold, totals=False
@@ -280,7 +285,9 @@ def hiring_funnel(
 
 def _funnel_rows(program: str, cells: pl.DataFrame, grid: pl.DataFrame, threshold: int) -> list:
     """One program's funnel: reached per stage (shown or hidden) and conversion."""
-    true = dict(grid.filter(pl.col("program_name") == program).select("stage", "applications").iter_rows())
+    true = dict(
+        grid.filter(pl.col("program_name") == program).select("stage", "applications").iter_rows()
+    )
     hidden = dict(cells.select("stage", "suppressed").iter_rows())
     rows, previous = [], None
     for i, stage in enumerate(STAGES):
@@ -330,17 +337,41 @@ def cohort_growth(
 ) -> pl.DataFrame:
     """Mean change per cohort and theme from intake to latest assessment, with 95% interval."""
     ids = program_ids(store, scope, programs, sites)
-    raw = store.query("cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1])
+    raw = store.query(
+        "cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1]
+    )
     rows = []
     for (cohort, theme), part in raw.group_by("cohort_name", "theme", maintain_order=True):
         n = part.height
         if n <= threshold:
-            rows.append((cohort, theme, _display(n, False, threshold), None, None, None, None, None,
-                         SUPPRESSED_NOTE.format(threshold + 1)))
+            rows.append(
+                (
+                    cohort,
+                    theme,
+                    _display(n, False, threshold),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    SUPPRESSED_NOTE.format(threshold + 1),
+                )
+            )
             continue
         ci = stats.mean_ci(part["change"])
-        rows.append((cohort, theme, str(n), part["intake_score"].mean(), part["latest_score"].mean(),
-                     ci.value, ci.low, ci.high, ""))
+        rows.append(
+            (
+                cohort,
+                theme,
+                str(n),
+                part["intake_score"].mean(),
+                part["latest_score"].mean(),
+                ci.value,
+                ci.low,
+                ci.high,
+                "",
+            )
+        )
     schema = {
         "cohort": pl.String,
         "theme": pl.String,
@@ -376,12 +407,36 @@ def exemplar_comparison(
         ex = part.filter(pl.col("is_exemplar"))["score"]
         other = part.filter(~pl.col("is_exemplar"))["score"]
         if min(ex.len(), other.len()) <= threshold:
-            rows.append((theme, _n_text(ex.len(), threshold), _n_text(other.len(), threshold),
-                         None, None, None, None, None, None, SUPPRESSED_NOTE.format(threshold + 1)))
+            rows.append(
+                (
+                    theme,
+                    _n_text(ex.len(), threshold),
+                    _n_text(other.len(), threshold),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    SUPPRESSED_NOTE.format(threshold + 1),
+                )
+            )
             continue
         g = stats.hedges_g(ex, other)
-        rows.append((theme, str(g.n_x), str(g.n_y), g.mean_x, g.mean_y, g.diff, g.g, g.ci_low,
-                     g.ci_high, _small_note(min(g.n_x, g.n_y))))
+        rows.append(
+            (
+                theme,
+                str(g.n_x),
+                str(g.n_y),
+                g.mean_x,
+                g.mean_y,
+                g.diff,
+                g.g,
+                g.ci_low,
+                g.ci_high,
+                _small_note(min(g.n_x, g.n_y)),
+            )
+        )
     schema = {
         "theme": pl.String,
         "n_exemplars": pl.String,
@@ -468,7 +523,9 @@ def _retention_by_band(rows: pl.DataFrame, threshold: int) -> pl.DataFrame:
         low="share_low",
         high="share_high",
         note=pl.when(pl.col("share").is_null())
-        .then(pl.lit("a count of stayed or left is from 1 to {}: not shown".format(threshold)))
+        .then(
+            pl.lit(f"hidden: a stayed or left count is {threshold} or fewer, or would reveal one")
+        )
         .otherwise(pl.lit("")),
     ).cast(_BAND_SCHEMA)
 
@@ -479,8 +536,17 @@ def _mean_by_band(rows: pl.DataFrame, measure: str, threshold: int) -> pl.DataFr
     for band in BANDS:
         values = rows.filter(pl.col("band") == band)["value"]
         if values.len() <= threshold:
-            out.append((measure, band, _n_text(values.len(), threshold), None, None, None,
-                        SUPPRESSED_NOTE.format(threshold + 1)))
+            out.append(
+                (
+                    measure,
+                    band,
+                    _n_text(values.len(), threshold),
+                    None,
+                    None,
+                    None,
+                    SUPPRESSED_NOTE.format(threshold + 1),
+                )
+            )
             continue
         ci = stats.mean_ci(values)
         out.append((measure, band, str(ci.n), ci.value, ci.low, ci.high, _small_note(ci.n)))
@@ -499,8 +565,17 @@ def theme_associations(
         for theme in THEMES:
             pairs = part.select(theme, "value").drop_nulls()
             if pairs.height <= threshold:
-                out.append((theme, measure, _n_text(pairs.height, threshold), None, None, None,
-                            SUPPRESSED_NOTE.format(threshold + 1)))
+                out.append(
+                    (
+                        theme,
+                        measure,
+                        _n_text(pairs.height, threshold),
+                        None,
+                        None,
+                        None,
+                        SUPPRESSED_NOTE.format(threshold + 1),
+                    )
+                )
                 continue
             r = stats.correlation_ci(pairs[theme], pairs["value"])
             out.append((theme, measure, str(r.n), r.value, r.low, r.high, _small_note(r.n)))
@@ -515,3 +590,54 @@ def theme_associations(
     }
     return pl.DataFrame(out, schema=schema, orient="row")
 
+
+# --- report commands -----------------------------------------------------------------------
+
+
+def _overview_args(parser) -> None:
+    parser.add_argument(
+        "--part",
+        choices=("prevalence", "funnel", "growth"),
+        default="prevalence",
+        help="which Overview table to print (default: prevalence)",
+    )
+    parser.add_argument("--by", choices=DIMENSIONS, default="site", help="prevalence groups")
+
+
+def _evidence_args(parser) -> None:
+    parser.add_argument(
+        "--part",
+        choices=("exemplars", "outcomes", "associations"),
+        default="exemplars",
+        help="which Evidence table to print (default: exemplars)",
+    )
+
+
+@report(
+    "overview",
+    "theme prevalence, hiring funnel or cohort growth, as the page shows",
+    _overview_args,
+)
+def overview_report(store, args):
+    """The Overview page's tables, small cells suppressed."""
+    scope = Scope.system()
+    part = getattr(args, "part", "prevalence")
+    if part == "funnel":
+        return hiring_funnel(store, scope).drop("reached_n")
+    if part == "growth":
+        return cohort_growth(store, scope)
+    return theme_prevalence(store, scope, getattr(args, "by", "site"))
+
+
+@report(
+    "evidence", "exemplars vs others, outcomes by profile band, theme associations", _evidence_args
+)
+def evidence_report(store, args):
+    """The Evidence page's tables, small groups suppressed."""
+    scope = Scope.system()
+    part = getattr(args, "part", "exemplars")
+    if part == "outcomes":
+        return outcomes_by_band(store, scope)
+    if part == "associations":
+        return theme_associations(store, scope)
+    return exemplar_comparison(store, scope)
