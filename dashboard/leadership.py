@@ -641,3 +641,13 @@ def evidence_report(store, args):
     if part == "associations":
         return theme_associations(store, scope)
     return exemplar_comparison(store, scope)
+
+
+def suppression_note(threshold: int = privacy.THRESHOLD) -> str:
+    """The plain-language rule for hidden cells, shown on every leadership page."""
+    return (
+        f"Aggregates only. A count from 1 to {threshold} is shown as "
+        f"{privacy.primary_display(threshold)!r}; further cells marked 'suppressed' are hidden "
+        "so that no small count can be worked out from the totals. Shares and rates built on a "
+        "hidden count are left blank."
+    )

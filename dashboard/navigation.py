@@ -31,6 +31,9 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
+    PageSpec("overview", "Overview", "views/overview.py", ("leadership",), ":material/monitoring:"),
+    PageSpec("evidence", "Evidence", "views/evidence.py", ("leadership",), ":material/science:"),
+    PageSpec("fairness", "Fairness", "views/fairness.py", ("leadership",), ":material/balance:"),
 )
 
 
