@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from conftest import app_as, grant
 
-from dashboard import db, fairness, leadership, privacy
+from dashboard import db, fairness, leadership
 from dashboard.auth import AccessDenied, Scope
 
 LEAD = Scope("lead@example.org", (("leadership", ""),))
@@ -44,7 +44,7 @@ def _assess(con, pid: str, purpose: str, day: str, scores: dict, program: str = 
 def _brute_force_values(table, hidden, threshold=10, limit=60):
     """Every filling of the hidden cells consistent with what a reader sees (cells, totals)."""
     table, hidden = np.asarray(table), np.asarray(hidden)
-    cells = list(zip(*np.nonzero(hidden)))
+    cells = list(zip(*np.nonzero(hidden), strict=True))
     ranges = [
         range(1, threshold + 1) if 1 <= table[c] <= threshold else range(threshold + 1, limit)
         for c in cells
@@ -52,10 +52,10 @@ def _brute_force_values(table, hidden, threshold=10, limit=60):
     found = {c: set() for c in cells}
     for combo in itertools.product(*ranges):
         trial = table.copy()
-        for c, v in zip(cells, combo):
+        for c, v in zip(cells, combo, strict=True):
             trial[c] = v
         if (trial.sum(0) == table.sum(0)).all() and (trial.sum(1) == table.sum(1)).all():
-            for c, v in zip(cells, combo):
+            for c, v in zip(cells, combo, strict=True):
                 found[c].add(v)
     return found
 
@@ -344,3 +344,67 @@ def test_overview_filters_by_program_and_dimension(sample_db_file):
     store.close()
     with pytest.raises(ValueError):
         leadership.theme_prevalence(store, LEAD, "person")
+
+
+# --- chart builders ----------------------------------------------------------------------------
+
+
+def _chart_rows(chart) -> list[dict]:
+    """The rows of every dataset in a chart's spec."""
+    spec = chart.to_dict()
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+def test_prevalence_chart_draws_only_shown_shares():
+    from dashboard import charts
+
+    frame = pl.DataFrame(
+        {"group": ["A", "B"], "theme": ["fit", "fit"], "interviewed": ["40", "<11"],
+         "showing": ["20", "<11"], "share": [0.5, None], "share_low": [0.35, None],
+         "share_high": [0.65, None]}
+    )  # fmt: skip
+    rows = _chart_rows(charts.theme_prevalence_bar_chart(frame))
+    assert {r["group"] for r in rows if "group" in r} == {"A"}
+    assert charts.theme_prevalence_bar_chart(frame).to_dict()["facet"]["row"]["field"] == "theme"
+
+
+def test_effect_and_impact_charts_mark_zero_and_four_fifths():
+    from dashboard import charts
+
+    effects = pl.DataFrame(
+        {"theme": ["balance", "fit"], "hedges_g": [0.8, None], "g_low": [0.2, None],
+         "g_high": [1.4, None]}
+    )  # fmt: skip
+    spec = charts.effect_size_point_chart(effects).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "rule", "point"]
+    assert {r.get("theme") for r in _chart_rows(charts.effect_size_point_chart(effects))} >= {
+        "balance"
+    }
+    ratios = pl.DataFrame(
+        {"group": ["a", "b"], "applicants": ["40", "<11"], "selected": ["10", "<11"],
+         "impact_ratio": [0.5, None], "flag": ["below 0.80", "too small to judge"]}
+    )  # fmt: skip
+    rows = _chart_rows(charts.impact_ratio_bar_chart(ratios))
+    assert {"x": 0.8} in rows and not any(r.get("group") == "b" for r in rows)
+
+
+def test_funnel_and_growth_and_band_charts_encode_their_fields():
+    from dashboard import charts
+
+    funnel = pl.DataFrame(
+        {"program": ["P"], "stage": ["applied"], "reached_n": [40], "reached": ["40"],
+         "conversion": [None]}, schema_overrides={"conversion": pl.Float64}
+    )  # fmt: skip
+    spec = charts.hiring_funnel_bar_chart(funnel).to_dict()
+    assert spec["encoding"]["y"]["field"] == "reached_n"
+    growth = pl.DataFrame(
+        {"cohort": ["C"], "theme": ["fit"], "trainees": ["14"], "mean_change": [0.5],
+         "change_low": [0.1], "change_high": [0.9]}
+    )  # fmt: skip
+    assert charts.cohort_growth_point_chart(growth).to_dict()["layer"][0]["mark"]["type"] == "point"
+    band = pl.DataFrame(
+        {"band": ["0-2"], "hires": ["20"], "value": [0.7], "low": [0.5], "high": [0.85]}
+    )
+    assert charts.outcome_band_point_chart(band).to_dict()["layer"][1]["encoding"]["y"][
+        "field"
+    ] == ("value")
