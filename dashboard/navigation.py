@@ -42,6 +42,9 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/checklist:",
         "Hiring",
     ),
+    PageSpec("overview", "Overview", "views/overview.py", ("leadership",), ":material/monitoring:"),
+    PageSpec("evidence", "Evidence", "views/evidence.py", ("leadership",), ":material/science:"),
+    PageSpec("fairness", "Fairness", "views/fairness.py", ("leadership",), ":material/balance:"),
 )
 
 

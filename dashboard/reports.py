@@ -14,3 +14,5 @@ def counts_report(store, args):
 
 
 import dashboard.screening  # noqa: E402, F401 - registers `report screening`
+import dashboard.fairness  # noqa: E402,F401 - registers the fairness report
+import dashboard.leadership  # noqa: E402,F401 - registers the overview and evidence reports
