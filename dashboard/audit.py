@@ -13,4 +13,4 @@ def record(store, scope: Scope, action: str, obj: str = "", row_count: int | Non
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     role = role or ",".join(sorted(scope.roles))
-    store.execute("audit_insert", who=scope.email, role=role, action=action, object=obj, row_count=row_count)
+    store.append("audit_insert", who=scope.email, role=role, action=action, object=obj, row_count=row_count)

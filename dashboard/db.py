@@ -137,10 +137,18 @@ class Store:
         frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
         return _cached_query(self, self.path, data_version(self.path), name, frozen)
 
+    def query_uncached(self, name: str, **params) -> pl.DataFrame:
+        """Rows of the named query read now, past the cache (for the append-only audit log)."""
+        return run_query(self.con, name, **params)
+
     def execute(self, name: str, **params) -> None:
         """Run the named write and bump the data version."""
         run_statement(self.con, name, **params)
         bump_version(self.path)
+
+    def append(self, name: str, **params) -> None:
+        """Run a named write that changes nothing any page shows (the audit log): no version bump."""
+        run_statement(self.con, name, **params)
 
     def close(self) -> None:
         """Close the connection."""

@@ -23,7 +23,7 @@ def _calls() -> dict[str, list[tuple[str, set[str]]]]:
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
-            if node.func.attr not in {"query", "execute"} or not node.args:
+            if node.func.attr not in {"query", "query_uncached", "execute", "append"} or not node.args:
                 continue
             if "store" not in ast.unparse(node.func.value):
                 continue  # only Store calls name query files
