@@ -20,13 +20,19 @@ def trainee_theme_heatmap_chart(frame: pl.DataFrame) -> alt.Chart:
     `frame` is training.heatmap_frame: trainee, theme, assessed, latest_score, growth, label, ...
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")),
+        x=alt.X(
+            "theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")
+        ),
         y=alt.Y("trainee:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.condition(
             "datum.assessed",
-            alt.Color("latest_score:Q", scale=alt.Scale(domain=[0, 4], scheme="blues"), title="Latest score"),
+            alt.Color(
+                "latest_score:Q",
+                scale=alt.Scale(domain=[0, 4], scheme="blues"),
+                title="Latest score",
+            ),
             alt.value(NOT_ASSESSED_GREY),
         ),
         tooltip=[
@@ -85,7 +91,9 @@ def curriculum_coverage_heatmap_chart(frame: pl.DataFrame) -> alt.Chart:
     `frame` has module_name, theme, hours, emphasis, coverage.
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")),
+        x=alt.X(
+            "theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")
+        ),
         y=alt.Y("module_name:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(

@@ -31,6 +31,8 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
+    PageSpec("trainees", "Trainees", "views/trainees.py", ("training_director",), ":material/school:"),
+    PageSpec("curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"),
 )
 
 

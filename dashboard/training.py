@@ -60,7 +60,9 @@ def _purpose_rank() -> pl.Expr:
 
 def latest_and_growth(scores: pl.DataFrame) -> pl.DataFrame:
     """Per person and theme: intake score, latest score (and when), and growth = latest - intake."""
-    rated = scores.filter(pl.col("score").is_not_null()).with_columns(_purpose_rank().alias("_order"))
+    rated = scores.filter(pl.col("score").is_not_null()).with_columns(
+        _purpose_rank().alias("_order")
+    )
     ordered = rated.sort("person_id", "theme", "interview_date", "_order")
     intake = (
         ordered.filter(pl.col("purpose") == "intake")
@@ -68,22 +70,25 @@ def latest_and_growth(scores: pl.DataFrame) -> pl.DataFrame:
         .first()
         .select("person_id", "theme", intake_score="score", intake_id="interview_id")
     )
-    latest = (
-        ordered.group_by("person_id", "theme", maintain_order=True)
-        .agg(
-            pl.col("score").last().alias("latest_score"),
-            pl.col("purpose").last().alias("latest_purpose"),
-            pl.col("interview_date").last().alias("latest_date"),
-            pl.col("interview_id").last().alias("latest_id"),
-            pl.len().alias("n_assessments"),
-        )
+    latest = ordered.group_by("person_id", "theme", maintain_order=True).agg(
+        pl.col("score").last().alias("latest_score"),
+        pl.col("purpose").last().alias("latest_purpose"),
+        pl.col("interview_date").last().alias("latest_date"),
+        pl.col("interview_id").last().alias("latest_id"),
+        pl.len().alias("n_assessments"),
     )
     joined = latest.join(intake, on=["person_id", "theme"], how="left")
     later = pl.col("intake_id").is_not_null() & (pl.col("latest_id") != pl.col("intake_id"))
     growth = pl.when(later).then(pl.col("latest_score") - pl.col("intake_score"))
     return joined.with_columns(growth.alias("growth")).select(
-        "person_id", "theme", "intake_score", "latest_score", "growth",
-        "latest_purpose", "latest_date", "n_assessments",
+        "person_id",
+        "theme",
+        "intake_score",
+        "latest_score",
+        "growth",
+        "latest_purpose",
+        "latest_date",
+        "n_assessments",
     )
 
 
@@ -121,25 +126,50 @@ def gap_ranking(need: pl.DataFrame, coverage: pl.DataFrame) -> pl.DataFrame:
     )
     unranked = frame.filter(pl.col("need").is_null())
     columns = [
-        "gap_rank", "theme", "need", "need_rank", "coverage", "coverage_rank", "gap_score",
-        "n_modules", "n_level", "mean_level", "n_growth", "mean_growth",
+        "gap_rank",
+        "theme",
+        "need",
+        "need_rank",
+        "coverage",
+        "coverage_rank",
+        "gap_score",
+        "n_modules",
+        "n_level",
+        "mean_level",
+        "n_growth",
+        "mean_growth",
     ]
     ranked = ranked.with_columns(pl.col("gap_rank").cast(pl.Int64)).select(columns)
     return pl.concat([ranked, unranked], how="diagonal_relaxed").select(columns)
 
 
-def heatmap_frame(trainees: pl.DataFrame, growth: pl.DataFrame, themes=codebook.THEME_ORDER) -> pl.DataFrame:
+def heatmap_frame(
+    trainees: pl.DataFrame, growth: pl.DataFrame, themes=codebook.THEME_ORDER
+) -> pl.DataFrame:
     """Every trainee x theme cell: latest score, growth and a label; unassessed cells say so."""
-    people = trainees.select("person_id", "full_name", "status").unique("person_id", maintain_order=True)
+    people = trainees.select("person_id", "full_name", "status").unique(
+        "person_id", maintain_order=True
+    )
     cells = people.join(pl.DataFrame({"theme": list(themes)}), how="cross")
     cells = cells.join(growth, on=["person_id", "theme"], how="left")
     return cells.with_columns(
         (pl.col("full_name") + " (" + pl.col("status") + ")").alias("trainee"),
         pl.col("latest_score").is_not_null().alias("assessed"),
-        pl.struct("latest_score", "growth").map_elements(_cell_label, return_dtype=pl.String).alias("label"),
+        pl.struct("latest_score", "growth")
+        .map_elements(_cell_label, return_dtype=pl.String)
+        .alias("label"),
     ).select(
-        "person_id", "trainee", "status", "theme", "assessed", "latest_score", "intake_score",
-        "growth", "latest_purpose", "latest_date", "label",
+        "person_id",
+        "trainee",
+        "status",
+        "theme",
+        "assessed",
+        "latest_score",
+        "intake_score",
+        "growth",
+        "latest_purpose",
+        "latest_date",
+        "label",
     )
 
 
@@ -153,11 +183,15 @@ def _cell_label(cell: dict) -> str:
 
 def cohort_trajectory(scores: pl.DataFrame) -> pl.DataFrame:
     """Mean score per theme per assessment point (intake, midpoint, exit, annual), with n."""
-    frame = scores.filter(pl.col("score").is_not_null()).group_by("theme", "purpose").agg(
-        pl.col("person_id").n_unique().alias("n"),
-        pl.col("score").mean().alias("mean_score"),
-        pl.col("interview_date").min().alias("first_date"),
-        pl.col("interview_date").max().alias("last_date"),
+    frame = (
+        scores.filter(pl.col("score").is_not_null())
+        .group_by("theme", "purpose")
+        .agg(
+            pl.col("person_id").n_unique().alias("n"),
+            pl.col("score").mean().alias("mean_score"),
+            pl.col("interview_date").min().alias("first_date"),
+            pl.col("interview_date").max().alias("last_date"),
+        )
     )
     return frame.with_columns(_purpose_rank().alias("purpose_order")).sort("purpose_order", "theme")
 
@@ -169,7 +203,9 @@ def weakest_themes(growth: pl.DataFrame, count: int = WEAKEST_COUNT) -> pl.DataF
         pl.col("theme").replace_strict(order, default=99).alias("_theme_order")
     )
     frame = frame.sort(["latest_score", "growth", "_theme_order"], nulls_last=True)
-    return frame.head(count).select("theme", "latest_score", "intake_score", "growth", "latest_purpose", "latest_date")
+    return frame.head(count).select(
+        "theme", "latest_score", "intake_score", "growth", "latest_purpose", "latest_date"
+    )
 
 
 def plan_modules(weak: pl.DataFrame, coverage: pl.DataFrame, completed: list[str]) -> pl.DataFrame:
@@ -188,21 +224,36 @@ def module_growth_association(
     """Per module: mean growth in its themes for trainees who completed it vs. those who did not."""
     rows = []
     grown = growth.filter(pl.col("growth").is_not_null())
-    for (module_id, module_name), targets in coverage.group_by("module_id", "module_name", maintain_order=True):
+    for (module_id, module_name), targets in coverage.group_by(
+        "module_id", "module_name", maintain_order=True
+    ):
         themes = targets["theme"].to_list()
-        per_person = grown.filter(pl.col("theme").is_in(themes)).group_by("person_id").agg(
-            pl.col("growth").mean().alias("mean_growth")
+        per_person = (
+            grown.filter(pl.col("theme").is_in(themes))
+            .group_by("person_id")
+            .agg(pl.col("growth").mean().alias("mean_growth"))
         )
         done = completions.filter(pl.col("module_id") == module_id)["person_id"].to_list()
         took = per_person.filter(pl.col("person_id").is_in(done))["mean_growth"]
         rest = per_person.filter(~pl.col("person_id").is_in(done))["mean_growth"]
-        rows.append({
-            "module_id": module_id, "module_name": module_name, "themes": ", ".join(sorted(themes)),
-            "n_completed": took.len(), "mean_growth_completed": took.mean(),
-            "n_not_completed": rest.len(), "mean_growth_not_completed": rest.mean(),
-        })
-    frame = pl.DataFrame(rows, schema_overrides={"mean_growth_completed": pl.Float64,
-                                                 "mean_growth_not_completed": pl.Float64})
+        rows.append(
+            {
+                "module_id": module_id,
+                "module_name": module_name,
+                "themes": ", ".join(sorted(themes)),
+                "n_completed": took.len(),
+                "mean_growth_completed": took.mean(),
+                "n_not_completed": rest.len(),
+                "mean_growth_not_completed": rest.mean(),
+            }
+        )
+    frame = pl.DataFrame(
+        rows,
+        schema_overrides={
+            "mean_growth_completed": pl.Float64,
+            "mean_growth_not_completed": pl.Float64,
+        },
+    )
     if frame.is_empty():
         return frame
     means = ["mean_growth_completed", "mean_growth_not_completed"]
@@ -249,12 +300,16 @@ def cohort_program(store, scope: Scope, cohort_id: str) -> str:
 def trainees(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The trainees of one cohort with status and modules completed."""
     ids = _cohort_ids(store, scope, cohort_program(store, scope, cohort_id), cohort_id)
-    return store.query("trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope))
+    return store.query(
+        "trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope)
+    )
 
 
 def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
     """Every trainee assessment score of these (already checked) cohorts."""
-    return store.query("trainee_scores_by_assessment", cohort_ids=cohort_ids, program_ids=program_ids(store, scope))
+    return store.query(
+        "trainee_scores_by_assessment", cohort_ids=cohort_ids, program_ids=program_ids(store, scope)
+    )
 
 
 def cohort_growth(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
@@ -271,7 +326,9 @@ def cohort_trajectories(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
 
 def _enrollment(store, scope: Scope, person_id: str) -> dict:
     """The person's newest enrollment in the reader's programs; AccessDenied if none."""
-    rows = store.query("trainee_enrollments_by_person", person_id=person_id, program_ids=program_ids(store, scope))
+    rows = store.query(
+        "trainee_enrollments_by_person", person_id=person_id, program_ids=program_ids(store, scope)
+    )
     if rows.is_empty():
         raise AccessDenied(f"{person_id} is not a trainee of your programs")
     return rows.row(0, named=True)
@@ -314,7 +371,9 @@ def development_plan(store, scope: Scope, person_id: str) -> Plan:
     ids = [enrollment["cohort_id"]]
     scores = cohort_scores(store, scope, ids).filter(pl.col("person_id") == person_id)
     weak = weakest_themes(latest_and_growth(scores))
-    done = store.query("module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope))
+    done = store.query(
+        "module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope)
+    )
     done = done.filter(pl.col("person_id") == person_id)["module_id"].to_list()
     modules = plan_modules(weak, coverage_by_module(store, scope), done)
     return Plan(enrollment, weak, modules, _latest_excerpts(store, scope, scores, weak))
@@ -323,9 +382,20 @@ def development_plan(store, scope: Scope, person_id: str) -> Plan:
 def _latest_excerpts(store, scope: Scope, scores: pl.DataFrame, weak: pl.DataFrame) -> pl.DataFrame:
     """Excerpts of the latest assessment for the weak themes."""
     if scores.is_empty():
-        return pl.DataFrame(schema={"theme": pl.String, "stance": pl.String, "subtheme": pl.String, "text": pl.String})
-    latest = scores.with_columns(_purpose_rank().alias("_o")).sort("interview_date", "_o")["interview_id"][-1]
-    rows = store.query("trainee_excerpts_by_interview", interview_id=latest, program_ids=program_ids(store, scope))
+        return pl.DataFrame(
+            schema={
+                "theme": pl.String,
+                "stance": pl.String,
+                "subtheme": pl.String,
+                "text": pl.String,
+            }
+        )
+    latest = scores.with_columns(_purpose_rank().alias("_o")).sort("interview_date", "_o")[
+        "interview_id"
+    ][-1]
+    rows = store.query(
+        "trainee_excerpts_by_interview", interview_id=latest, program_ids=program_ids(store, scope)
+    )
     rows = rows.filter(pl.col("theme").is_in(weak["theme"].to_list()))
     return rows.select("theme", "stance", "subtheme", "text", "interview_date", "purpose")
 
@@ -334,12 +404,20 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
     """The plan as one table (for download and the report): weak themes, modules, excerpts."""
     who = {"person_id": plan.trainee["person_id"], "full_name": plan.trainee["full_name"]}
     themes = plan.weakest.select(
-        pl.lit("weak theme").alias("section"), "theme", "latest_score", "growth",
+        pl.lit("weak theme").alias("section"),
+        "theme",
+        "latest_score",
+        "growth",
         pl.col("latest_purpose").alias("detail"),
     )
     modules = plan.modules.select(
-        pl.lit("module to take").alias("section"), "theme", "module_id", "module_name",
-        "emphasis", "hours", "coverage",
+        pl.lit("module to take").alias("section"),
+        "theme",
+        "module_id",
+        "module_name",
+        "emphasis",
+        "hours",
+        "coverage",
     )
     excerpts = plan.excerpts.select(
         pl.lit("excerpt").alias("section"), "theme", pl.col("stance").alias("detail"), "text"
@@ -348,26 +426,36 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
     return frame.select(*(pl.lit(v).alias(k) for k, v in who.items()), pl.all())
 
 
-def curriculum_need(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
+def curriculum_need(
+    store, scope: Scope, program_id: str, cohort_id: str | None = None
+) -> pl.DataFrame:
     """Cohort need per theme (level, growth, n) over a program's cohorts, or one cohort."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
-    people = store.query("trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope))
+    people = store.query(
+        "trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope)
+    )
     staying = people.filter(pl.col("status") != "withdrawn")["person_id"].to_list()
     growth = latest_and_growth(cohort_scores(store, scope, ids))
     return need_by_theme(growth.filter(pl.col("person_id").is_in(staying)))
 
 
-def curriculum_gaps(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
+def curriculum_gaps(
+    store, scope: Scope, program_id: str, cohort_id: str | None = None
+) -> pl.DataFrame:
     """The ranked gap list: themes where need is high and coverage low (see GAP_RULE)."""
     need = curriculum_need(store, scope, program_id, cohort_id)
     return gap_ranking(need, coverage_by_theme(store, scope))
 
 
-def module_growth(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
+def module_growth(
+    store, scope: Scope, program_id: str, cohort_id: str | None = None
+) -> pl.DataFrame:
     """Mean growth in each module's themes, completers vs. the rest, with n (not causal)."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
     growth = latest_and_growth(cohort_scores(store, scope, ids))
-    done = store.query("module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope))
+    done = store.query(
+        "module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope)
+    )
     return module_growth_association(growth, done, coverage_by_module(store, scope))
 
 
@@ -389,7 +477,9 @@ def _plan_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--person", required=True, metavar="ID", help="the trainee's person id")
 
 
-@report("trainee-plan", "one trainee's development plan: weak themes, modules, excerpts", _plan_args)
+@report(
+    "trainee-plan", "one trainee's development plan: weak themes, modules, excerpts", _plan_args
+)
 def trainee_plan_report(store, args):
     """The Trainees page's development plan for one person."""
     return plan_frame(development_plan(store, Scope.system(), args.person))
