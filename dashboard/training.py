@@ -470,7 +470,10 @@ def _gap_args(parser: argparse.ArgumentParser) -> None:
 @report("curriculum-gaps", "themes ranked by curriculum gap (need high, coverage low)", _gap_args)
 def curriculum_gaps_report(store, args):
     """The Curriculum page's gap list."""
-    return curriculum_gaps(store, Scope.system(), args.program, args.cohort)
+    try:
+        return curriculum_gaps(store, Scope.system(), args.program, args.cohort)
+    except AccessDenied as exc:  # an unknown program or cohort: a message, not a traceback
+        raise SystemExit(f"curriculum-gaps: {exc}") from None
 
 
 def _plan_args(parser: argparse.ArgumentParser) -> None:
@@ -482,4 +485,7 @@ def _plan_args(parser: argparse.ArgumentParser) -> None:
 )
 def trainee_plan_report(store, args):
     """The Trainees page's development plan for one person."""
-    return plan_frame(development_plan(store, Scope.system(), args.person))
+    try:
+        return plan_frame(development_plan(store, Scope.system(), args.person))
+    except AccessDenied as exc:
+        raise SystemExit(f"trainee-plan: {exc}") from None

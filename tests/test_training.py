@@ -531,3 +531,9 @@ def test_trainee_plan_report(handmade_db, capsys):
         "M2",
     ]
     assert T3_COUNTER in printed["text"].to_list()
+
+
+def test_reports_refuse_unknown_ids_with_a_message(handmade_db):
+    for argv in (["curriculum-gaps", "--program", "NOPE"], ["trainee-plan", "--person", "NOPE"]):
+        with pytest.raises(SystemExit, match="NOPE"):
+            cli.main(["report", *argv, "--db", str(handmade_db)])
