@@ -45,6 +45,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Overview", "views/overview.py", ("leadership",), ":material/monitoring:"),
     PageSpec("evidence", "Evidence", "views/evidence.py", ("leadership",), ":material/science:"),
     PageSpec("fairness", "Fairness", "views/fairness.py", ("leadership",), ":material/balance:"),
+    PageSpec("trainees", "Trainees", "views/trainees.py", ("training_director",), ":material/school:"),
+    PageSpec("curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"),
 )
 
 

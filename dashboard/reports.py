@@ -13,6 +13,7 @@ def counts_report(store, args):
     return data_summary(store)
 
 
-import dashboard.screening  # noqa: E402, F401 - registers `report screening`
 import dashboard.fairness  # noqa: E402,F401 - registers the fairness report
 import dashboard.leadership  # noqa: E402,F401 - registers the overview and evidence reports
+import dashboard.screening  # noqa: E402, F401 - registers `report screening`
+import dashboard.training  # noqa: E402, F401 - registers curriculum-gaps and trainee-plan

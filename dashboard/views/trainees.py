@@ -1,0 +1,72 @@
+"""Trainees: a cohort's growth on the six themes, one trainee's trajectory and development plan."""
+
+import streamlit as st
+
+from dashboard import charts, db, training, ui
+from dashboard.auth import current_scope
+
+store, scope = db.app_store(), current_scope()
+st.title("Trainees")
+ui.caveat()
+cohorts = training.cohorts(store, scope)
+if cohorts.is_empty():
+    st.info("No cohorts of your programs have been imported yet.")
+    st.stop()
+
+names = dict(zip(cohorts["program_id"], cohorts["program_name"], strict=True))
+program = st.selectbox("Program", list(names), format_func=names.get, key="trainees_program")
+in_program = cohorts.filter(cohorts["program_id"] == program)
+labels = dict(zip(in_program["cohort_id"], in_program["cohort_name"], strict=True))
+cohort = st.selectbox("Cohort", list(labels), format_func=labels.get, key="trainees_cohort")
+
+people = training.trainees(store, scope, cohort)
+st.subheader("Trainees and status")
+st.caption(ui.n_label(people.height))
+ui.table(people.drop("cohort_id"), "trainees_list", f"trainees_{cohort}.csv")
+
+st.subheader("Latest score and change since intake")
+st.caption(training.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
+cells = training.cohort_growth(store, scope, cohort)
+ui.chart(charts.trainee_theme_heatmap_chart(cells), cells.drop("person_id"), "trainees_heatmap")
+
+st.subheader("Cohort trajectories")
+st.caption("Mean score per theme at each assessment; n = trainees assessed (see the chart data).")
+trajectory = training.cohort_trajectories(store, scope, cohort)
+ui.chart(charts.cohort_trajectory_line_chart(trajectory), trajectory, "trainees_cohort_trajectory")
+
+st.header("One trainee")
+trainee_names = dict(zip(people["person_id"], people["full_name"], strict=True))
+if not trainee_names:
+    st.info("This cohort has no trainees.")
+    st.stop()
+person = st.selectbox(
+    "Trainee", list(trainee_names), format_func=trainee_names.get, key="trainees_person"
+)
+points = training.trainee_trajectory(store, scope, person)
+st.subheader("Trajectory")
+if points.is_empty():
+    st.info("No assessments recorded for this trainee yet.")
+else:
+    shown = points.select("interview_date", "purpose", "theme", "score", "disagreement", "pending")
+    ui.chart(charts.trainee_trajectory_line_chart(shown), shown, "trainees_trajectory")
+
+st.subheader("Development plan")
+plan = training.development_plan(store, scope, person)
+st.write("Weakest themes (lowest latest score, then lowest growth):")
+st.dataframe(plan.weakest, hide_index=True, key="trainees_plan_weakest")
+st.write("Modules that target them, not yet completed (heaviest emphasis first):")
+if plan.modules.is_empty():
+    st.text("None: every module that targets these themes is completed.")
+else:
+    st.dataframe(plan.modules, hide_index=True, key="trainees_plan_modules")
+st.write("What the latest assessment said on these themes:")
+if plan.excerpts.is_empty():
+    st.text("No excerpts on these themes in the latest assessment.")
+for row in plan.excerpts.iter_rows(named=True):
+    st.text(f"[{row['theme']}, {row['stance']}] {row['text']}")
+ui.download(
+    training.plan_frame(plan),
+    "trainees_plan",
+    f"development_plan_{person}.csv",
+    f"development plan {person}",
+)
