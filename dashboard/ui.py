@@ -25,10 +25,22 @@ def n_label(n: int | None) -> str:
     return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_N else "")
 
 
-def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", **kwargs) -> None:
+def dataframe(frame: pl.DataFrame, key: str, **kwargs):
+    """A table with dates shown as dates (values are always plain text, never HTML)."""
+    config = {
+        name: st.column_config.DateColumn(format="YYYY-MM-DD")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
+    config.update(kwargs.pop("column_config", None) or {})
+    return st.dataframe(frame, hide_index=True, key=key, column_config=config or None, **kwargs)
+
+
+def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", **kwargs):
     """A table and a button that downloads it as CSV (the download is audited)."""
-    st.dataframe(frame, hide_index=True, key=f"{key}_table", **kwargs)
+    event = dataframe(frame, f"{key}_table", **kwargs)
     download(frame, key, file_name, audit_object)
+    return event
 
 
 def download(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "") -> None:
@@ -55,4 +67,4 @@ def chart(chart_: alt.Chart, data: pl.DataFrame, key: str, caption: str = "") ->
     with st.expander("Chart data (text alternative)"):
         if caption:
             st.caption(caption)
-        st.dataframe(data, hide_index=True, key=f"{key}_chart_data")
+        dataframe(data, f"{key}_chart_data")

@@ -61,7 +61,7 @@ for theme in THEMES:
     label = f"{theme_names.get(theme, theme)}: {excerpts.height - counters} supporting, {counters} counter"
     with st.expander(label):
         if excerpts.height:
-            st.dataframe(excerpts, hide_index=True, key=f"candidate_excerpts_{theme}")
+            ui.dataframe(excerpts, f"candidate_excerpts_{theme}")
         else:
             st.write("No excerpts were coded for this theme.")
 
@@ -80,11 +80,11 @@ ui.table(
 )
 if detail.nominations.height:
     st.markdown(f"#### Peer nominations received ({ui.n_label(detail.nominations.height)})")
-    st.dataframe(detail.nominations, hide_index=True, key="candidate_nominations")
+    ui.dataframe(detail.nominations, "candidate_nominations")
 
 st.markdown("#### Decision")
 if detail.decisions.height:
-    st.dataframe(detail.decisions, hide_index=True, key="candidate_decisions")
+    ui.dataframe(detail.decisions, "candidate_decisions")
 else:
     st.write("No decision recorded yet.")
 with st.form("candidate_decision_form", clear_on_submit=True):

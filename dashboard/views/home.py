@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import codebook, db, home
+from dashboard import codebook, db, home, ui
 
 store = db.app_store()
 st.title("Vocation")
@@ -27,4 +27,4 @@ if last is None:
     st.write("No data has been imported yet.")
 else:
     st.text(f"Last import: {last['imported_at']:%Y-%m-%d %H:%M} by {last['imported_by']}.")
-st.dataframe(home.data_summary(store), hide_index=True, key="home_counts")
+ui.dataframe(home.data_summary(store), "home_counts")

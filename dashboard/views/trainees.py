@@ -53,12 +53,12 @@ else:
 st.subheader("Development plan")
 plan = training.development_plan(store, scope, person)
 st.write("Weakest themes (lowest latest score, then lowest growth):")
-st.dataframe(plan.weakest, hide_index=True, key="trainees_plan_weakest")
+ui.dataframe(plan.weakest, "trainees_plan_weakest")
 st.write("Modules that target them, not yet completed (heaviest emphasis first):")
 if plan.modules.is_empty():
     st.text("None: every module that targets these themes is completed.")
 else:
-    st.dataframe(plan.modules, hide_index=True, key="trainees_plan_modules")
+    ui.dataframe(plan.modules, "trainees_plan_modules")
 st.write("What the latest assessment said on these themes:")
 if plan.excerpts.is_empty():
     st.text("No excerpts on these themes in the latest assessment.")
