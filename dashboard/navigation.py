@@ -31,6 +31,7 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
+    PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:"),
 )
 
 

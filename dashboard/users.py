@@ -58,6 +58,17 @@ def list_users(store, scope: Scope) -> pl.DataFrame:
     return store.query("user_roles_list")
 
 
+def emails(store, scope: Scope) -> list[str]:
+    """Every address holding at least one role."""
+    return list_users(store, scope)["email"].unique(maintain_order=True).to_list()
+
+
+def program_ids(store, scope: Scope) -> list[str]:
+    """Every program id, for granting a scoped role."""
+    scope.require("admin")
+    return store.query("program_list")["program_id"].to_list()
+
+
 def add_user(store, scope: Scope, email: str, role: str, programs: list[str] | tuple[str, ...] = ()) -> int:
     """Grant `role` (over `programs` for supervisors and training directors); returns rows granted."""
     scope.require("admin")
