@@ -42,29 +42,49 @@ def save_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, dict[str, str]]:
     (folder / "in").mkdir()
     names = {}
     for i, (name, data) in enumerate(files):
-        path = folder / "in" / f"{i}{Path(name).suffix.lower()}"  # never trust the uploaded name as a path
+        path = (
+            folder / "in" / f"{i}{Path(name).suffix.lower()}"
+        )  # never trust the uploaded name as a path
         path.write_bytes(data)
         names[str(path)] = Path(name).name
     return folder, names
 
 
 def parse_in_child(
-    folder: Path, names: dict[str, str], timeout: float = PARSE_TIMEOUT_S, memory_mb: int = PARSE_MEMORY_MB
+    folder: Path,
+    names: dict[str, str],
+    timeout: float = PARSE_TIMEOUT_S,
+    memory_mb: int = PARSE_MEMORY_MB,
 ) -> tuple[dict[str, str], list[Problem], list[str]]:
     """Read the saved files in a limited child process: (parsed Parquet -> name, problems, notices)."""
     spec = folder / "spec.json"
     result = folder / "result.json"
     (folder / "parsed").mkdir(exist_ok=True)
     files = [{"path": p, "name": n} for p, n in names.items()]
-    spec.write_text(json.dumps({"files": files, "out": str(folder / "parsed"), "result": str(result)}))
+    spec.write_text(
+        json.dumps({"files": files, "out": str(folder / "parsed"), "result": str(result)})
+    )
     env = {**os.environ, "PYTHONPATH": str(db.ROOT), "POLARS_MAX_THREADS": "2"}
-    cmd = [sys.executable, "-m", "dashboard.uploads", str(spec), str(memory_mb), str(int(timeout) + 1)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "dashboard.uploads",
+        str(spec),
+        str(memory_mb),
+        str(int(timeout) + 1),
+    ]
     try:
         subprocess.run(cmd, cwd=db.ROOT, env=env, timeout=timeout, capture_output=True, check=False)
     except subprocess.TimeoutExpired:
-        return {}, [_batch_problem(f"reading the files took longer than {timeout:g} s; split them")], []
+        return (
+            {},
+            [_batch_problem(f"reading the files took longer than {timeout:g} s; split them")],
+            [],
+        )
     if not result.is_file():
-        rule = f"the files could not be read within {memory_mb} MB of memory; split them or check them"
+        rule = (
+            f"the files could not be read within {memory_mb} MB of memory; split them or check them"
+        )
         return {}, [_batch_problem(rule)], []
     out = json.loads(result.read_text())
     parsed = {f["path"]: f["name"] for f in out["parsed"]}
@@ -101,7 +121,11 @@ def import_uploads(
     if not check.report.ok:
         raise ValueError("this batch has problems; fix the files and upload them again")
     report = import_batch(
-        list(check.parsed), store.con, imported_by=scope.email, progress=progress, names=check.parsed
+        list(check.parsed),
+        store.con,
+        imported_by=scope.email,
+        progress=progress,
+        names=check.parsed,
     )
     if report.written:
         rows = sum(c["inserted"] + c["updated"] for c in report.counts.values())

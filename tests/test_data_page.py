@@ -35,7 +35,8 @@ def _audit(db_file, action):
     con = db.connect(db_file)
     try:
         return con.execute(
-            "select who, object, row_count from app_audit_log where action = $a order by audit_id", {"a": action}
+            "select who, object, row_count from app_audit_log where action = $a order by audit_id",
+            {"a": action},
         ).fetchall()
     finally:
         con.close()
@@ -45,7 +46,12 @@ def test_page_renders_its_four_parts(admin_app):
     at = admin_app
     assert not at.exception
     assert at.title[0].value == "Data"
-    assert [t.label for t in at.tabs] == ["Upload", "Import history", "Users and roles", "Audit log"]
+    assert [t.label for t in at.tabs] == [
+        "Upload",
+        "Import history",
+        "Users and roles",
+        "Audit log",
+    ]
     history = _table(at, "import_id", "checksum")
     assert history.shape[0] == 1  # the sample import
 

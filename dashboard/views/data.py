@@ -10,7 +10,9 @@ from dashboard.auth import ROLES, current_scope
 store = db.app_store()
 scope = current_scope()
 st.title("Data")
-upload_tab, history_tab, users_tab, audit_tab = st.tabs(["Upload", "Import history", "Users and roles", "Audit log"])
+upload_tab, history_tab, users_tab, audit_tab = st.tabs(
+    ["Upload", "Import history", "Users and roles", "Audit log"]
+)
 
 with upload_tab:
     st.write(
@@ -18,7 +20,10 @@ with upload_tab:
         "The whole batch is checked first; nothing is written until you press Import."
     )
     files = st.file_uploader(
-        "Files to import", type=["csv", "xlsx", "parquet"], accept_multiple_files=True, key="data_files"
+        "Files to import",
+        type=["csv", "xlsx", "parquet"],
+        accept_multiple_files=True,
+        key="data_files",
     )
     signature = tuple((f.name, f.size) for f in files or [])
     if st.button("Check files", key="data_check", disabled=not files):
@@ -31,8 +36,12 @@ with upload_tab:
         for notice in check.report.notices:
             st.text(notice)
         if not check.report.ok:
-            st.error("The batch was refused: nothing was written. Fix these rows and upload the files again.")
-            st.text(f"{check.report.problem_count} problem(s); rows are numbered as a spreadsheet shows them.")
+            st.error(
+                "The batch was refused: nothing was written. Fix these rows and upload the files again."
+            )
+            st.text(
+                f"{check.report.problem_count} problem(s); rows are numbered as a spreadsheet shows them."
+            )
             ui.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
         else:
             st.success("No problems found. Nothing has been written yet.")
@@ -41,13 +50,17 @@ with upload_tab:
             )
             if st.button("Import", key="data_import", type="primary", icon=":material/upload:"):
                 bar = st.progress(0.0, text="Importing")
-                report = uploads.import_uploads(store, scope, check, lambda f, t: bar.progress(f, text=t))
+                report = uploads.import_uploads(
+                    store, scope, check, lambda f, t: bar.progress(f, text=t)
+                )
                 st.session_state.pop("data_pending", None)
                 st.session_state["data_last_import"] = report.counts_frame()
                 st.rerun()
     if "data_last_import" in st.session_state and check is None:
         st.success("Imported. Every page now shows the new data.")
-        st.dataframe(st.session_state["data_last_import"], hide_index=True, key="data_import_counts")
+        st.dataframe(
+            st.session_state["data_last_import"], hide_index=True, key="data_import_counts"
+        )
 
 with history_tab:
     ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
