@@ -61,10 +61,10 @@ def allowed_programs(store, scope: Scope, role: str) -> list[str]:
 
 DEMO_EMAIL = "demo@vocation.local"
 DEMO_ROLES = {
-    "Supervisor (all programs)": (("supervisor", ALL_PROGRAMS),),
-    "Training director (all programs)": (("training_director", ALL_PROGRAMS),),
-    "Leadership": (("leadership", ""),),
-    "Admin": (("admin", ""),),
+    "supervisor": ("Supervisor (all programs)", (("supervisor", ALL_PROGRAMS),)),
+    "training_director": ("Training director (all programs)", (("training_director", ALL_PROGRAMS),)),
+    "leadership": ("Leadership", (("leadership", ""),)),
+    "admin": ("Admin", (("admin", ""),)),
 }
 
 
@@ -200,8 +200,15 @@ def _demo_scope(store) -> Scope:
         "Sample data — demo. Nobody is signed in; pick a demo role in the sidebar.",
         icon=":material/science:",
     )
-    label = st.sidebar.selectbox("Demo role", list(DEMO_ROLES), key="demo_role")
-    return Scope(DEMO_EMAIL, DEMO_ROLES[label])
+    asked = st.query_params.get("role", "supervisor")  # ?role=leadership opens as that role
+    role = st.sidebar.selectbox(
+        "Demo role",
+        list(DEMO_ROLES),
+        index=list(DEMO_ROLES).index(asked) if asked in DEMO_ROLES else 0,
+        format_func=lambda r: DEMO_ROLES[r][0],
+        key="demo_role",
+    )
+    return Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
 
 
 def sign_in() -> Scope:

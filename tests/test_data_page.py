@@ -8,12 +8,13 @@ from conftest import SAMPLE, app_as, grant, table_checksums
 from dashboard import db
 
 ADMIN = "admin@example.org"
+_FIRST = (SAMPLE / "ratings.csv").read_text().splitlines()[1].split(",")  # a real interview and rater
 BAD_RATINGS = (
-    b"interview_id,rater_id,theme,score\n"
-    b"I1,R1,balance,9\n"
-    b"I1,R1,<img src=x onerror=alert(1)>,2\n"
-    b"I1,R1,**bold**,2\n"
-)
+    "interview_id,rater_id,theme,score\n"
+    f"{_FIRST[0]},{_FIRST[1]},balance,9\n"
+    f"{_FIRST[0]},{_FIRST[1]},<img src=x onerror=alert(1)>,2\n"
+    f"{_FIRST[0]},{_FIRST[1]},**bold**,2\n"
+).encode()
 
 
 @pytest.fixture
@@ -83,10 +84,10 @@ def test_good_upload_imports_on_confirm_and_refreshes(admin_app, db_file, tmp_pa
     at.button(key="data_check").click().run()
     assert not at.exception
     assert at.success and "Nothing has been written" in at.success[0].value
-    assert _site_count(db_file) == 2
+    sites_before = _site_count(db_file)
     at.button(key="data_import").click().run()
     assert not at.exception
-    assert _site_count(db_file) == 3
+    assert _site_count(db_file) == sites_before + 1
     counts = _table(at, "table", "inserted")
     assert counts.loc[counts["table"] == "sites", "inserted"].tolist() == [1]
     history = _table(at, "import_id", "checksum")

@@ -222,7 +222,9 @@ def test_admin_uploads_a_bad_file_sees_the_report_then_imports_a_good_one(page, 
     page.goto(f"{app_url}/data")
     _settle(page)
     bad = tmp_path / "ratings.csv"
-    bad.write_text(f"interview_id,rater_id,theme,score\nI1,R1,balance,9\nI1,R1,{PAYLOAD},2\n")
+    interview, rater = (ROOT / "sample_data" / "ratings.csv").read_text().splitlines()[1].split(",")[:2]
+    rows = [f"{interview},{rater},balance,9", f"{interview},{rater},{PAYLOAD},2"]
+    bad.write_text("interview_id,rater_id,theme,score\n" + "\n".join(rows) + "\n")
     page.locator('input[type="file"]').set_input_files(str(bad))
     page.get_by_role("button", name="Check files").click()
     page.get_by_text("The batch was refused").wait_for(timeout=30_000)
