@@ -43,10 +43,20 @@ def cmd_load(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
     try:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check)
+        if result.written:
+            _audit_import(db.Store(con, args.db), result)
     finally:
         con.close()
     print(result.text())
     return 0 if result.ok else 1
+
+
+def _audit_import(store, result) -> None:
+    """Write a command-line import to the audit log."""
+    from dashboard import audit
+
+    rows = sum(c["inserted"] + c["updated"] for c in result.counts.values())
+    audit.record(store, _cli_scope(), "import", ", ".join(result.counts), rows, role="admin")
 
 
 def print_frame(frame: pl.DataFrame, fmt: str) -> None:

@@ -31,7 +31,21 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
-    PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:"),
+    PageSpec("screening", "Screening", "views/screening.py", ("supervisor",), ":material/groups:", "Hiring"),
+    PageSpec("candidate", "Candidate", "views/candidate.py", ("supervisor",), ":material/person_search:", "Hiring"),
+    PageSpec("compare", "Compare", "views/compare.py", ("supervisor",), ":material/compare_arrows:", "Hiring"),
+    PageSpec(
+        "interview_kit",
+        "Interview kit",
+        "views/interview_kit.py",
+        ("supervisor", "training_director"),
+        ":material/checklist:",
+        "Hiring",
+    ),
+    PageSpec("overview", "Overview", "views/overview.py", ("leadership",), ":material/monitoring:"),
+    PageSpec("evidence", "Evidence", "views/evidence.py", ("leadership",), ":material/science:"),
+    PageSpec("fairness", "Fairness", "views/fairness.py", ("leadership",), ":material/balance:"),
+    PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:", "Admin"),
 )
 
 

@@ -11,3 +11,8 @@ def counts_report(store, args):
     from dashboard.home import data_summary
 
     return data_summary(store)
+
+
+import dashboard.screening  # noqa: E402, F401 - registers `report screening`
+import dashboard.fairness  # noqa: E402,F401 - registers the fairness report
+import dashboard.leadership  # noqa: E402,F401 - registers the overview and evidence reports

@@ -283,3 +283,13 @@ def test_secrets_are_read_only_by_the_auth_module_and_never_printed():
             assert "st.secrets" not in text, path
         assert not re.search(r"(print|log\w*\.\w+|st\.\w+)\(\s*st\.secrets", text), path
         assert "cookie_secret" not in text and "client_secret" not in text, path
+
+
+def test_command_line_import_is_audited(tmp_path, capsys):
+    path = tmp_path / "fresh.duckdb"
+    status, _, _ = _run(capsys, "load", str(ROOT / "sample_data"), "--db", str(path))
+    assert status == 0
+    (entry,) = _audit_rows(path, "import")
+    assert entry["who"].startswith("command line") and entry["row_count"] > 0
+    _run(capsys, "load", str(ROOT / "sample_data"), "--check", "--db", str(path))
+    assert len(_audit_rows(path, "import")) == 1  # a check writes nothing, not even to the log

@@ -1,0 +1,186 @@
+"""Pure chart builders: a polars frame in, an Altair chart out (no database, no Streamlit)."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from dashboard.contract import THEMES
+
+SCORE_SCALE = alt.Scale(domain=[0, 4], nice=False)
+
+
+# --- screening ------------------------------------------------------------------------------
+
+
+def _not_rated_layer(base: alt.Chart, **offset) -> alt.Chart:
+    """'not rated' written at the foot of each theme without a score (not drawn as a zero)."""
+    return (
+        base.transform_filter("datum.series == 'score used' && !datum.rated")
+        .mark_text(text="not rated", angle=270, align="left", dy=0, fontSize=11, color="#666")
+        .encode(y=alt.datum(0.1), **offset)
+    )
+
+
+def theme_profile_bar_chart(frame: pl.DataFrame) -> alt.Chart:
+    """One applicant's profile: a bar per theme for the score used, a tick per rater's score.
+
+    `frame` has columns theme, series ('score used' or a rater's name), value (null when not
+    rated) and rated (bool).
+    """
+    base = alt.Chart(frame).encode(
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(labelAngle=0)),
+    )
+    bars = (
+        base.transform_filter("datum.series == 'score used' && datum.rated")
+        .mark_bar(color="#4c78a8", opacity=0.55)
+        .encode(
+            y=alt.Y("value:Q", scale=SCORE_SCALE, title="score (0-4)"),
+            tooltip=[alt.Tooltip("theme:N"), alt.Tooltip("value:Q", title="score used")],
+        )
+    )
+    raters = (
+        base.transform_filter("datum.series != 'score used' && datum.rated")
+        .mark_tick(thickness=3, size=28)
+        .encode(
+            y=alt.Y("value:Q", scale=SCORE_SCALE),
+            color=alt.Color("series:N", title="rater"),
+            tooltip=[
+                alt.Tooltip("theme:N"),
+                alt.Tooltip("series:N", title="rater"),
+                alt.Tooltip("value:Q"),
+            ],
+        )
+    )
+    return alt.layer(bars, raters, _not_rated_layer(base)).properties(height=280)
+
+
+def compare_profile_bar_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Two to four applicants' profiles side by side on the same 0-4 scale, grouped by theme.
+
+    `frame` has columns applicant, theme, series (only 'score used' rows are drawn), value, rated.
+    """
+    base = alt.Chart(frame).encode(
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("applicant:N"),
+    )
+    bars = (
+        base.transform_filter("datum.series == 'score used' && datum.rated")
+        .mark_bar()
+        .encode(
+            y=alt.Y("value:Q", scale=SCORE_SCALE, title="score (0-4)"),
+            color=alt.Color("applicant:N", title="applicant"),
+            tooltip=[
+                alt.Tooltip("applicant:N"),
+                alt.Tooltip("theme:N"),
+                alt.Tooltip("value:Q", title="score"),
+            ],
+        )
+    )
+    return alt.layer(bars, _not_rated_layer(base, xOffset=alt.XOffset("applicant:N"))).properties(
+        height=300
+    )
+# --- leadership: Overview, Evidence, Fairness ----------------------------------------------
+
+
+def theme_prevalence_bar_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Share showing each theme per group, with 95% interval; hidden shares are not drawn."""
+    data = frame.filter(pl.col("share").is_not_null())
+    base = alt.Chart(data).encode(
+        y=alt.Y("group:N", title=None),
+        tooltip=["group", "theme", "interviewed", "showing", alt.Tooltip("share:Q", format=".0%")],
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X(
+            "share:Q",
+            title="Share with a score of 3 or more",
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+    )
+    rules = base.mark_rule().encode(x="share_low:Q", x2="share_high:Q")
+    return (bars + rules).facet(row=alt.Row("theme:N", title=None))
+
+
+def hiring_funnel_bar_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Applications reaching each stage per program (hidden counts are not drawn)."""
+    data = frame.filter(pl.col("reached_n").is_not_null())
+    stages = ["applied", "screened", "interviewed", "offered", "hired"]
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("stage:N", sort=stages, title=None),
+            y=alt.Y("reached_n:Q", title="Applications reaching the stage"),
+            column=alt.Column("program:N", title=None),
+            tooltip=["program", "stage", "reached", alt.Tooltip("conversion:Q", format=".0%")],
+        )
+    )
+
+
+def cohort_growth_point_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Mean change from intake per cohort and theme, with 95% interval."""
+    data = frame.filter(pl.col("mean_change").is_not_null())
+    base = alt.Chart(data).encode(
+        y=alt.Y("theme:N", title=None),
+        color=alt.Color("cohort:N"),
+        tooltip=["cohort", "theme", "trainees", alt.Tooltip("mean_change:Q", format=".2f")],
+    )
+    points = base.mark_point(filled=True).encode(
+        x=alt.X("mean_change:Q", title="Mean change (0-4 scale)")
+    )
+    return points + base.mark_rule().encode(x="change_low:Q", x2="change_high:Q")
+
+
+def effect_size_point_chart(frame: pl.DataFrame, value: str = "hedges_g") -> alt.Chart:
+    """An effect per theme (Hedges' g or a correlation) with its 95% interval (`<value>`, low, high)."""
+    low, high = ("g_low", "g_high") if value == "hedges_g" else ("low", "high")
+    data = frame.filter(pl.col(value).is_not_null())
+    base = alt.Chart(data).encode(y=alt.Y("theme:N", title=None))
+    points = base.mark_point(filled=True, size=60).encode(
+        x=alt.X(f"{value}:Q", title=value.replace("_", " ")),
+        tooltip=[
+            "theme",
+            alt.Tooltip(f"{value}:Q", format=".2f"),
+            alt.Tooltip(f"{low}:Q", format=".2f"),
+            alt.Tooltip(f"{high}:Q", format=".2f"),
+        ],
+    )
+    zero = alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
+    return zero + base.mark_rule().encode(x=f"{low}:Q", x2=f"{high}:Q") + points
+
+
+def outcome_band_point_chart(frame: pl.DataFrame) -> alt.Chart:
+    """One outcome's value per profile band with its 95% interval."""
+    data = frame.filter(pl.col("value").is_not_null())
+    base = alt.Chart(data).encode(
+        x=alt.X("band:N", title="Themes scored 3 or more", sort=["0-2", "3-4", "5-6"])
+    )
+    points = base.mark_point(filled=True, size=60).encode(
+        y=alt.Y("value:Q", title="Value"),
+        tooltip=["band", "hires", alt.Tooltip("value:Q", format=".2f")],
+    )
+    return base.mark_rule().encode(y="low:Q", y2="high:Q") + points
+
+
+def impact_ratio_bar_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Impact ratio per group with the four-fifths line; hidden ratios are not drawn."""
+    data = frame.filter(pl.col("impact_ratio").is_not_null())
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("impact_ratio:Q", title="Impact ratio (vs highest-rate group)"),
+            y=alt.Y("group:N", title=None),
+            color=alt.Color("flag:N"),
+            tooltip=[
+                "group",
+                "applicants",
+                "selected",
+                alt.Tooltip("impact_ratio:Q", format=".2f"),
+                "flag",
+            ],
+        )
+    )
+    line = alt.Chart(pl.DataFrame({"x": [0.8]})).mark_rule(color="firebrick").encode(x="x:Q")
+    return bars + line

@@ -1,0 +1,457 @@
+"""Screening applicants on the six themes: the ranked table, one applicant's evidence, a
+side-by-side comparison, decisions, and blind-review codes.
+
+Every function takes `(store, scope, ...)` and reads only the supervisor's programs: the
+allowed program ids go into each query, and asking for anything outside them raises
+AccessDenied. Scores come from the shared view `interview_theme_scores` (consensus where it
+exists, else the mean of the independent ratings); for an application with several hiring
+interviews, each theme takes its score from the latest interview that scored it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from dashboard import audit
+from dashboard.auth import AccessDenied, Scope, allowed_programs
+from dashboard.cli import report
+from dashboard.contract import DECISIONS, STAGES, THEMES
+
+ROLE = "supervisor"
+HIGH_SCORE = 3
+BLIND_SECRET_KEY = "blind_review_secret"
+NOTE_MAX = 2000
+SORT_EXPLAINED = (
+    "Ranked by the number of themes scored 3 or above, then by the mean of the themes that "
+    "were scored, then by the earliest application date."
+)
+SCORE_RULE = (
+    "Each theme shows the consensus score where the raters agreed one, else the mean of their "
+    "independent scores, from the latest hiring interview that scored it; blank means never probed."
+)
+
+
+@dataclass(frozen=True)
+class ScreeningFilters:
+    """What the Screening page narrows the ranked table to."""
+
+    positions: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    applied_from: date | None = None
+    applied_to: date | None = None
+    min_scores: dict[str, float] = field(default_factory=dict)
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+
+def readable_programs(store, scope: Scope, program_id: str | None = None) -> list[str]:
+    """The program ids to read: all the supervisor's, or one of them (AccessDenied if not theirs)."""
+    allowed = allowed_programs(store, scope, ROLE)
+    if program_id is None:
+        return allowed
+    if program_id not in allowed:
+        raise AccessDenied(f"the program {program_id} is not one of your programs")
+    return [program_id]
+
+
+def program_choices(store, scope: Scope) -> pl.DataFrame:
+    """The programs this supervisor may screen, with their names, for a picker."""
+    allowed = allowed_programs(store, scope, ROLE)
+    return store.query("program_list").filter(pl.col("program_id").is_in(allowed))
+
+
+# --- the ranked table -----------------------------------------------------------------------
+
+
+def theme_scores(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
+    """Per application and theme: the score used and its disagreement and pending flags."""
+    return store.query(
+        "theme_scores_by_application", program_ids=readable_programs(store, scope, program_id)
+    )
+
+
+def _wide_scores(long: pl.DataFrame) -> pl.DataFrame:
+    """One row per application: a score column per theme, the counts and marks derived from them."""
+    wide = long.pivot(
+        on="theme", index="application_id", values="score", aggregate_function="first"
+    )
+    for theme in THEMES:
+        if theme not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(theme))
+    scored = [pl.col(t) for t in THEMES]
+    marks = (
+        long.filter(pl.col("disagreement"))
+        .sort("application_id", pl.col("theme").replace_strict(THEMES, list(range(len(THEMES)))))
+        .with_columns(
+            pl.when(pl.col("pending"))
+            .then(pl.col("theme") + " (pending)")
+            .otherwise(pl.col("theme"))
+            .alias("mark")
+        )
+        .group_by("application_id", maintain_order=True)
+        .agg(pl.col("mark").str.join(", ").alias("raters_differ"))
+    )
+    return (
+        wide.select(
+            "application_id",
+            *[pl.col(t).cast(pl.Float64).round(2) for t in THEMES],
+            pl.sum_horizontal(
+                [(c >= HIGH_SCORE).fill_null(False).cast(pl.Int32) for c in scored]
+            ).alias("themes_at_3"),
+            pl.mean_horizontal(scored).round(2).alias("mean_score"),
+            pl.concat_str(
+                [pl.when(pl.col(t).is_null()).then(pl.lit(t)) for t in THEMES],
+                separator=", ",
+                ignore_nulls=True,
+            ).alias("never_probed"),
+        )
+        .join(marks, on="application_id", how="left")
+        .with_columns(pl.col("raters_differ").fill_null(""))
+    )
+
+
+def rank(frame: pl.DataFrame) -> pl.DataFrame:
+    """The default order: themes at 3 or above, then mean score, then earliest applied date."""
+    return frame.sort(
+        ["themes_at_3", "mean_score", "applied_on", "application_id"],
+        descending=[True, True, False, False],
+        nulls_last=True,
+    )
+
+
+def ranked_applicants(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
+    """Every applicant of the supervisor's programs (or one of them), one ranked row each."""
+    program_ids = readable_programs(store, scope, program_id)
+    facts = store.query("screening_by_application", program_ids=program_ids)
+    scores = _wide_scores(store.query("theme_scores_by_application", program_ids=program_ids))
+    table = facts.join(scores, on="application_id", how="left").with_columns(
+        pl.col("full_name").alias("candidate")
+    )
+    columns = [
+        "application_id", "candidate", "program_id", "position", "stage", "status", "applied_on",
+        *THEMES, "themes_at_3", "mean_score", "raters_differ", "never_probed",
+        "supporting", "counter", "interviews", "decision", "decided_at", "person_id", "full_name",
+    ]  # fmt: skip
+    return rank(table.select(columns))
+
+
+def apply_filters(frame: pl.DataFrame, filters: ScreeningFilters) -> pl.DataFrame:
+    """The rows that pass the filters; a minimum score excludes applicants not rated on that theme."""
+    keep = pl.lit(True)
+    if filters.positions:
+        keep &= pl.col("position").is_in(list(filters.positions))
+    if filters.stages:
+        keep &= pl.col("stage").is_in(list(filters.stages))
+    if filters.applied_from:
+        keep &= pl.col("applied_on") >= filters.applied_from
+    if filters.applied_to:
+        keep &= pl.col("applied_on") <= filters.applied_to
+    for theme, minimum in filters.min_scores.items():
+        if theme in THEMES and minimum and minimum > 0:
+            keep &= (pl.col(theme) >= minimum).fill_null(False)
+    return frame.filter(keep)
+
+
+def screening_table(
+    store,
+    scope: Scope,
+    program_id: str | None = None,
+    filters: ScreeningFilters | None = None,
+    hide_names: bool = False,
+) -> pl.DataFrame:
+    """The ranked, filtered table the Screening page and the report show."""
+    table = apply_filters(
+        ranked_applicants(store, scope, program_id), filters or ScreeningFilters()
+    )
+    return blind(store, table) if hide_names else table
+
+
+def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
+    """The columns put on screen and in the download (no ids or names in a blind review)."""
+    hidden = {"person_id", "full_name"} | ({"application_id"} if hide_names else set())
+    return frame.select([c for c in frame.columns if c not in hidden])
+
+
+def filter_options(frame: pl.DataFrame) -> dict[str, list]:
+    """The positions and stages present, and the applied-date range, for the filter widgets."""
+    stages = set(frame["stage"].to_list())
+    return {
+        "positions": sorted(set(frame["position"].to_list())),
+        "stages": [s for s in STAGES if s in stages],
+        "first_applied": frame["applied_on"].min(),
+        "last_applied": frame["applied_on"].max(),
+    }
+
+
+# --- blind review ---------------------------------------------------------------------------
+
+
+def blind_secret(store) -> str:
+    """This database's blind-review key: made once with a random token, kept in app_meta."""
+    found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
+    if found.height == 0:
+        store.execute("app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
+        found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
+    return found["value"][0]
+
+
+def blind_code(secret: str, application_id: str) -> str:
+    """A stable code for an application: a keyed hash, so it cannot be reversed without the key."""
+    digest = hmac.new(secret.encode(), application_id.encode(), hashlib.sha256).hexdigest()
+    return "Applicant " + digest[:8].upper()
+
+
+def blind(store, frame: pl.DataFrame) -> pl.DataFrame:
+    """Replace each name by its code until a decision is recorded on the application."""
+    secret = blind_secret(store)
+    codes = [blind_code(secret, a) for a in frame["application_id"].to_list()]
+    return frame.with_columns(
+        pl.when(pl.col("decision").is_null())
+        .then(pl.Series("codes", codes, dtype=pl.String))
+        .otherwise(pl.col("full_name"))
+        .alias("candidate")
+    )
+
+
+# --- one candidate --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateDetail:
+    """Everything the Candidate page shows about one application."""
+
+    application: dict
+    label: str
+    profile: pl.DataFrame
+    ratings: pl.DataFrame
+    score_table: pl.DataFrame
+    excerpts: pl.DataFrame
+    applications: pl.DataFrame
+    interviews: pl.DataFrame
+    nominations: pl.DataFrame
+    decisions: pl.DataFrame
+
+
+def application(store, scope: Scope, application_id: str) -> dict:
+    """One application of the supervisor's programs; AccessDenied for any other (or none)."""
+    program_ids = readable_programs(store, scope)
+    row = store.query("application_by_id", application_id=application_id, program_ids=program_ids)
+    if row.height == 0:
+        # the same answer whether the application exists elsewhere or not at all
+        raise AccessDenied(f"the application {application_id} is not in your programs")
+    return row.row(0, named=True)
+
+
+def candidate_label(store, app: dict, decided: bool, hide_names: bool) -> str:
+    """The applicant's name, or the blind code while no decision is recorded."""
+    if hide_names and not decided:
+        return blind_code(blind_secret(store), app["application_id"])
+    return app["full_name"]
+
+
+def score_table(scores: pl.DataFrame, ratings: pl.DataFrame) -> pl.DataFrame:
+    """Per interview and theme: each rater's score, the consensus and the score used."""
+    keys = ["interview_id", "interview_date", "theme"]
+    by_rater = (
+        ratings.pivot(on="rater_name", index=keys, values="score", aggregate_function="first")
+        if ratings.height
+        else ratings.select(keys)
+    )
+    return scores.join(by_rater, on=keys, how="left").select(
+        "interview_date",
+        "theme",
+        *[c for c in by_rater.columns if c not in keys],
+        "consensus_score",
+        pl.col("score").round(2).alias("score_used"),
+        pl.when(pl.col("pending"))
+        .then(pl.lit("raters differ by 2+; consensus pending"))
+        .when(pl.col("disagreement"))
+        .then(pl.lit("raters differed by 2+; consensus reached"))
+        .otherwise(pl.lit(""))
+        .alias("mark"),
+    )
+
+
+def candidate_detail(
+    store, scope: Scope, application_id: str, hide_names: bool = False
+) -> CandidateDetail:
+    """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
+    app = application(store, scope, application_id)
+    program_ids, person_id = readable_programs(store, scope), app["person_id"]
+    profile = theme_scores(store, scope, app["program_id"]).filter(
+        pl.col("application_id") == application_id
+    )
+    ratings = store.query(
+        "ratings_by_application", application_id=application_id, program_ids=program_ids
+    )
+    scores = store.query(
+        "interview_scores_by_application", application_id=application_id, program_ids=program_ids
+    )
+    decisions = store.query(
+        "decisions_by_application", application_id=application_id, program_ids=program_ids
+    )
+    return CandidateDetail(
+        application=app,
+        label=candidate_label(store, app, decisions.height > 0, hide_names),
+        profile=profile,
+        ratings=ratings,
+        score_table=score_table(scores, ratings),
+        excerpts=store.query(
+            "excerpts_by_application", application_id=application_id, program_ids=program_ids
+        ),
+        applications=store.query(
+            "applications_by_person", person_id=person_id, program_ids=program_ids
+        ),
+        interviews=store.query(
+            "interviews_by_person", person_id=person_id, program_ids=program_ids
+        ),
+        nominations=store.query(
+            "peer_nominations_by_nominee", person_id=person_id, program_ids=program_ids
+        ),
+        decisions=decisions,
+    )
+
+
+def profile_chart_frame(
+    profile: pl.DataFrame, ratings: pl.DataFrame, label: str = ""
+) -> pl.DataFrame:
+    """The profile chart's data: the score used per theme and, for the latest interview, each rater's."""
+    used = profile.select(
+        pl.col("theme"),
+        pl.lit("score used").alias("series"),
+        pl.col("score").cast(pl.Float64).round(2).alias("value"),
+        pl.col("interview_id"),
+    )
+    raters = ratings.join(
+        profile.select("theme", "interview_id"), on=["theme", "interview_id"]
+    ).select(
+        pl.col("theme"),
+        pl.col("rater_name").alias("series"),
+        pl.col("score").cast(pl.Float64).alias("value"),
+        pl.col("interview_id"),
+    )
+    frame = pl.concat([used, raters]).drop("interview_id")
+    return frame.with_columns(
+        pl.col("value").is_not_null().alias("rated"),
+        pl.lit(label).alias("applicant"),
+    )
+
+
+def excerpts_for(detail: CandidateDetail, theme: str) -> pl.DataFrame:
+    """One theme's excerpts, supporting first, as the Candidate page lists them."""
+    return detail.excerpts.filter(pl.col("theme") == theme).select(
+        pl.col("subtheme").fill_null("(theme as a whole)"),
+        "stance",
+        "text",
+        pl.col("rater_name").alias("rater"),
+        "interview_date",
+    )
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def record_decision(
+    store, scope: Scope, application_id: str, decision: str, note: str = ""
+) -> None:
+    """Store a decision (advance, hold, decline) with a note, who and when, and audit it."""
+    if decision not in DECISIONS:
+        raise ValueError(f"a decision is one of {', '.join(DECISIONS)}")
+    application(store, scope, application_id)  # AccessDenied outside the supervisor's programs
+    note = (note or "").strip()[:NOTE_MAX]
+    store.execute(
+        "decision_insert",
+        application_id=application_id,
+        decision=decision,
+        note=note,
+        decided_by=scope.email,
+    )
+    audit.record(store, scope, "decision", f"{application_id}: {decision}")
+
+
+# --- compare --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two to four applicants side by side."""
+
+    profiles: pl.DataFrame
+    table: pl.DataFrame
+
+
+def compare(
+    store, scope: Scope, application_ids: list[str], hide_names: bool = False
+) -> Comparison:
+    """Profiles on one scale and a theme-by-applicant table with each cell's strongest excerpt."""
+    if not 2 <= len(set(application_ids)) <= 4:
+        raise ValueError("pick two to four applicants to compare")
+    program_ids = readable_programs(store, scope)
+    labels, profiles = {}, []
+    for application_id in dict.fromkeys(application_ids):
+        detail = candidate_detail(store, scope, application_id, hide_names)
+        label = (
+            detail.label
+            if detail.label not in labels.values()
+            else f"{detail.label} ({application_id})"
+        )
+        labels[application_id] = label
+        profiles.append(profile_chart_frame(detail.profile, detail.ratings, label))
+    strongest = store.query(
+        "strongest_excerpt_by_application", application_ids=list(labels), program_ids=program_ids
+    )
+    return Comparison(pl.concat(profiles), _compare_table(pl.concat(profiles), strongest, labels))
+
+
+def _compare_table(
+    profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict[str, str]
+) -> pl.DataFrame:
+    """Theme rows, one column per applicant: 'score — strongest excerpt'."""
+    table = pl.DataFrame({"theme": list(THEMES)})
+    for application_id, label in labels.items():
+        scores = profiles.filter(
+            (pl.col("applicant") == label) & (pl.col("series") == "score used")
+        )
+        quotes = strongest.filter(pl.col("application_id") == application_id).select(
+            "theme", "text"
+        )
+        cell = scores.join(quotes, on="theme", how="left").select(
+            "theme",
+            pl.concat_str(
+                [
+                    pl.col("value").round(2).cast(pl.String).fill_null("not rated"),
+                    pl.col("text").fill_null("(no supporting excerpt)"),
+                ],
+                separator=" — ",
+            ).alias(label),
+        )
+        table = table.join(cell, on="theme", how="left")
+    return table
+
+
+# --- the report command ---------------------------------------------------------------------
+
+
+def _report_args(parser) -> None:
+    parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
+    parser.add_argument(
+        "--hide-names", action="store_true", help="blind review: codes instead of names"
+    )
+
+
+@report(
+    "screening",
+    "the ranked applicants of one program, as the Screening page shows them",
+    _report_args,
+)
+def screening_report(store, args) -> pl.DataFrame:
+    """The Screening page's ranked table for one program (run with every permission)."""
+    table = screening_table(store, Scope.system(), args.program, hide_names=args.hide_names)
+    return visible_columns(table, args.hide_names)

@@ -1,0 +1,95 @@
+"""Candidate: one applicant's theme profile, the evidence behind each score, history, decision."""
+
+import streamlit as st
+
+from dashboard import audit, charts, codebook, db, screening, ui
+from dashboard.auth import AccessDenied, current_scope
+from dashboard.contract import DECISIONS, THEMES
+
+store, scope = db.app_store(), current_scope()
+st.title("Candidate")
+application_id = st.query_params.get("application") or st.session_state.get(
+    "candidate_application_id"
+)
+if not application_id:
+    st.info("Pick an applicant on the Screening page, then press 'Open applicant'.")
+    st.page_link("views/screening.py", label="Go to Screening", icon=":material/groups:")
+    st.stop()
+
+hide_names = st.toggle(
+    "Hide name until a decision is recorded",
+    value=bool(st.session_state.get("candidate_blind", False)),
+    key="candidate_hide_names",
+)
+try:
+    detail = screening.candidate_detail(store, scope, application_id, hide_names)
+except AccessDenied:
+    st.error("This applicant is not in your programs, so Vocation will not show the record.")
+    st.stop()
+audit.record(store, scope, "view_person", f"application {application_id}")
+
+app = detail.application
+st.text(f"Applicant: {detail.label}")
+st.text(
+    f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}"
+)
+ui.caveat()
+
+st.markdown("#### Theme profile")
+profile = screening.profile_chart_frame(detail.profile, detail.ratings, detail.label)
+ui.chart(
+    charts.theme_profile_bar_chart(profile),
+    profile,
+    key="candidate_profile",
+    caption="Bars: the score used (consensus, else the mean of raters). Ticks: each rater's score.",
+)
+st.caption(screening.SCORE_RULE)
+
+st.markdown("#### Every rater's score and the consensus")
+ui.table(
+    detail.score_table,
+    key="candidate_scores",
+    file_name="candidate_scores.csv",
+    audit_object=application_id,
+)
+
+st.markdown("#### Evidence by theme")
+theme_names = dict(zip(codebook.load_themes()["code"], codebook.load_themes()["name"], strict=True))
+for theme in THEMES:
+    excerpts = screening.excerpts_for(detail, theme)
+    counters = excerpts.filter(excerpts["stance"] == "counter").height
+    label = f"{theme_names.get(theme, theme)}: {excerpts.height - counters} supporting, {counters} counter"
+    with st.expander(label):
+        if excerpts.height:
+            st.dataframe(excerpts, hide_index=True, key=f"candidate_excerpts_{theme}")
+        else:
+            st.write("No excerpts were coded for this theme.")
+
+st.markdown("#### Applications and interviews")
+ui.table(
+    detail.applications,
+    key="candidate_applications",
+    file_name="applications.csv",
+    audit_object=application_id,
+)
+ui.table(
+    detail.interviews,
+    key="candidate_interviews",
+    file_name="interviews.csv",
+    audit_object=application_id,
+)
+if detail.nominations.height:
+    st.markdown(f"#### Peer nominations received ({ui.n_label(detail.nominations.height)})")
+    st.dataframe(detail.nominations, hide_index=True, key="candidate_nominations")
+
+st.markdown("#### Decision")
+if detail.decisions.height:
+    st.dataframe(detail.decisions, hide_index=True, key="candidate_decisions")
+else:
+    st.write("No decision recorded yet.")
+with st.form("candidate_decision_form", clear_on_submit=True):
+    decision = st.radio("Decision", DECISIONS, horizontal=True, key="candidate_decision")
+    note = st.text_area("Note", max_chars=screening.NOTE_MAX, key="candidate_note")
+    if st.form_submit_button("Record decision", key="candidate_record"):
+        screening.record_decision(store, scope, application_id, decision, note)
+        st.rerun()

@@ -1,0 +1,61 @@
+"""Compare: two to four applicants side by side on one scale, with each theme's strongest quote."""
+
+import streamlit as st
+
+from dashboard import charts, db, screening, ui
+from dashboard.auth import AccessDenied, current_scope
+
+store, scope = db.app_store(), current_scope()
+st.title("Compare applicants")
+ui.caveat()
+
+hide_names = st.toggle(
+    "Hide names until a decision is recorded",
+    value=bool(st.session_state.get("candidate_blind", False)),
+    key="compare_hide_names",
+)
+everyone = screening.screening_table(store, scope, hide_names=hide_names)
+labels = dict(zip(everyone["application_id"], everyone["candidate"], strict=True))
+wanted = st.query_params.get_all("application") or st.session_state.get(
+    "compare_application_ids", []
+)
+picked = st.multiselect(
+    "Applicants (two to four)",
+    list(labels),
+    default=[a for a in wanted if a in labels][:4],
+    format_func=lambda a: labels[a],
+    max_selections=4,
+    key="compare_picked",
+)
+refused = [a for a in wanted if a not in labels]
+if refused:
+    st.error("Some of the requested applicants are not in your programs, so they are not shown.")
+if len(picked) < 2:
+    st.info("Pick two to four applicants, here or by selecting rows on the Screening page.")
+    st.stop()
+
+try:
+    comparison = screening.compare(store, scope, picked, hide_names)
+except AccessDenied:
+    st.error(
+        "One of these applicants is not in your programs, so Vocation will not show the record."
+    )
+    st.stop()
+
+ui.chart(
+    charts.compare_profile_bar_chart(comparison.profiles),
+    comparison.profiles,
+    key="compare_profiles",
+    caption="Bars: the score used per theme (consensus, else the mean of raters), same 0-4 scale.",
+)
+st.caption(screening.SCORE_RULE)
+st.markdown("#### Theme by applicant, with the strongest supporting excerpt")
+st.caption(
+    "The strongest excerpt is the supporting text coded by the most raters, then the longest, "
+    "from the applicant's hiring interviews."
+)
+ui.table(comparison.table, key="compare_table", file_name="compare.csv", audit_object="compare")
+if st.button("Open the first of these applicants", key="compare_open"):
+    st.session_state["candidate_application_id"] = picked[0]
+    st.session_state["candidate_blind"] = hide_names
+    st.switch_page("views/candidate.py")

@@ -1,0 +1,32 @@
+"""Interview kit: per theme, open questions, follow-up probes and an anchored 0-4 rating scale."""
+
+import streamlit as st
+
+from dashboard import codebook
+
+st.title("Interview kit")
+kit = codebook.load_interview_kit()
+kit_markdown = codebook.interview_kit_markdown(kit=kit)
+left, right = st.columns(2)
+left.download_button(
+    "Download (Markdown)",
+    kit_markdown,
+    file_name="vocation-interview-kit.md",
+    mime="text/markdown",
+    key="interview_kit_download_md",
+    icon=":material/download:",
+)
+right.download_button(
+    "Download (printable HTML: open it and print)",
+    codebook.interview_kit_html(kit=kit),
+    file_name="vocation-interview-kit.html",
+    mime="text/html",
+    key="interview_kit_download_html",
+    icon=":material/print:",
+)
+st.caption(codebook.STUDY_CAVEAT)
+st.divider()
+# The kit is the project's own fixed text (dashboard/codebook), never imported data, so it may be
+# rendered as Markdown; its first line repeats the page title.
+st.subheader(kit["title"])
+st.markdown(kit_markdown.removeprefix(f"# {kit['title']}\n"))

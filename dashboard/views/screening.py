@@ -1,0 +1,88 @@
+"""Screening: a program's applicants ranked on the six themes, filtered, with blind review."""
+
+import streamlit as st
+
+from dashboard import db, screening, ui
+from dashboard.auth import current_scope
+from dashboard.contract import THEMES
+
+store, scope = db.app_store(), current_scope()
+st.title("Screening")
+ui.caveat()
+
+programs = screening.program_choices(store, scope)
+names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
+program_id = st.selectbox(
+    "Program",
+    [None, *names],
+    format_func=lambda p: "All my programs" if p is None else f"{names[p]} ({p})",
+    key="screening_program",
+)
+everyone = screening.ranked_applicants(store, scope, program_id)
+options = screening.filter_options(everyone)
+
+with st.expander("Filters", expanded=True):
+    left, middle, right = st.columns(3)
+    positions = left.multiselect("Position", options["positions"], key="screening_position")
+    stages = middle.multiselect("Stage", options["stages"], key="screening_stage")
+    dates = right.date_input("Applied between", value=(), key="screening_dates")
+    st.caption(
+        "Minimum score per theme (0 = no minimum; a minimum excludes applicants not rated on that theme)"
+    )
+    minimums = {
+        theme: column.number_input(
+            theme.capitalize(), 0.0, 4.0, 0.0, 0.5, key=f"screening_min_{theme}"
+        )
+        for theme, column in zip(THEMES, st.columns(len(THEMES)), strict=True)
+    }
+    hide_names = st.toggle(
+        "Hide names (blind review: a code replaces each name until a decision is recorded)",
+        key="screening_hide_names",
+    )
+
+filters = screening.ScreeningFilters(
+    positions=tuple(positions),
+    stages=tuple(stages),
+    applied_from=dates[0] if len(dates) > 0 else None,
+    applied_to=dates[1] if len(dates) > 1 else None,
+    min_scores=minimums,
+)
+table = screening.screening_table(store, scope, program_id, filters, hide_names)
+shown = screening.visible_columns(table, hide_names)
+
+st.subheader(f"Applicants ({ui.n_label(table.height)})")
+st.write(screening.SORT_EXPLAINED + " Click a column heading to sort by it.")
+st.caption(
+    screening.SCORE_RULE
+    + " 'raters differ' names the themes where raters were 2 or more points apart."
+)
+ui.table(
+    shown,
+    key="screening_ranked",
+    file_name="screening.csv",
+    audit_object=f"screening {program_id or 'all programs'}",
+    on_select="rerun",
+    selection_mode="multi-row",
+    column_config={
+        **{t: st.column_config.NumberColumn(t.capitalize(), format="%.2f") for t in THEMES},
+        "themes_at_3": st.column_config.NumberColumn("Themes ≥ 3"),
+        "raters_differ": st.column_config.TextColumn("⚑ raters differ"),
+        "never_probed": st.column_config.TextColumn("Never probed"),
+    },
+)
+
+selected = st.session_state.get("screening_ranked_table")
+rows = list(selected.selection.rows) if selected else []
+picked = [table["application_id"][i] for i in rows if i < table.height]
+st.caption("Select one row to open the applicant, or two to four to compare them.")
+open_col, compare_col = st.columns(2)
+if open_col.button("Open applicant", disabled=len(picked) != 1, key="screening_open"):
+    st.session_state["candidate_application_id"] = picked[0]
+    st.session_state["candidate_blind"] = hide_names
+    st.switch_page("views/candidate.py")
+if compare_col.button(
+    "Compare selected", disabled=not 2 <= len(picked) <= 4, key="screening_compare"
+):
+    st.session_state["compare_application_ids"] = picked
+    st.session_state["candidate_blind"] = hide_names
+    st.switch_page("views/compare.py")
