@@ -14,7 +14,7 @@ from streamlit.util import calc_hash
 
 from dashboard import db
 from dashboard.auth import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
-from dashboard.navigation import PAGES
+from dashboard.navigation import PAGES, PageSpec
 
 PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
 RESTRICTED = [spec for spec in PAGES if spec.roles is not None]
@@ -68,23 +68,25 @@ def test_page_data_is_refused_to_every_other_role(spec, db_file, monkeypatch):
     others = [r for r in ROLES if r not in spec.roles]
     if not others:
         pytest.skip("every role may open this page")
-    monkeypatch.setenv("VOCATION_DB", str(db_file))
+    email = "other@example.org"
+    for role in others:
+        grant(db_file, email, role, (ALL_PROGRAMS,) if role in SCOPED_ROLES else ("",))
+    # open the menu to everyone, so that only the data functions stand in the way
+    monkeypatch.setattr(PageSpec, "allows", lambda self, scope: True)
     reads = []
     real_run_query = db.run_query
     monkeypatch.setattr(
         db, "run_query", lambda con, name, **p: reads.append(name) or real_run_query(con, name, **p)
     )
-    scope = Scope(
-        "other@example.org", tuple((r, ALL_PROGRAMS if r in SCOPED_ROLES else "") for r in others)
-    )
-    at = AppTest.from_file(spec.path, default_timeout=60)
-    at.session_state["scope"] = scope
     with patch_config_options({"client.showErrorDetails": "full"}):  # config.toml redacts errors
-        at.run()
+        at = app_as(db_file, email, monkeypatch)
+        reads.clear()  # sign-in and Home
+        at.switch_page(spec.script).run()
     assert all(e.proto.type.endswith("AccessDenied") for e in at.exception), [
         (e.proto.type, e.message) for e in at.exception
     ]
     refused = list(at.exception)
+    reads = [r for r in reads if r != "user_roles_by_email"]  # app.py signing the person in
     assert refused or not reads, f"{spec.key} read {reads} for roles {others} without AccessDenied"
     assert not at.dataframe or refused
 
