@@ -206,10 +206,9 @@ def test_each_role_signs_in_and_sees_exactly_its_pages(page, app_url, role):
 
 def test_a_person_without_a_role_sees_no_access(page, app_url):
     sign_in(page, app_url, NO_ROLE)
-    _shot(page, "no-role")
     expect(page.get_by_role("heading", name="No access yet")).to_be_visible()
-    assert nav_titles(page) == []
     _shot(page, "no-role")
+    assert nav_titles(page) == []
 
 
 def test_leadership_is_refused_pages_outside_its_role(page, app_url):
@@ -298,8 +297,8 @@ def test_sign_out_returns_to_the_sign_in_page(page, app_url):
     end_session.click()
     page.wait_for_url(f"{app_url}/**", timeout=30_000)
     _settle(page)
-    _shot(page, "signed-out")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    _shot(page, "signed-out")
     assert nav_titles(page) == []
     page.goto(f"{app_url}/data")  # the identity cookie is gone
     _settle(page)
