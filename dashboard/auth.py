@@ -93,6 +93,124 @@ def auth_configured() -> bool:
         return False
 
 
+DEFAULT_SESSION_HOURS = 8.0
+
+
+def session_hours() -> float:
+    """How long a sign-in lasts: [vocation] session_hours in secrets, $VOCATION_SESSION_HOURS, or 8."""
+    import os
+
+    import streamlit as st
+
+    try:
+        configured = st.secrets.get("vocation", {}).get("session_hours")
+    except FileNotFoundError:
+        configured = None
+    value = configured or os.environ.get("VOCATION_SESSION_HOURS") or DEFAULT_SESSION_HOURS
+    return float(value)
+
+
+def session_expired(user, state, hours: float, now: float | None = None) -> bool:
+    """True when the sign-in is older than `hours`: the ID token's `iat`, else when first seen.
+
+    Streamlit's identity cookie lasts 30 days and nobody checks the token's expiry for us.
+    """
+    import time
+
+    now = time.time() if now is None else now
+    started = user.get("iat")
+    if not isinstance(started, int | float):
+        started = state.setdefault("auth_first_seen", now)
+    return now - float(started) > hours * 3600
+
+
+def _sign_in_page() -> None:
+    """The page a signed-out visitor sees; stops the run."""
+    import streamlit as st
+
+    st.title("Vocation")
+    st.write("Please sign in with your organisation's account.")
+    st.button("Sign in", on_click=st.login, key="auth_sign_in", type="primary")
+    st.stop()
+
+
+def _session_ended_page() -> None:
+    """Sign out a session that has outlived its time; stops the run."""
+    import streamlit as st
+
+    st.session_state.pop("auth_first_seen", None)
+    st.session_state.pop("auth_sign_in_recorded", None)
+    st.title("Your session has ended")
+    st.write("For your clients' privacy, Vocation signs you out after a while. Please sign in again.")
+    st.logout()
+    st.stop()
+
+
+def sign_out_button(email: str) -> None:
+    """Who is signed in, and a Sign out button, in the sidebar."""
+    import streamlit as st
+
+    st.sidebar.caption("Signed in as")
+    st.sidebar.text(email)
+    st.sidebar.button("Sign out", on_click=st.logout, key="auth_sign_out", icon=":material/logout:")
+
+
+def _record_sign_in_once(store, scope: Scope) -> None:
+    """Write one sign_in entry to the audit log per session."""
+    import streamlit as st
+
+    from dashboard import audit
+
+    if not st.session_state.get("auth_sign_in_recorded"):
+        audit.record(store, scope, "sign_in", scope.email)
+        st.session_state["auth_sign_in_recorded"] = True
+
+
+def _signed_in_scope(store) -> Scope:
+    """The scope of the signed-in person (or a sign-in, session-ended or no-access page)."""
+    import streamlit as st
+
+    if not st.user.get("is_logged_in", False):
+        _sign_in_page()
+    if session_expired(st.user, st.session_state, session_hours()):
+        _session_ended_page()
+    scope = scope_for_email(store, str(st.user.get("email") or ""))
+    sign_out_button(scope.email)
+    if not scope.roles:
+        st.title("No access yet")
+        st.text(f"You are signed in as {scope.email}, but no role has been granted to this address.")
+        st.write("Ask your Vocation administrator to add you.")
+        st.stop()
+    _record_sign_in_once(store, scope)
+    return scope
+
+
+def _demo_scope(store) -> Scope:
+    """The demo role picked in the sidebar, when demo mode is allowed (else an explanation)."""
+    import streamlit as st
+
+    if not demo_allowed(store):
+        st.error(
+            "Sign-in is not configured, so Vocation will not show this database. "
+            "Fill the [auth] section of .streamlit/secrets.toml (see the README), "
+            "or point VOCATION_DB at the bundled sample database."
+        )
+        st.stop()
+    st.warning(
+        "Sample data — demo. Nobody is signed in; pick a demo role in the sidebar.",
+        icon=":material/science:",
+    )
+    asked = st.query_params.get("role", "supervisor")  # ?role=leadership opens as that role
+    role = st.sidebar.selectbox(
+        "Demo role",
+        list(DEMO_ROLES),
+        index=list(DEMO_ROLES).index(asked) if asked in DEMO_ROLES else 0,
+        format_func=lambda r: DEMO_ROLES[r][0],
+        key="demo_role",
+    )
+    return Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
+
+
 def sign_in() -> Scope:
     """The signed-in person's scope; stops the run when nobody may be shown data."""
     import streamlit as st
@@ -100,40 +218,10 @@ def sign_in() -> Scope:
     from dashboard import db
 
     store = db.app_store()
-    logged_in = bool(st.user.get("is_logged_in", False))
-    if logged_in or auth_configured():
-        if not logged_in:
-            st.title("Vocation")
-            st.write("Please sign in with your organisation's account.")
-            st.button("Sign in", on_click=st.login, key="auth_sign_in")
-            st.stop()
-        scope = scope_for_email(store, str(st.user.get("email") or ""))
-        if not scope.roles:
-            st.title("No access yet")
-            st.text(f"You are signed in as {scope.email}, but no role has been granted to this address.")
-            st.write("Ask your Vocation administrator to add you.")
-            st.stop()
+    if st.user.get("is_logged_in", False) or auth_configured():
+        scope = _signed_in_scope(store)
     else:
-        if not demo_allowed(store):
-            st.error(
-                "Sign-in is not configured, so Vocation will not show this database. "
-                "Fill the [auth] section of .streamlit/secrets.toml (see the README), "
-                "or point VOCATION_DB at the bundled sample database."
-            )
-            st.stop()
-        st.warning(
-            "Sample data — demo. Nobody is signed in; pick a demo role in the sidebar.",
-            icon=":material/science:",
-        )
-        asked = st.query_params.get("role", "supervisor")  # ?role=leadership opens as that role
-        role = st.sidebar.selectbox(
-            "Demo role",
-            list(DEMO_ROLES),
-            index=list(DEMO_ROLES).index(asked) if asked in DEMO_ROLES else 0,
-            format_func=lambda r: DEMO_ROLES[r][0],
-            key="demo_role",
-        )
-        scope = Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
+        scope = _demo_scope(store)
     st.session_state["scope"] = scope
     return scope
 

@@ -43,10 +43,20 @@ def cmd_load(args: argparse.Namespace) -> int:
     con = db.connect(args.db)
     try:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check)
+        if result.written:
+            _audit_import(db.Store(con, args.db), result)
     finally:
         con.close()
     print(result.text())
     return 0 if result.ok else 1
+
+
+def _audit_import(store, result) -> None:
+    """Write a command-line import to the audit log."""
+    from dashboard import audit
+
+    rows = sum(c["inserted"] + c["updated"] for c in result.counts.values())
+    audit.record(store, _cli_scope(), "import", ", ".join(result.counts), rows, role="admin")
 
 
 def print_frame(frame: pl.DataFrame, fmt: str) -> None:
@@ -66,6 +76,87 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def _cli_scope():
+    """The command line acts as an admin; the audit log names the operating-system user."""
+    import getpass
+
+    from dashboard.auth import Scope
+
+    return Scope(f"command line ({getpass.getuser()})", Scope.system().grants)
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """List, add or remove people's roles; changes are written to the audit log."""
+    from dashboard import users
+
+    store = db.Store.open(args.db)
+    try:
+        if args.action == "list":
+            print_frame(users.list_users(store, _cli_scope()), args.format)
+        elif args.action == "add":
+            n = users.add_user(store, _cli_scope(), args.email, args.role, args.program or [])
+            print(f"Granted {args.role} to {args.email.strip().lower()} ({n} row(s)).")
+        else:
+            n = users.remove_user(store, _cli_scope(), args.email, args.role)
+            print(f"Removed {n} role row(s) from {args.email.strip().lower()}.")
+    except users.UserChangeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Print the audit log, newest first."""
+    from dashboard import users
+
+    store = db.Store.open(args.db)
+    try:
+        log = users.audit_log(store, _cli_scope(), since=args.since, action=args.action)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print_frame(log, args.format)
+    return 0
+
+
+def _add_users_parser(sub) -> None:
+    """`users list|add|remove`."""
+    from dashboard.auth import ROLES
+
+    users = sub.add_parser("users", help="list, add or remove people's roles")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    lst = users_sub.add_parser("list", help="every role granted")
+    lst.add_argument("--format", choices=("csv", "json"), default="csv")
+    add = users_sub.add_parser("add", help="grant a role (supervisor/training_director need --program)")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument(
+        "--program", action="append", metavar="ID", help="a program the role covers (repeat; '*' for all)"
+    )
+    rem = users_sub.add_parser("remove", help="take away one role, or every role")
+    rem.add_argument("email")
+    rem.add_argument("--role", choices=ROLES, help="only this role (default: every role)")
+    for p in (lst, add, rem):
+        _add_db(p)
+        p.set_defaults(func=cmd_users)
+
+
+def _add_audit_parser(sub) -> None:
+    """`audit [--since DATE] [--action A] [--format csv|json]`."""
+    from dashboard.audit import ACTIONS
+
+    aud = sub.add_parser("audit", help="print the audit log (newest first)")
+    aud.add_argument("--since", metavar="YYYY-MM-DD", help="only entries on or after this day")
+    aud.add_argument("--action", choices=ACTIONS, help="only this kind of entry")
+    aud.add_argument("--format", choices=("csv", "json"), default="csv")
+    _add_db(aud)
+    aud.set_defaults(func=cmd_audit)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=("csv", "json"), default="csv")
         _add_db(p)
         p.set_defaults(func=cmd_report)
+    _add_users_parser(sub)
+    _add_audit_parser(sub)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")

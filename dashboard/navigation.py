@@ -47,6 +47,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("fairness", "Fairness", "views/fairness.py", ("leadership",), ":material/balance:"),
     PageSpec("trainees", "Trainees", "views/trainees.py", ("training_director",), ":material/school:"),
     PageSpec("curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"),
+    PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:", "Admin"),
 )
 
 

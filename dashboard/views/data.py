@@ -1,0 +1,103 @@
+"""Data (admin): upload and import files, import history, users and roles, the audit log."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from dashboard import audit, db, ui, uploads, users
+from dashboard.auth import ROLES, current_scope
+
+store = db.app_store()
+scope = current_scope()
+st.title("Data")
+upload_tab, history_tab, users_tab, audit_tab = st.tabs(
+    ["Upload", "Import history", "Users and roles", "Audit log"]
+)
+
+with upload_tab:
+    st.write(
+        "Upload one file per table (CSV, XLSX or Parquet; the file name decides the table). "
+        "The whole batch is checked first; nothing is written until you press Import."
+    )
+    files = st.file_uploader(
+        "Files to import",
+        type=["csv", "xlsx", "parquet"],
+        accept_multiple_files=True,
+        key="data_files",
+    )
+    signature = tuple((f.name, f.size) for f in files or [])
+    if st.button("Check files", key="data_check", disabled=not files):
+        with st.spinner("Reading and checking the files…"):
+            check = uploads.check_uploads(store, scope, [(f.name, f.getvalue()) for f in files])
+        st.session_state["data_pending"] = (signature, check)
+    pending = st.session_state.get("data_pending")
+    check = pending[1] if pending and pending[0] == signature else None
+    if check is not None:
+        for notice in check.report.notices:
+            st.text(notice)
+        if not check.report.ok:
+            st.error(
+                "The batch was refused: nothing was written. Fix these rows and upload the files again."
+            )
+            st.text(
+                f"{check.report.problem_count} problem(s); rows are numbered as a spreadsheet shows them."
+            )
+            ui.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
+        else:
+            st.success("No problems found. Nothing has been written yet.")
+            st.dataframe(
+                {"file": list(check.parsed.values())}, hide_index=True, key="data_checked_files"
+            )
+            if st.button("Import", key="data_import", type="primary", icon=":material/upload:"):
+                bar = st.progress(0.0, text="Importing")
+                report = uploads.import_uploads(
+                    store, scope, check, lambda f, t: bar.progress(f, text=t)
+                )
+                st.session_state.pop("data_pending", None)
+                st.session_state["data_last_import"] = report.counts_frame()
+                st.rerun()
+    if "data_last_import" in st.session_state and check is None:
+        st.success("Imported. Every page now shows the new data.")
+        st.dataframe(
+            st.session_state["data_last_import"], hide_index=True, key="data_import_counts"
+        )
+
+with history_tab:
+    ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
+
+with users_tab:
+    with st.form("data_add_user", clear_on_submit=True):
+        st.subheader("Grant a role")
+        email = st.text_input("Email address", key="data_user_email")
+        role = st.selectbox("Role", ROLES, key="data_user_role")
+        programs = st.multiselect(
+            "Programs (supervisors and training directors; * = all programs)",
+            ["*", *users.program_ids(store, scope)],
+            key="data_user_programs",
+        )
+        if st.form_submit_button("Grant"):
+            try:
+                users.add_user(store, scope, email, role, programs)
+                st.success("Role granted.")
+            except users.UserChangeError as exc:
+                st.error("Not granted:")
+                st.text(str(exc))
+    with st.form("data_remove_user"):
+        st.subheader("Take a role away")
+        email = st.selectbox("Person", users.emails(store, scope), key="data_remove_email")
+        role = st.selectbox("Role", ["every role", *ROLES], key="data_remove_role")
+        if st.form_submit_button("Remove") and email:
+            n = users.remove_user(store, scope, email, None if role == "every role" else role)
+            st.success(f"Removed {n} role row(s).")
+    st.subheader("Who may see what")
+    ui.table(users.list_users(store, scope), "data_users", "users-and-roles.csv")
+
+with audit_tab:
+    left, mid, right, far = st.columns(4)
+    since = left.date_input("From", date.today() - timedelta(days=30), key="data_audit_since")
+    until = mid.date_input("Through", date.today(), key="data_audit_until")
+    who = right.text_input("Person contains", key="data_audit_who")
+    action = far.selectbox("Action", ["all", *audit.ACTIONS], key="data_audit_action")
+    log = users.audit_log(store, scope, since, until, who, None if action == "all" else action)
+    st.caption(f"{log.height} entries, newest first. The log is append-only.")
+    ui.table(log, "data_audit", "audit-log.csv")

@@ -1,0 +1,305 @@
+"""Real-browser flows: a local OpenID Connect provider, the app under `streamlit run`, Chromium.
+
+One predefined provider user per role; each test signs in through the real redirect. Screenshots
+of every page each role may open are saved under test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import db
+from dashboard.auth import ROLES, SCOPED_ROLES, Scope
+from dashboard.navigation import PAGES, pages_for
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAYLOAD = "<img src=x onerror=alert(1)>"
+EMAILS = {role: f"{role}@example.org" for role in ROLES}
+PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
+NO_ROLE = "nobody@example.org"
+MARKUP_APPLICATION: list[str] = []  # the application whose interview holds the excerpt EXSS
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _scope(role: str) -> Scope:
+    return Scope(EMAILS[role], tuple((role, p) for p in PROGRAMS[role]))
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """A local OpenID Connect provider with one predefined user per role (and one without)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make browser)")
+    from oidc_provider_mock import User, run_server_in_thread
+
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on localhost
+    users = [
+        User(sub=e, claims={"email": e, "name": e.split("@")[0]})
+        for e in [*EMAILS.values(), NO_ROLE]
+    ]
+    with run_server_in_thread(port=_free_port(), user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="module")
+def app_url(provider, sample_db_file, tmp_path_factory):
+    """`streamlit run dashboard/app.py` with sign-in pointed at the local provider."""
+    work = tmp_path_factory.mktemp("browser")
+    db_path = work / "vocation.duckdb"
+    shutil.copy(sample_db_file, db_path)
+    con = db.connect(db_path)
+    for role in ROLES:
+        for program in PROGRAMS[role]:
+            con.execute(
+                "insert into app_user_roles (email, role, program_id, added_by, added_at)"
+                " values ($email, $role, $program, 'tests', now())",
+                {"email": EMAILS[role], "role": role, "program": program},
+            )
+    interview, rater, application = con.execute(
+        "select e.interview_id, e.rater_id, i.application_id from excerpts as e"
+        " join interviews as i on i.interview_id = e.interview_id"
+        " where i.program_id = $p and i.application_id is not null order by e.excerpt_id limit 1",
+        {"p": PROGRAMS["supervisor"][0]},
+    ).fetchall()[0]
+    con.execute(
+        "insert into excerpts values ('EXSS', $i, $r, 'fit', null, 'supports', $t)",
+        {"i": interview, "r": rater, "t": f"I said {PAYLOAD} in the interview"},
+    )
+    MARKUP_APPLICATION.append(application)
+    con.close()
+    port = _free_port()
+    secrets = work / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        'cookie_secret = "browser-test-cookie-secret-0123456789"\n'
+        'client_id = "vocation-tests"\n'
+        'client_secret = "browser-test-client-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+    )
+    env = {**os.environ, "VOCATION_DB": str(db_path), "AUTHLIB_INSECURE_TRANSPORT": "1"}
+    env.pop("VOCATION_DEMO", None)
+    log = (work / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
+         "--server.port", str(port), "--secrets.files", str(secrets)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://localhost:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("streamlit exited before it was healthy")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("streamlit did not become healthy in 60 s")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) whose page records any JavaScript dialog."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.dialogs = []
+    tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    yield tab
+    context.close()
+
+
+expect.set_options(timeout=30_000)
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+    page.wait_for_timeout(400)
+
+
+def sign_in(page, app_url: str, email: str) -> None:
+    """Sign in through the real redirect: app -> provider -> pick the user -> back to the app."""
+    page.goto(app_url)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
+    page.get_by_role("button", name=email, exact=True).click()
+    page.wait_for_url(f"{app_url}/**", timeout=30_000)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    _settle(page)
+
+
+def nav_titles(page) -> list[str]:
+    """The page titles in the sidebar navigation."""
+    links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
+    # each link's text is its icon's ligature name, then its title
+    return [t.strip().splitlines()[-1] for t in links.all_inner_texts()]
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_signs_in_and_sees_exactly_its_pages(page, app_url, role):
+    sign_in(page, app_url, EMAILS[role])
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    allowed = pages_for(_scope(role))
+    # Streamlit shows no navigation menu when there is only one page
+    assert nav_titles(page) == ([p.title for p in allowed] if len(allowed) > 1 else [])
+    for spec in allowed:
+        page.goto(f"{app_url}/{spec.key}" if spec.key != "home" else app_url)
+        _settle(page)
+        assert not page.get_by_text("Page not found").count()
+        _shot(page, f"{role}-{spec.key}")
+    assert page.dialogs == []
+
+
+def test_a_person_without_a_role_sees_no_access(page, app_url):
+    sign_in(page, app_url, NO_ROLE)
+    expect(page.get_by_role("heading", name="No access yet")).to_be_visible()
+    _shot(page, "no-role")
+    assert nav_titles(page) == []
+
+
+def test_leadership_is_refused_pages_outside_its_role(page, app_url):
+    sign_in(page, app_url, EMAILS["leadership"])
+    refused = [p for p in PAGES if not p.allows(_scope("leadership"))]
+    assert refused
+    for spec in refused:
+        page.goto(f"{app_url}/{spec.key}")
+        _settle(page)
+        expect(page.get_by_text("Page not found").first).to_be_visible()
+        assert page.get_by_role("heading", name=spec.title, exact=True).count() == 0
+        _shot(page, f"leadership-refused-{spec.key}")
+
+
+def test_admin_uploads_a_bad_file_sees_the_report_then_imports_a_good_one(page, app_url, tmp_path):
+    sign_in(page, app_url, EMAILS["admin"])
+    page.goto(f"{app_url}/data")
+    _settle(page)
+    bad = tmp_path / "ratings.csv"
+    interview, rater = (
+        (ROOT / "sample_data" / "ratings.csv").read_text().splitlines()[1].split(",")[:2]
+    )
+    rows = [f"{interview},{rater},balance,9", f"{interview},{rater},{PAYLOAD},2"]
+    bad.write_text("interview_id,rater_id,theme,score\n" + "\n".join(rows) + "\n")
+    page.locator('input[type="file"]').set_input_files(str(bad))
+    page.get_by_role("button", name="Check files").click()
+    page.get_by_text("The batch was refused").wait_for(timeout=30_000)
+    expect(page.get_by_text("3 problem(s)", exact=False)).to_be_visible()
+    assert page.locator("img[src='x']").count() == 0
+    _shot(page, "admin-data-refused")
+
+    page.goto(f"{app_url}/data")  # a new session: an empty uploader
+    _settle(page)
+    good = tmp_path / "sites.csv"
+    sites = (ROOT / "sample_data" / "sites.csv").read_text().rstrip("\n")
+    good.write_text(f"{sites}\nS9,Browser test site,North\n")
+    page.locator('input[type="file"]').set_input_files(str(good))
+    page.get_by_role("button", name="Check files").click()
+    page.get_by_text("No problems found").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Import").click()
+    page.get_by_text("Imported.").wait_for(timeout=30_000)
+    _shot(page, "admin-data-imported")
+    assert page.dialogs == []
+
+
+def _needs_candidate_page() -> None:
+    if not (ROOT / "dashboard" / "views" / "candidate.py").is_file():
+        pytest.skip("the Candidate page (branch screening) has not landed yet")
+
+
+def test_an_excerpt_with_markup_shows_as_text_and_runs_nothing(page, app_url):
+    _needs_candidate_page()
+    sign_in(page, app_url, EMAILS["supervisor"])
+    page.goto(f"{app_url}/candidate?application={MARKUP_APPLICATION[0]}")
+    _settle(page)
+    page.locator('[data-testid="stExpander"] summary', has_text="Personal fit").first.click()
+    # the grid draws on a canvas and mirrors its cells as text for screen readers
+    expect(page.get_by_text(f"I said {PAYLOAD} in the interview").first).to_be_attached()
+    page.wait_for_timeout(500)
+    assert page.locator("img[src='x']").count() == 0
+    assert page.dialogs == []
+    _shot(page, "supervisor-candidate-markup")
+
+
+def test_supervisor_records_a_decision_and_sees_it_after_reload(page, app_url):
+    _needs_candidate_page()
+    note = f"Browser test {time.time():.0f}: second interview first"
+    sign_in(page, app_url, EMAILS["supervisor"])
+    page.goto(f"{app_url}/candidate?application={MARKUP_APPLICATION[0]}")
+    _settle(page)
+    page.get_by_text("hold", exact=True).first.click()
+    page.get_by_label("Note").first.fill(note)
+    page.get_by_role("button", name="Record decision").click()
+    _settle(page)
+    page.reload()
+    _settle(page)
+    expect(page.get_by_text(note).first).to_be_attached()
+    _shot(page, "supervisor-candidate-decision")
+
+
+def test_sign_out_returns_to_the_sign_in_page(page, app_url):
+    sign_in(page, app_url, EMAILS["leadership"])
+    page.get_by_role("button", name="Sign out").click()
+    end_session = page.get_by_role("button", name="End session")
+    end_session.wait_for(timeout=30_000)  # the provider's own sign-out confirmation
+    end_session.click()
+    page.wait_for_url(f"{app_url}/**", timeout=30_000)
+    _settle(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    _shot(page, "signed-out")
+    assert nav_titles(page) == []
+    page.goto(f"{app_url}/data")  # the identity cookie is gone
+    _settle(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()

@@ -1,0 +1,141 @@
+"""The admin's Data page: upload, check before writing, import, history, users and roles, audit log."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE, app_as, grant, table_checksums
+
+from dashboard import db
+
+ADMIN = "admin@example.org"
+_FIRST = (SAMPLE / "ratings.csv").read_text().splitlines()[1].split(",")  # a real interview and rater
+BAD_RATINGS = (
+    "interview_id,rater_id,theme,score\n"
+    f"{_FIRST[0]},{_FIRST[1]},balance,9\n"
+    f"{_FIRST[0]},{_FIRST[1]},<img src=x onerror=alert(1)>,2\n"
+    f"{_FIRST[0]},{_FIRST[1]},**bold**,2\n"
+).encode()
+
+
+@pytest.fixture
+def admin_app(db_file, monkeypatch):
+    """The Data page, signed in as an admin."""
+    grant(db_file, ADMIN, "admin")
+    return app_as(db_file, ADMIN, monkeypatch, page="views/data.py")
+
+
+def _table(at, *columns):
+    """The first table on the page with these columns (AppTest does not expose a table's key)."""
+    for frame in at.dataframe:
+        if set(columns) <= set(frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _audit(db_file, action):
+    con = db.connect(db_file)
+    try:
+        return con.execute(
+            "select who, object, row_count from app_audit_log where action = $a order by audit_id",
+            {"a": action},
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_page_renders_its_four_parts(admin_app):
+    at = admin_app
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    assert [t.label for t in at.tabs] == [
+        "Upload",
+        "Import history",
+        "Users and roles",
+        "Audit log",
+    ]
+    history = _table(at, "import_id", "checksum")
+    assert history.shape[0] == 1  # the sample import
+
+
+def test_bad_upload_shows_the_report_and_writes_nothing(admin_app, db_file):
+    at = admin_app
+    con = db.connect(db_file)
+    before = table_checksums(con)
+    con.close()
+    at.file_uploader(key="data_files").set_value(("ratings.csv", BAD_RATINGS, "text/csv")).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert at.error and "nothing was written" in at.error[0].value
+    problems = _table(at, "rule")
+    assert set(problems["column"]) == {"score", "theme"}
+    assert "<img src=x onerror=alert(1)>" in set(problems["value"])  # shown as a value in a grid
+    assert "data_import" not in [b.key for b in at.button]
+    con = db.connect(db_file)
+    after = table_checksums(con)
+    con.close()
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed <= {"app_audit_log"}  # the sign-in entry only
+
+
+def test_good_upload_imports_on_confirm_and_refreshes(admin_app, db_file, tmp_path):
+    at = admin_app
+    new_site = (SAMPLE / "sites.csv").read_bytes().rstrip(b"\n") + b"\nS9,New site,North\n"
+    at.file_uploader(key="data_files").set_value(("sites.csv", new_site, "text/csv")).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert at.success and "Nothing has been written" in at.success[0].value
+    sites_before = _site_count(db_file)
+    at.button(key="data_import").click().run()
+    assert not at.exception
+    assert _site_count(db_file) == sites_before + 1
+    counts = _table(at, "table", "inserted")
+    assert counts.loc[counts["table"] == "sites", "inserted"].tolist() == [1]
+    history = _table(at, "import_id", "checksum")
+    assert history.shape[0] == 2  # cached read refreshed at once
+    assert _audit(db_file, "import")[0][:2] == (ADMIN, "sites.csv")
+
+
+def _site_count(db_file):
+    con = db.connect(db_file)
+    try:
+        return con.execute("select count(*) from sites").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_grant_and_remove_roles_on_the_page(admin_app, db_file):
+    at = admin_app
+    at.text_input(key="data_user_email").input("New.Person@example.org")
+    at.selectbox(key="data_user_role").select("supervisor")
+    at.multiselect(key="data_user_programs").select("P01")
+    at.button[[b.label for b in at.button].index("Grant")].click().run()
+    assert not at.exception
+    users = _table(at, "email", "role")
+    assert ("new.person@example.org", "supervisor", "P01") in set(
+        zip(users["email"], users["role"], users["program_id"], strict=True)
+    )
+    assert _audit(db_file, "user_change")[-1][0] == ADMIN
+    at.selectbox(key="data_remove_email").select("new.person@example.org")
+    at.button[[b.label for b in at.button].index("Remove")].click().run()
+    users = _table(at, "email", "role")
+    assert "new.person@example.org" not in set(users["email"])
+
+
+def test_grant_without_a_program_is_refused_with_the_reason(admin_app):
+    at = admin_app
+    at.text_input(key="data_user_email").input("x@example.org")
+    at.selectbox(key="data_user_role").select("training_director")
+    at.button[[b.label for b in at.button].index("Grant")].click().run()
+    assert at.error[0].value == "Not granted:"
+    assert any("at least one --program" in t.value for t in at.text)
+
+
+def test_audit_log_filters_by_action_and_person(admin_app):
+    at = admin_app
+    log = _table(at, "action", "who")
+    assert "sign_in" in set(log["action"])
+    at.selectbox(key="data_audit_action").select("user_change").run()
+    assert _table(at, "action", "who").shape[0] == 0
+    at.selectbox(key="data_audit_action").select("sign_in").run()
+    at.text_input(key="data_audit_who").input("nobody-like-this").run()
+    assert _table(at, "action", "who").shape[0] == 0

@@ -1,0 +1,98 @@
+"""Every page × every role: a page is in the navigation exactly when the role allows it, a page
+outside the role is refused when asked for by URL, and the page's data functions refuse a
+person who does not hold its role. Written over navigation.PAGES, so new pages are covered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, app_as, grant
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
+from streamlit.util import calc_hash
+
+from dashboard import db
+from dashboard.auth import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
+from dashboard.navigation import PAGES, PageSpec
+
+PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
+RESTRICTED = [spec for spec in PAGES if spec.roles is not None]
+
+
+def _scope(email: str, roles) -> Scope:
+    return Scope(email, tuple((r, p) for r in roles for p in PROGRAMS[r]))
+
+
+def _registered_scripts(at: AppTest) -> set[Path]:
+    # AppTest keeps the pages st.navigation registered (no public accessor in 1.67)
+    return {Path(str(info["script_path"])).resolve() for info in at._registered_pages.values()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_sees_exactly_its_pages_and_each_renders(role, db_file, monkeypatch):
+    email = f"{role}@example.org"
+    grant(db_file, email, role, PROGRAMS[role])
+    at = app_as(db_file, email, monkeypatch)
+    assert not at.exception
+    scope = _scope(email, [role])
+    registered = _registered_scripts(at)
+    for spec in PAGES:
+        assert (Path(spec.path).resolve() in registered) == spec.allows(scope), (role, spec.key)
+    for spec in PAGES:
+        if spec.allows(scope):
+            at.switch_page(spec.script).run()
+            assert not at.exception, (role, spec.key, [e.message for e in at.exception])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_outside_the_role_are_refused_by_url(role, db_file, monkeypatch):
+    email = f"{role}@example.org"
+    grant(db_file, email, role, PROGRAMS[role])
+    at = app_as(db_file, email, monkeypatch)
+    for spec in PAGES:
+        if spec.allows(_scope(email, [role])):
+            continue
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(spec.script)
+        # what a browser does for /<url_path>: ask for the page's hash; the default page runs instead
+        at._page_hash = calc_hash(spec.key)
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == "Vocation", (role, spec.key)
+        at._page_hash = ""
+
+
+@pytest.mark.parametrize("spec", RESTRICTED, ids=lambda s: s.key)
+def test_page_data_is_refused_to_every_other_role(spec, db_file, monkeypatch):
+    others = [r for r in ROLES if r not in spec.roles]
+    if not others:
+        pytest.skip("every role may open this page")
+    email = "other@example.org"
+    for role in others:
+        grant(db_file, email, role, (ALL_PROGRAMS,) if role in SCOPED_ROLES else ("",))
+    # open the menu to everyone, so that only the data functions stand in the way
+    monkeypatch.setattr(PageSpec, "allows", lambda self, scope: True)
+    reads = []
+    real_run_query = db.run_query
+    monkeypatch.setattr(
+        db, "run_query", lambda con, name, **p: reads.append(name) or real_run_query(con, name, **p)
+    )
+    with patch_config_options({"client.showErrorDetails": "full"}):  # config.toml redacts errors
+        at = app_as(db_file, email, monkeypatch)
+        reads.clear()  # sign-in and Home
+        at.switch_page(spec.script).run()
+    assert all(e.proto.type.endswith("AccessDenied") for e in at.exception), [
+        (e.proto.type, e.message) for e in at.exception
+    ]
+    refused = list(at.exception)
+    reads = [r for r in reads if r != "user_roles_by_email"]  # app.py signing the person in
+    assert refused or not reads, f"{spec.key} read {reads} for roles {others} without AccessDenied"
+    assert not at.dataframe or refused
+
+
+def test_every_page_script_exists_and_is_under_views():
+    for spec in PAGES:
+        assert Path(spec.path).is_file(), spec.script
+        assert spec.script.startswith("views/"), spec.script
+    assert (ROOT / "dashboard" / "views" / "data.py").is_file()
