@@ -42,12 +42,12 @@ test: setup-test
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP_DEV)
-	$(BIN)/ruff check dashboard tests sample_data
-	$(BIN)/ruff format --check dashboard tests sample_data
+	$(BIN)/ruff check dashboard tests sample_data scripts
+	$(BIN)/ruff format --check dashboard tests sample_data scripts
 
 format: $(STAMP_DEV)
-	$(BIN)/ruff format dashboard tests sample_data
-	$(BIN)/ruff check --fix dashboard tests sample_data
+	$(BIN)/ruff format dashboard tests sample_data scripts
+	$(BIN)/ruff check --fix dashboard tests sample_data scripts
 
 bench: $(STAMP_DEV)
 	$(BIN)/python -m dashboard bench --scale $(or $(SCALE),100)

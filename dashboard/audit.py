@@ -8,7 +8,9 @@ from dashboard.auth import Scope
 ACTIONS = ("sign_in", "view_person", "export", "decision", "consensus", "import", "user_change")
 
 
-def record(store, scope: Scope, action: str, obj: str = "", row_count: int | None = None, role: str = "") -> None:
+def record(
+    store, scope: Scope, action: str, obj: str = "", row_count: int | None = None, role: str = ""
+) -> None:
     """Append one entry to the audit log."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")

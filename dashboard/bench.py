@@ -54,24 +54,16 @@ def timed_queries(sink: list[float]):
 
 def _change_a_filter(at, page_key: str, turn: int) -> str:
     """Change one of the page's own widgets (the next option of its first picker); say which."""
-    for kind in ("selectbox", "radio", "multiselect", "slider", "checkbox", "toggle"):
-        for widget in getattr(at, kind):
-            key = str(getattr(widget, "key", "") or "")
-            if not key.startswith(page_key):
-                continue
-            if kind in ("selectbox", "radio"):
-                options = list(widget.options)
-                if len(options) > 1:
-                    widget.set_value(options[turn % len(options)])
-                    return key
-            elif kind == "multiselect":
-                options = list(widget.options)
-                if options:
-                    widget.set_value(options[: 1 + turn % len(options)])
-                    return key
-            elif kind in ("checkbox", "toggle"):
-                widget.set_value(bool(turn % 2))
-                return key
+    for widget in at.selectbox:
+        key = str(widget.key or "")
+        if key.startswith(page_key) and len(widget.options) > 1:
+            widget.select_index(turn % len(widget.options))
+            return key
+    for widget in [*at.checkbox, *at.toggle]:
+        key = str(widget.key or "")
+        if key.startswith(page_key):
+            widget.set_value(bool(turn % 2))
+            return key
     return ""
 
 
@@ -150,7 +142,11 @@ def run(scale: int, runs: int = 5, keep: str | None = None) -> dict:
             con.execute(
                 "insert into app_user_roles (email, role, program_id, added_by, added_at)"
                 " values ($email, $role, $program, 'bench', now()) on conflict do nothing",
-                {"email": f"{role}.{BENCH_EMAIL}", "role": role, "program": "*" if role in ("supervisor", "training_director") else ""},
+                {
+                    "email": f"{role}.{BENCH_EMAIL}",
+                    "role": role,
+                    "program": "*" if role in ("supervisor", "training_director") else "",
+                },
             )
         con.close()
         os.environ["VOCATION_DB"] = str(db_file)

@@ -78,9 +78,9 @@ def compare_profile_bar_chart(frame: pl.DataFrame) -> alt.Chart:
             ],
         )
     )
-    return alt.layer(bars, _not_rated_layer(base, xOffset=alt.XOffset("applicant:N"))).properties(
-        height=300
-    )
+    return alt.layer(bars, _not_rated_layer(base, xOffset=alt.XOffset("applicant:N"))).properties(height=300)
+
+
 # --- leadership: Overview, Evidence, Fairness ----------------------------------------------
 
 
@@ -127,9 +127,7 @@ def cohort_growth_point_chart(frame: pl.DataFrame) -> alt.Chart:
         color=alt.Color("cohort:N"),
         tooltip=["cohort", "theme", "trainees", alt.Tooltip("mean_change:Q", format=".2f")],
     )
-    points = base.mark_point(filled=True).encode(
-        x=alt.X("mean_change:Q", title="Mean change (0-4 scale)")
-    )
+    points = base.mark_point(filled=True).encode(x=alt.X("mean_change:Q", title="Mean change (0-4 scale)"))
     return points + base.mark_rule().encode(x="change_low:Q", x2="change_high:Q")
 
 
@@ -200,9 +198,7 @@ def trainee_theme_heatmap_chart(frame: pl.DataFrame) -> alt.Chart:
     `frame` is training.heatmap_frame: trainee, theme, assessed, latest_score, growth, label, ...
     """
     base = alt.Chart(frame).encode(
-        x=alt.X(
-            "theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")
-        ),
+        x=alt.X("theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")),
         y=alt.Y("trainee:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -271,9 +267,7 @@ def curriculum_coverage_heatmap_chart(frame: pl.DataFrame) -> alt.Chart:
     `frame` has module_name, theme, hours, emphasis, coverage.
     """
     base = alt.Chart(frame).encode(
-        x=alt.X(
-            "theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")
-        ),
+        x=alt.X("theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")),
         y=alt.Y("module_name:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(

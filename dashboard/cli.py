@@ -188,7 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
     bench.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     bench.add_argument(
-        "--db", metavar="FILE", default=None,
+        "--db",
+        metavar="FILE",
+        default=None,
         help="where to build the benchmark database (default: a temporary file; never your real data)",
     )
     bench.set_defaults(func=_cmd_bench)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -34,7 +34,7 @@ def db_path_from_env() -> Path:
     return Path(os.environ.get("VOCATION_DB") or DEFAULT_DB)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql_text(name: str) -> str:
     """The text of queries/<name>.sql."""
     path = QUERIES_DIR / f"{name}.sql"
@@ -166,9 +166,7 @@ def enable_streamlit_cache() -> None:
     import streamlit as st
 
     if not hasattr(_cached_query, "clear"):
-        _cached_query = st.cache_data(max_entries=512, ttl=3600, show_spinner=False)(
-            _cached_query
-        )
+        _cached_query = st.cache_data(max_entries=512, ttl=3600, show_spinner=False)(_cached_query)
 
 
 _open_app_store = None

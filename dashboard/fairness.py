@@ -79,9 +79,7 @@ def suppress_selection(table: pl.DataFrame, threshold: int = privacy.THRESHOLD) 
     """
     parts = []
     for _, part in table.group_by("stage", "dimension", maintain_order=True):
-        cells = part.select(
-            "group", "selected", not_selected=pl.col("applicants") - pl.col("selected")
-        )
+        cells = part.select("group", "selected", not_selected=pl.col("applicants") - pl.col("selected"))
         long = cells.unpivot(index="group", variable_name="_outcome", value_name="_n")
         cut = privacy.suppress_table(long, "group", "_outcome", "_n", threshold=threshold)
         hidden = cut.group_by("group").agg(_hid=pl.col("suppressed").any())
@@ -96,9 +94,7 @@ def suppress_selection(table: pl.DataFrame, threshold: int = privacy.THRESHOLD) 
         "stage",
         "dimension",
         "group",
-        applicants=pl.when(small)
-        .then(pl.lit(shown))
-        .otherwise(pl.col("applicants").cast(pl.String)),
+        applicants=pl.when(small).then(pl.lit(shown)).otherwise(pl.col("applicants").cast(pl.String)),
         selected=pl.when(pl.col("selected").is_between(1, threshold))
         .then(pl.lit(shown))
         .when(hide)

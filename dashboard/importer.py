@@ -63,7 +63,13 @@ class ImportReport:
 
     def problems_frame(self) -> pl.DataFrame:
         """The listed problems as a table."""
-        schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
+        schema = {
+            "file": pl.String,
+            "row": pl.Int64,
+            "column": pl.String,
+            "value": pl.String,
+            "rule": pl.String,
+        }
         return pl.DataFrame([p.__dict__ for p in self.problems], schema=schema)
 
     def counts_frame(self) -> pl.DataFrame:
@@ -268,20 +274,36 @@ def _extra_checks(inc: Incoming, typed: pl.DataFrame, subthemes: pl.DataFrame) -
         app = pl.col("application_id").is_not_null()
         found.append(_flag(typed, hiring & ~app, "application_id", "is required when purpose is hiring", f))
         found.append(
-            _flag(typed, pl.col("purpose").is_not_null() & ~hiring & app, "application_id",
-                  "must be blank unless purpose is hiring", f)
+            _flag(
+                typed,
+                pl.col("purpose").is_not_null() & ~hiring & app,
+                "application_id",
+                "must be blank unless purpose is hiring",
+                f,
+            )
         )
     if name == "excerpts":
-        own = typed.join(subthemes.rename({"code": "subtheme", "theme": "_sub_theme"}), on="subtheme", how="left")
+        own = typed.join(
+            subthemes.rename({"code": "subtheme", "theme": "_sub_theme"}), on="subtheme", how="left"
+        )
         bad = pl.col("_sub_theme").is_not_null() & (pl.col("_sub_theme") != pl.col("theme"))
         found.append(_flag(own, bad, "subtheme", "belongs to another theme", f))
     if name == "peer_nominations":
-        found.append(_flag(typed, pl.col("nominator_id") == pl.col("nominee_id"), "nominee_id",
-                           "a person cannot nominate themselves", f))
+        found.append(
+            _flag(
+                typed,
+                pl.col("nominator_id") == pl.col("nominee_id"),
+                "nominee_id",
+                "a person cannot nominate themselves",
+                f,
+            )
+        )
     return found
 
 
-def _known_keys(con: duckdb.DuckDBPyConnection, batch: dict[str, pl.DataFrame], table: str, column: str) -> pl.Series:
+def _known_keys(
+    con: duckdb.DuckDBPyConnection, batch: dict[str, pl.DataFrame], table: str, column: str
+) -> pl.Series:
     """Values of table.column in the database and in the batch."""
     # table and column come from the contract (an allow-list), never from input
     stmt = f"select distinct {column} as v from {table}"  # noqa: S608
@@ -303,7 +325,9 @@ def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.Data
     return found
 
 
-def check_batch(con: duckdb.DuckDBPyConnection, incoming: list[Incoming]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+def check_batch(
+    con: duckdb.DuckDBPyConnection, incoming: list[Incoming]
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """Every problem in the batch, and each table's rows converted to contract types."""
     found: list[pl.DataFrame] = []
     typed_by_table: dict[str, pl.DataFrame] = {}
@@ -324,7 +348,9 @@ def check_batch(con: duckdb.DuckDBPyConnection, incoming: list[Incoming]) -> tup
 
     subthemes = con.cursor().sql("select code, theme from subthemes").pl()
     if "subthemes" in typed_by_table:
-        subthemes = pl.concat([subthemes, typed_by_table["subthemes"].select("code", "theme")]).unique("code", keep="last")
+        subthemes = pl.concat([subthemes, typed_by_table["subthemes"].select("code", "theme")]).unique(
+            "code", keep="last"
+        )
     for inc in incoming:
         typed = typed_by_table[inc.table.name]
         found += _extra_checks(inc, typed, subthemes)
@@ -346,7 +372,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
     on = " and ".join(f"i.{k} = t.{k}" for k in key)
     differs = " or ".join(f"i.{c} is distinct from t.{c}" for c in others) or "false"
     counts_sql = (
-        f"create or replace temp table incoming_state as "
+        f"create or replace temp table incoming_state as "  # noqa: S608 - contract identifiers
         f"select i.*, case when t.{key[0]} is null then 'inserted' "
         f"when {differs} then 'updated' else 'unchanged' end as _state "
         f"from incoming i left join {table.name} t on {on}"
@@ -355,7 +381,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
     cols = ", ".join(table.column_names)
     sets = ", ".join(f"{c} = excluded.{c}" for c in others)
     upsert_sql = (
-        f"insert into {table.name} ({cols}) select {cols} from incoming_state "
+        f"insert into {table.name} ({cols}) select {cols} from incoming_state "  # noqa: S608
         f"where _state <> 'unchanged' on conflict ({', '.join(key)}) do update set {sets}"
     )
     con.execute(upsert_sql)
@@ -464,5 +490,9 @@ def batch_checksum(paths: Iterable[Path]) -> str:
 
 def _db_file(con: duckdb.DuckDBPyConnection) -> str:
     """The file behind a connection (for the cache's data version)."""
-    row = con.cursor().execute("select file from pragma_database_list where name = current_database()").fetchall()[0]
+    row = (
+        con.cursor()
+        .execute("select file from pragma_database_list where name = current_database()")
+        .fetchall()[0]
+    )
     return row[0] if row and row[0] else ":memory:"

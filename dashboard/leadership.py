@@ -159,9 +159,7 @@ def _with_totals(frame, row: str, yes: str, no: str, label: str, threshold: int)
     """Suppress the groups, then append their column totals (the published margins)."""
     total = frame.select(pl.lit(label).alias(row), pl.col(yes).sum(), pl.col(no).sum())
     groups = _suppress_pair(frame.select(row, yes, no), row, yes, no, threshold)
-    margin = _suppress_pair(
-        total.cast(frame.select(row, yes, no).schema), row, yes, no, threshold, False
-    )
+    margin = _suppress_pair(total.cast(frame.select(row, yes, no).schema), row, yes, no, threshold, False)
     return pl.concat([groups, margin])
 
 
@@ -252,9 +250,7 @@ def hiring_funnel(
     adds up is shown, so it reveals nothing the visible cells do not.
     """
     ids = program_ids(store, scope, programs, sites)
-    raw = store.query(
-        "hiring_funnel_by_program", program_ids=ids, year_from=years[0], year_to=years[1]
-    )
+    raw = store.query("hiring_funnel_by_program", program_ids=ids, year_from=years[0], year_to=years[1])
     if raw.is_empty():
         return _funnel_frame([])
     grid = (
@@ -272,9 +268,7 @@ def hiring_funnel(
         rows.extend(_funnel_rows(program[0], cells, grid, threshold))
     # the stage totals over the selected programs are published margins: only small ones hidden
     total = (
-        grid.group_by("stage")
-        .agg(pl.col("applications").sum())
-        .with_columns(program_name=pl.lit(ALL_LABEL))
+        grid.group_by("stage").agg(pl.col("applications").sum()).with_columns(program_name=pl.lit(ALL_LABEL))
     )
     margin = privacy.suppress_table(
         total, "program_name", "stage", "applications", threshold=threshold, totals=False
@@ -285,9 +279,7 @@ def hiring_funnel(
 
 def _funnel_rows(program: str, cells: pl.DataFrame, grid: pl.DataFrame, threshold: int) -> list:
     """One program's funnel: reached per stage (shown or hidden) and conversion."""
-    true = dict(
-        grid.filter(pl.col("program_name") == program).select("stage", "applications").iter_rows()
-    )
+    true = dict(grid.filter(pl.col("program_name") == program).select("stage", "applications").iter_rows())
     hidden = dict(cells.select("stage", "suppressed").iter_rows())
     rows, previous = [], None
     for i, stage in enumerate(STAGES):
@@ -337,9 +329,7 @@ def cohort_growth(
 ) -> pl.DataFrame:
     """Mean change per cohort and theme from intake to latest assessment, with 95% interval."""
     ids = program_ids(store, scope, programs, sites)
-    raw = store.query(
-        "cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1]
-    )
+    raw = store.query("cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1])
     rows = []
     for (cohort, theme), part in raw.group_by("cohort_name", "theme", maintain_order=True):
         n = part.height
@@ -471,9 +461,7 @@ def _hire_rows(store, scope, programs, sites, as_of) -> pl.DataFrame:
     """Person-level hire rows (no ids) with their band; never returned to a page."""
     ids = program_ids(store, scope, programs, sites)
     raw = store.query("hire_outcomes_by_measure", program_ids=ids, as_of=as_of or dt.date.today())
-    return raw.with_columns(
-        band=pl.col("themes_shown").map_elements(profile_band, return_dtype=pl.String)
-    )
+    return raw.with_columns(band=pl.col("themes_shown").map_elements(profile_band, return_dtype=pl.String))
 
 
 @aggregate
@@ -523,9 +511,7 @@ def _retention_by_band(rows: pl.DataFrame, threshold: int) -> pl.DataFrame:
         low="share_low",
         high="share_high",
         note=pl.when(pl.col("share").is_null())
-        .then(
-            pl.lit(f"hidden: a stayed or left count is {threshold} or fewer, or would reveal one")
-        )
+        .then(pl.lit(f"hidden: a stayed or left count is {threshold} or fewer, or would reveal one"))
         .otherwise(pl.lit("")),
     ).cast(_BAND_SCHEMA)
 
@@ -629,9 +615,7 @@ def overview_report(store, args):
     return theme_prevalence(store, scope, getattr(args, "by", "site"))
 
 
-@report(
-    "evidence", "exemplars vs others, outcomes by profile band, theme associations", _evidence_args
-)
+@report("evidence", "exemplars vs others, outcomes by profile band, theme associations", _evidence_args)
 def evidence_report(store, args):
     """The Evidence page's tables, small groups suppressed."""
     scope = Scope.system()

@@ -32,8 +32,12 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
     PageSpec("screening", "Screening", "views/screening.py", ("supervisor",), ":material/groups:", "Hiring"),
-    PageSpec("candidate", "Candidate", "views/candidate.py", ("supervisor",), ":material/person_search:", "Hiring"),
-    PageSpec("compare", "Compare", "views/compare.py", ("supervisor",), ":material/compare_arrows:", "Hiring"),
+    PageSpec(
+        "candidate", "Candidate", "views/candidate.py", ("supervisor",), ":material/person_search:", "Hiring"
+    ),
+    PageSpec(
+        "compare", "Compare", "views/compare.py", ("supervisor",), ":material/compare_arrows:", "Hiring"
+    ),
     PageSpec(
         "interview_kit",
         "Interview kit",
@@ -46,7 +50,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("evidence", "Evidence", "views/evidence.py", ("leadership",), ":material/science:"),
     PageSpec("fairness", "Fairness", "views/fairness.py", ("leadership",), ":material/balance:"),
     PageSpec("trainees", "Trainees", "views/trainees.py", ("training_director",), ":material/school:"),
-    PageSpec("curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"),
+    PageSpec(
+        "curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"
+    ),
     PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:", "Admin"),
 )
 

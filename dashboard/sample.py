@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from functools import lru_cache
 
 from dashboard.db import SAMPLE_DIR
@@ -19,5 +18,3 @@ def is_sample_database(store) -> bool:
     """True when every import into the database was the bundled sample data, unchanged."""
     history = store.query("import_history")
     return history.height > 0 and set(history["checksum"]) == {sample_checksum()}
-
-

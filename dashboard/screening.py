@@ -72,16 +72,12 @@ def program_choices(store, scope: Scope) -> pl.DataFrame:
 
 def theme_scores(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
     """Per application and theme: the score used and its disagreement and pending flags."""
-    return store.query(
-        "theme_scores_by_application", program_ids=readable_programs(store, scope, program_id)
-    )
+    return store.query("theme_scores_by_application", program_ids=readable_programs(store, scope, program_id))
 
 
 def _wide_scores(long: pl.DataFrame) -> pl.DataFrame:
     """One row per application: a score column per theme, the counts and marks derived from them."""
-    wide = long.pivot(
-        on="theme", index="application_id", values="score", aggregate_function="first"
-    )
+    wide = long.pivot(on="theme", index="application_id", values="score", aggregate_function="first")
     for theme in THEMES:
         if theme not in wide.columns:
             wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(theme))
@@ -102,9 +98,9 @@ def _wide_scores(long: pl.DataFrame) -> pl.DataFrame:
         wide.select(
             "application_id",
             *[pl.col(t).cast(pl.Float64).round(2) for t in THEMES],
-            pl.sum_horizontal(
-                [(c >= HIGH_SCORE).fill_null(False).cast(pl.Int32) for c in scored]
-            ).alias("themes_at_3"),
+            pl.sum_horizontal([(c >= HIGH_SCORE).fill_null(False).cast(pl.Int32) for c in scored]).alias(
+                "themes_at_3"
+            ),
             pl.mean_horizontal(scored).round(2).alias("mean_score"),
             pl.concat_str(
                 [pl.when(pl.col(t).is_null()).then(pl.lit(t)) for t in THEMES],
@@ -167,9 +163,7 @@ def screening_table(
     hide_names: bool = False,
 ) -> pl.DataFrame:
     """The ranked, filtered table the Screening page and the report show."""
-    table = apply_filters(
-        ranked_applicants(store, scope, program_id), filters or ScreeningFilters()
-    )
+    table = apply_filters(ranked_applicants(store, scope, program_id), filters or ScreeningFilters())
     return blind(store, table) if hide_names else table
 
 
@@ -279,18 +273,12 @@ def score_table(scores: pl.DataFrame, ratings: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def candidate_detail(
-    store, scope: Scope, application_id: str, hide_names: bool = False
-) -> CandidateDetail:
+def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool = False) -> CandidateDetail:
     """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
     app = application(store, scope, application_id)
     program_ids, person_id = readable_programs(store, scope), app["person_id"]
-    profile = theme_scores(store, scope, app["program_id"]).filter(
-        pl.col("application_id") == application_id
-    )
-    ratings = store.query(
-        "ratings_by_application", application_id=application_id, program_ids=program_ids
-    )
+    profile = theme_scores(store, scope, app["program_id"]).filter(pl.col("application_id") == application_id)
+    ratings = store.query("ratings_by_application", application_id=application_id, program_ids=program_ids)
     scores = store.query(
         "interview_scores_by_application", application_id=application_id, program_ids=program_ids
     )
@@ -306,22 +294,14 @@ def candidate_detail(
         excerpts=store.query(
             "excerpts_by_application", application_id=application_id, program_ids=program_ids
         ),
-        applications=store.query(
-            "applications_by_person", person_id=person_id, program_ids=program_ids
-        ),
-        interviews=store.query(
-            "interviews_by_person", person_id=person_id, program_ids=program_ids
-        ),
-        nominations=store.query(
-            "peer_nominations_by_nominee", person_id=person_id, program_ids=program_ids
-        ),
+        applications=store.query("applications_by_person", person_id=person_id, program_ids=program_ids),
+        interviews=store.query("interviews_by_person", person_id=person_id, program_ids=program_ids),
+        nominations=store.query("peer_nominations_by_nominee", person_id=person_id, program_ids=program_ids),
         decisions=decisions,
     )
 
 
-def profile_chart_frame(
-    profile: pl.DataFrame, ratings: pl.DataFrame, label: str = ""
-) -> pl.DataFrame:
+def profile_chart_frame(profile: pl.DataFrame, ratings: pl.DataFrame, label: str = "") -> pl.DataFrame:
     """The profile chart's data: the score used per theme and, for the latest interview, each rater's."""
     used = profile.select(
         pl.col("theme"),
@@ -329,9 +309,7 @@ def profile_chart_frame(
         pl.col("score").cast(pl.Float64).round(2).alias("value"),
         pl.col("interview_id"),
     )
-    raters = ratings.join(
-        profile.select("theme", "interview_id"), on=["theme", "interview_id"]
-    ).select(
+    raters = ratings.join(profile.select("theme", "interview_id"), on=["theme", "interview_id"]).select(
         pl.col("theme"),
         pl.col("rater_name").alias("series"),
         pl.col("score").cast(pl.Float64).alias("value"),
@@ -358,9 +336,7 @@ def excerpts_for(detail: CandidateDetail, theme: str) -> pl.DataFrame:
 # --- decisions ------------------------------------------------------------------------------
 
 
-def record_decision(
-    store, scope: Scope, application_id: str, decision: str, note: str = ""
-) -> None:
+def record_decision(store, scope: Scope, application_id: str, decision: str, note: str = "") -> None:
     """Store a decision (advance, hold, decline) with a note, who and when, and audit it."""
     if decision not in DECISIONS:
         raise ValueError(f"a decision is one of {', '.join(DECISIONS)}")
@@ -387,9 +363,7 @@ class Comparison:
     table: pl.DataFrame
 
 
-def compare(
-    store, scope: Scope, application_ids: list[str], hide_names: bool = False
-) -> Comparison:
+def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = False) -> Comparison:
     """Profiles on one scale and a theme-by-applicant table with each cell's strongest excerpt."""
     if not 2 <= len(set(application_ids)) <= 4:
         raise ValueError("pick two to four applicants to compare")
@@ -397,11 +371,7 @@ def compare(
     labels, profiles = {}, []
     for application_id in dict.fromkeys(application_ids):
         detail = candidate_detail(store, scope, application_id, hide_names)
-        label = (
-            detail.label
-            if detail.label not in labels.values()
-            else f"{detail.label} ({application_id})"
-        )
+        label = detail.label if detail.label not in labels.values() else f"{detail.label} ({application_id})"
         labels[application_id] = label
         profiles.append(profile_chart_frame(detail.profile, detail.ratings, label))
     strongest = store.query(
@@ -410,18 +380,12 @@ def compare(
     return Comparison(pl.concat(profiles), _compare_table(pl.concat(profiles), strongest, labels))
 
 
-def _compare_table(
-    profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict[str, str]
-) -> pl.DataFrame:
+def _compare_table(profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
     """Theme rows, one column per applicant: 'score — strongest excerpt'."""
     table = pl.DataFrame({"theme": list(THEMES)})
     for application_id, label in labels.items():
-        scores = profiles.filter(
-            (pl.col("applicant") == label) & (pl.col("series") == "score used")
-        )
-        quotes = strongest.filter(pl.col("application_id") == application_id).select(
-            "theme", "text"
-        )
+        scores = profiles.filter((pl.col("applicant") == label) & (pl.col("series") == "score used"))
+        quotes = strongest.filter(pl.col("application_id") == application_id).select("theme", "text")
         cell = scores.join(quotes, on="theme", how="left").select(
             "theme",
             pl.concat_str(
@@ -441,9 +405,7 @@ def _compare_table(
 
 def _report_args(parser) -> None:
     parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
-    parser.add_argument(
-        "--hide-names", action="store_true", help="blind review: codes instead of names"
-    )
+    parser.add_argument("--hide-names", action="store_true", help="blind review: codes instead of names")
 
 
 @report(

@@ -266,9 +266,7 @@ def impact_ratios(frame: pl.DataFrame, min_applicants: int = SMALL_N) -> pl.Data
     if (frame["selected"] > frame["applicants"]).any() or (frame["selected"] < 0).any():
         raise ValueError("selected must be between 0 and applicants")
     out = frame.with_columns(
-        selection_rate=pl.when(pl.col("applicants") > 0).then(
-            pl.col("selected") / pl.col("applicants")
-        )
+        selection_rate=pl.when(pl.col("applicants") > 0).then(pl.col("selected") / pl.col("applicants"))
     ).with_row_index("_i")
     big = out.filter(pl.col("applicants") >= min_applicants)
     pool = big if big.height else out.filter(pl.col("applicants") > 0)

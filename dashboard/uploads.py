@@ -42,9 +42,7 @@ def save_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, dict[str, str]]:
     (folder / "in").mkdir()
     names = {}
     for i, (name, data) in enumerate(files):
-        path = (
-            folder / "in" / f"{i}{Path(name).suffix.lower()}"
-        )  # never trust the uploaded name as a path
+        path = folder / "in" / f"{i}{Path(name).suffix.lower()}"  # never trust the uploaded name as a path
         path.write_bytes(data)
         names[str(path)] = Path(name).name
     return folder, names
@@ -61,9 +59,7 @@ def parse_in_child(
     result = folder / "result.json"
     (folder / "parsed").mkdir(exist_ok=True)
     files = [{"path": p, "name": n} for p, n in names.items()]
-    spec.write_text(
-        json.dumps({"files": files, "out": str(folder / "parsed"), "result": str(result)})
-    )
+    spec.write_text(json.dumps({"files": files, "out": str(folder / "parsed"), "result": str(result)}))
     env = {**os.environ, "PYTHONPATH": str(db.ROOT), "POLARS_MAX_THREADS": "2"}
     cmd = [
         sys.executable,
@@ -82,9 +78,7 @@ def parse_in_child(
             [],
         )
     if not result.is_file():
-        rule = (
-            f"the files could not be read within {memory_mb} MB of memory; split them or check them"
-        )
+        rule = f"the files could not be read within {memory_mb} MB of memory; split them or check them"
         return {}, [_batch_problem(rule)], []
     out = json.loads(result.read_text())
     parsed = {f["path"]: f["name"] for f in out["parsed"]}

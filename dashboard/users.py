@@ -44,9 +44,7 @@ def check_programs(store, role: str, programs: list[str]) -> list[str]:
             raise UserChangeError(f"{role} sees no single program's records; give it no --program")
         return [""]
     if not programs:
-        raise UserChangeError(
-            f"{role} needs at least one --program ID (or --program '*' for all programs)"
-        )
+        raise UserChangeError(f"{role} needs at least one --program ID (or --program '*' for all programs)")
     known = set(store.query("program_list")["program_id"].to_list())
     unknown = sorted(p for p in set(programs) if p != ALL_PROGRAMS and p not in known)
     if unknown:
@@ -71,21 +69,15 @@ def program_ids(store, scope: Scope) -> list[str]:
     return store.query("program_list")["program_id"].to_list()
 
 
-def add_user(
-    store, scope: Scope, email: str, role: str, programs: list[str] | tuple[str, ...] = ()
-) -> int:
+def add_user(store, scope: Scope, email: str, role: str, programs: list[str] | tuple[str, ...] = ()) -> int:
     """Grant `role` (over `programs` for supervisors and training directors); returns rows granted."""
     scope.require("admin")
     email, role = check_email(email), check_role(role)
     programs = check_programs(store, role, list(programs))
     for program in programs:
-        store.execute(
-            "user_role_insert", email=email, role=role, program_id=program, added_by=scope.email
-        )
+        store.execute("user_role_insert", email=email, role=role, program_id=program, added_by=scope.email)
     where = f" for {', '.join(programs)}" if programs != [""] else ""
-    audit.record(
-        store, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin"
-    )
+    audit.record(store, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin")
     return len(programs)
 
 

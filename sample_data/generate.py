@@ -24,9 +24,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import phrases as ph
+import phrases as ph  # noqa: E402 - beside this script
 
-from dashboard.contract import TABLES_BY_NAME, THEMES
+from dashboard.contract import TABLES_BY_NAME, THEMES  # noqa: E402
 
 DEFAULT_SEED = 20070238
 AS_OF = date(2026, 11, 20).toordinal()
@@ -321,9 +321,7 @@ class Generator:
             if rng.random() < clip(0.733 + 0.1 * merit, 0, 1):
                 stage = "interviewed"
                 rounds = 2 if rng.random() < 0.25 else 1
-                on, scores = self.hiring_interviews(
-                    pid, program, app_id, on + rng.randint(7, 21), rounds
-                )
+                on, scores = self.hiring_interviews(pid, program, app_id, on + rng.randint(7, 21), rounds)
                 if rng.random() < clip(0.455 + 0.3 * merit, 0.05, 0.95):
                     stage, on = "offered", on + rng.randint(3, 10)
                     if rng.random() < 0.72:
@@ -336,9 +334,7 @@ class Generator:
             status = "declined_offer" if rng.random() < 0.8 else "withdrawn"
         else:
             status = "rejected" if rng.random() < 0.82 else "withdrawn"
-        self.t["applications"].add(
-            app_id, pid, program, position, applied, stage, status, status_on
-        )
+        self.t["applications"].add(app_id, pid, program, position, applied, stage, status, status_on)
 
     def open_application(self, program, position, applied, stage) -> None:
         """An application still open on AS_OF."""
@@ -353,9 +349,7 @@ class Generator:
         if stage == "offered":
             on = min(on + rng.randint(2, 6), AS_OF)
         status_on = None if stage == "applied" else on
-        self.t["applications"].add(
-            app_id, pid, program, position, applied, stage, "open", status_on
-        )
+        self.t["applications"].add(app_id, pid, program, position, applied, stage, "open", status_on)
 
     # ---- staff ----------------------------------------------------------------------------
     def staff(self) -> None:
@@ -404,17 +398,13 @@ class Generator:
                 on = d(year, hd.month, day)
                 if on < hired + 300 or on > AS_OF or (left is not None and on >= left):
                     continue
-                levels = {
-                    th: clip(v + self.rng.gauss(0, 0.2), 0, 4) for th, v in self.latent[pid].items()
-                }
+                levels = {th: clip(v + self.rng.gauss(0, 0.2), 0, 4) for th, v in self.latent[pid].items()}
                 self.interview(pid, program, None, on, "annual", levels, self.rng.randint(2, 5))
 
     def nominations(self) -> None:
         """Peer nominations in a March 2025 survey; exemplars are named by 2+ peers."""
         survey = d(2025, 3, 3)
-        active = [
-            r[0] for r in self.staff_rows if r[2] <= survey and (r[3] is None or r[3] > survey)
-        ]
+        active = [r[0] for r in self.staff_rows if r[2] <= survey and (r[3] is None or r[3] > survey)]
 
         def pull(p):
             return self.latent[p]["balance"] + self.latent[p]["beliefs"] + self.rng.gauss(0, 0.8)
@@ -495,9 +485,7 @@ class Generator:
             }[point]
             if on > stop or (purpose == "midpoint" and kind_index == 0 and t == 1):
                 continue  # not yet assessed, left, or (one trainee) midpoint missed
-            levels = {
-                th: clip(base[th] + growth[th] * point + rng.gauss(0, 0.15), 0, 4) for th in THEMES
-            }
+            levels = {th: clip(base[th] + growth[th] * point + rng.gauss(0, 0.15), 0, 4) for th in THEMES}
             if kind_index == 1 and t == 1 and purpose != "intake":
                 levels["balance"] = clip(base["balance"] - 1.3 + 0.3 * point, 0, 4)
             self.interview(pid, program, None, on, purpose, levels, rng.randint(5, 8))

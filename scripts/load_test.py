@@ -67,8 +67,23 @@ def tree_rss_mb(pid: int) -> float:
 def build(scale: int, folder: Path) -> tuple[Path, Path]:
     """Generate data at `scale` and import it into a fresh database; return (data dir, db file)."""
     data, db_file = folder / "data", folder / "load.duckdb"
-    subprocess.run([sys.executable, str(ROOT / "sample_data" / "generate.py"), "--scale", str(scale), "--out", str(data)], check=True)
-    subprocess.run([sys.executable, "-m", "dashboard", "load", str(data), "--db", str(db_file)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "sample_data" / "generate.py"),
+            "--scale",
+            str(scale),
+            "--out",
+            str(data),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "dashboard", "load", str(data), "--db", str(db_file)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     return data, db_file
 
 
@@ -76,8 +91,22 @@ def start_server(db_file: Path, port: int) -> subprocess.Popen:
     """Start the app on `port` and wait until it answers its health check."""
     env = {**os.environ, "VOCATION_DB": str(db_file), "VOCATION_DEMO": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true", "--server.port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -93,11 +122,15 @@ def start_server(db_file: Path, port: int) -> subprocess.Popen:
 
 async def wait_idle(page, timeout_ms: int = 30_000) -> None:
     """Wait until the app has finished running its script and drawn a title."""
-    await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    await page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms
+    )
     await page.wait_for_selector("h1", timeout=timeout_ms)
 
 
-async def browse(browser, base: str, role: str, deadline: float, times: list[float], errors: list[str]) -> None:
+async def browse(
+    browser, base: str, role: str, deadline: float, times: list[float], errors: list[str]
+) -> None:
     """One session: open every page the role may see, round and round, until the deadline."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -140,7 +173,9 @@ async def import_during_load(browser, base: str, data: Path, errors: list[str], 
     await context.close()
 
 
-async def drive(base: str, sessions: int, seconds: int, data: Path) -> tuple[list[float], list[str], list[str]]:
+async def drive(
+    base: str, sessions: int, seconds: int, data: Path
+) -> tuple[list[float], list[str], list[str]]:
     """Run the browsing sessions and the import together."""
     from playwright.async_api import async_playwright
 
@@ -150,7 +185,10 @@ async def drive(base: str, sessions: int, seconds: int, data: Path) -> tuple[lis
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         deadline = time.time() + seconds
-        tasks = [browse(browser, base, BROWSING_ROLES[i % len(BROWSING_ROLES)], deadline, times, errors) for i in range(sessions)]
+        tasks = [
+            browse(browser, base, BROWSING_ROLES[i % len(BROWSING_ROLES)], deadline, times, errors)
+            for i in range(sessions)
+        ]
         tasks.append(import_during_load(browser, base, data, errors, log))
         await asyncio.gather(*tasks)
         await browser.close()
@@ -170,13 +208,17 @@ def main(argv: list[str] | None = None) -> int:
         server = start_server(db_file, port)
         try:
             mem_start = tree_rss_mb(server.pid)
-            times, errors, log = asyncio.run(drive(f"http://127.0.0.1:{port}", args.sessions, args.seconds, data))
+            times, errors, log = asyncio.run(
+                drive(f"http://127.0.0.1:{port}", args.sessions, args.seconds, data)
+            )
             mem_end = tree_rss_mb(server.pid)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times, default=0)
     print(f"sessions: {args.sessions} + 1 importing, {args.seconds} s, scale {args.scale}")
-    print(f"page views: {len(times)}; median {statistics.median(times) if times else 0:.2f} s; p95 {p95:.2f} s (target ≤ 3 s)")
+    print(
+        f"page views: {len(times)}; median {statistics.median(times) if times else 0:.2f} s; p95 {p95:.2f} s (target ≤ 3 s)"
+    )
     print(f"errors: {len(errors)} (target 0)")
     for e in errors[:20]:
         print(f"  {e}")

@@ -45,7 +45,13 @@ def con(db_file):
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
     """A fingerprint of every table's contents (contract and app-owned)."""
-    names = [t.name for t in TABLES] + ["app_imports", "app_decisions", "app_consensus", "app_user_roles", "app_audit_log"]
+    names = [t.name for t in TABLES] + [
+        "app_imports",
+        "app_decisions",
+        "app_consensus",
+        "app_user_roles",
+        "app_audit_log",
+    ]
     out = {}
     for name in names:
         stmt = f"select count(*), coalesce(sum(hash(t)), 0) from {name} as t"  # noqa: S608 - fixed names

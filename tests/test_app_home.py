@@ -31,8 +31,10 @@ def test_demo_mode_refuses_a_database_that_is_not_the_sample(app, db_file):
     from dashboard import db
 
     con = db.connect(db_file)
-    con.execute("insert into app_imports (imported_at, files, checksum, inserted, updated, unchanged, summary)"
-                " values (now(), 'real.csv', 'not-the-sample', 1, 0, 0, '{}')")
+    con.execute(
+        "insert into app_imports (imported_at, files, checksum, inserted, updated, unchanged, summary)"
+        " values (now(), 'real.csv', 'not-the-sample', 1, 0, 0, '{}')"
+    )
     con.close()
     at = app.run()
     assert not at.exception

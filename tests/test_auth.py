@@ -97,9 +97,7 @@ def test_users_add_refuses_bad_grants(db_file, capsys, argv, message):
 def test_users_add_refuses_unknown_role_and_bad_address(db_file, capsys):
     with pytest.raises(SystemExit):
         cli.main(["users", "add", "x@example.org", "--role", "owner", "--db", str(db_file)])
-    status, _, err = _run(
-        capsys, "users", "add", "not an address", "--role", "admin", "--db", str(db_file)
-    )
+    status, _, err = _run(capsys, "users", "add", "not an address", "--role", "admin", "--db", str(db_file))
     assert status == 2 and "not an email address" in err
 
 
@@ -259,14 +257,10 @@ def test_streamlit_config_is_hardened():
 
 
 def test_secrets_example_has_every_auth_key_and_real_secrets_are_ignored():
-    example = tomllib.loads(
-        (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
-    )
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
     assert set(AUTH_SECRETS) <= set(example["auth"])
     assert "session_hours" in example["vocation"]
-    assert (
-        ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
-    )
+    assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_no_html_is_rendered_from_code():

@@ -18,7 +18,14 @@ from dashboard.cli import REPORTS, build_parser
 
 
 def _run(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, cwd=ROOT, timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        **kw,
+    )
 
 
 def test_every_command_has_help_and_db():
@@ -50,7 +57,9 @@ def test_make_run_from_a_clean_clone_serves_the_sample(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
     # the uncommitted working tree is what is under test: copy it over the clone
-    for rel in subprocess.run(["git", "ls-files", "-mo", "--exclude-standard"], capture_output=True, text=True, cwd=ROOT).stdout.split():
+    for rel in subprocess.run(
+        ["git", "ls-files", "-mo", "--exclude-standard"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.split():
         src = ROOT / rel
         if src.is_file():
             (clone / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -60,7 +69,11 @@ def test_make_run_from_a_clean_clone_serves_the_sample(tmp_path):
         pytest.skip("no project virtualenv to reuse")
     port = _free_port()
     proc = subprocess.Popen(
-        ["make", "run", f"PORT={port}", f"VENV={venv}"], cwd=clone, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        ["make", "run", f"PORT={port}", f"VENV={venv}"],
+        cwd=clone,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 120
@@ -80,6 +93,19 @@ def test_make_run_from_a_clean_clone_serves_the_sample(tmp_path):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    done = subprocess.run([sys.executable, "-m", "dashboard", "report", "counts", "--db", str(clone / "data" / "vocation.duckdb")],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "report",
+            "counts",
+            "--db",
+            str(clone / "data" / "vocation.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert "excerpts" in done.stdout

@@ -13,10 +13,13 @@ from dashboard.contract import TABLES
 def test_schema_declares_every_contract_table_with_its_columns(tmp_path):
     con = db.connect(tmp_path / "x.duckdb")
     for table in TABLES:
-        cols = [r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
-            {"t": table.name},
-        ).fetchall()]
+        cols = [
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
+                {"t": table.name},
+            ).fetchall()
+        ]
         assert cols == list(table.column_names), table.name
         pk = con.execute(
             "select constraint_column_names from duckdb_constraints() where table_name = $t and constraint_type = 'PRIMARY KEY'",

@@ -117,10 +117,7 @@ def test_report_is_unsuppressed_with_exactly_the_issue_columns(con, db_file, cap
 
     assert main(["report", "fairness", "--db", str(db_file)]) == 0
     header, *lines = capsys.readouterr().out.splitlines()
-    assert (
-        header
-        == "stage,dimension,group,applicants,selected,selection_rate,impact_ratio,fisher_p,flag"
-    )
+    assert header == "stage,dimension,group,applicants,selected,selection_rate,impact_ratio,fisher_p,flag"
     assert "applied->hired,sex,female,8,3,0.375,1.0,,too small to judge" in lines
     assert main(["report", "fairness", "--db", str(db_file), "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)

@@ -52,7 +52,9 @@ def test_reimport_changes_nothing(con):
 
 def test_changed_row_is_updated_by_key(con, tmp_path):
     site = con.execute("select site_id, site_name, region from sites order by site_id limit 1").fetchall()[0]
-    path = write_csv(tmp_path / "sites.csv", ["site_id", "site_name", "region"], [[site[0], "Renamed clinic", site[2]]])
+    path = write_csv(
+        tmp_path / "sites.csv", ["site_id", "site_name", "region"], [[site[0], "Renamed clinic", site[2]]]
+    )
     report = importer.import_batch([path], con)
     assert report.ok, report.text()
     assert report.counts["sites"] == {"inserted": 0, "updated": 1, "unchanged": 0}
@@ -73,14 +75,18 @@ def test_csv_variants_bom_crlf_quotes_and_headers(con, tmp_path):
 
 
 def test_unknown_column_is_ignored_with_notice(con, tmp_path):
-    path = write_csv(tmp_path / "raters.csv", ["rater_id", "full_name", "shoe size"], [["RX9", "Ada Example", "42"]])
+    path = write_csv(
+        tmp_path / "raters.csv", ["rater_id", "full_name", "shoe size"], [["RX9", "Ada Example", "42"]]
+    )
     report = importer.import_batch([path], con)
     assert report.ok
     assert any("shoe_size" in n for n in report.notices)
 
 
 def test_xlsx_and_parquet(con, tmp_path):
-    frame = pl.DataFrame({"module_id": ["MX1"], "module_name": ["Test module"], "hours": [3.5], "description": [None]})
+    frame = pl.DataFrame(
+        {"module_id": ["MX1"], "module_name": ["Test module"], "hours": [3.5], "description": [None]}
+    )
     frame.write_excel(tmp_path / "Modules.xlsx")
     pl.DataFrame({"module_id": ["MX1"], "theme": ["balance"], "emphasis": [2]}).write_parquet(
         tmp_path / "module_themes.parquet"
@@ -102,7 +108,12 @@ BAD_CASES = {
         [["RX1"]],
         (1, "full_name", "required column is missing"),
     ),
-    "blank required value": ("raters.csv", ["rater_id", "full_name"], [["RX1", "  "]], (2, "full_name", "blank")),
+    "blank required value": (
+        "raters.csv",
+        ["rater_id", "full_name"],
+        [["RX1", "  "]],
+        (2, "full_name", "blank"),
+    ),
     "not a whole number": (
         "ratings.csv",
         ["interview_id", "rater_id", "theme", "score"],
@@ -182,7 +193,11 @@ def test_bad_input_is_refused_with_a_precise_report(con, tmp_path, case):
     report = importer.import_batch([path], con)
     assert not report.ok
     assert not report.written
-    hits = [p for p in report.problems if p.file == name and p.row == row and p.column == column and rule in p.rule]
+    hits = [
+        p
+        for p in report.problems
+        if p.file == name and p.row == row and p.column == column and rule in p.rule
+    ]
     assert hits, report.text()
     assert table_checksums(con) == before
 
@@ -198,7 +213,9 @@ def test_one_bad_row_anywhere_rejects_the_whole_batch(con, tmp_path):
 
 def test_references_resolve_within_the_batch(con, tmp_path):
     sites = write_csv(tmp_path / "sites.csv", ["site_id", "site_name"], [["SX1", "New site"]])
-    programs = write_csv(tmp_path / "programs.csv", ["program_id", "site_id", "program_name"], [["PX1", "SX1", "New"]])
+    programs = write_csv(
+        tmp_path / "programs.csv", ["program_id", "site_id", "program_name"], [["PX1", "SX1", "New"]]
+    )
     report = importer.import_batch([programs, sites], con)
     assert report.ok, report.text()
 
@@ -223,7 +240,9 @@ def test_unknown_file_name_and_unreadable_file(con, tmp_path):
 
 def test_failure_between_tables_leaves_nothing_written(con, tmp_path, monkeypatch):
     sites = write_csv(tmp_path / "sites.csv", ["site_id", "site_name"], [["SX1", "New site"]])
-    programs = write_csv(tmp_path / "programs.csv", ["program_id", "site_id", "program_name"], [["PX1", "SX1", "New"]])
+    programs = write_csv(
+        tmp_path / "programs.csv", ["program_id", "site_id", "program_name"], [["PX1", "SX1", "New"]]
+    )
     real = importer.write_table
     calls = []
 
@@ -271,12 +290,16 @@ def test_cli_load_says_when_the_database_is_busy(tmp_path):
     target = tmp_path / "busy.duckdb"
     db.connect(target).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(target)!r})
             print('ready', flush=True)
             time.sleep(30)
-        """)],
+        """),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -12,13 +12,20 @@ from hypothesis import strategies as st
 
 from dashboard import db, importer
 
-TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")) | st.sampled_from(",\"'\n;"),
-    min_size=1,
-    max_size=40,
-).map(str.strip).filter(bool)
+TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"))
+        | st.sampled_from(",\"'\n;"),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 IDS = st.lists(st.from_regex(r"[A-Z]{1,3}[0-9]{1,5}", fullmatch=True), min_size=1, max_size=25, unique=True)
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def _write(folder: Path, name: str, header: list[str], rows: list[list[str]]) -> Path:
@@ -34,10 +41,18 @@ def _write(folder: Path, name: str, header: list[str], rows: list[list[str]]) ->
 @given(ids=IDS, data=st.data())
 def test_generated_rows_round_trip(ids, data):
     names = [data.draw(TEXT) for _ in ids]
-    hours = [data.draw(st.floats(min_value=0, max_value=500, allow_nan=False).map(lambda x: round(x, 3))) for _ in ids]
+    hours = [
+        data.draw(st.floats(min_value=0, max_value=500, allow_nan=False).map(lambda x: round(x, 3)))
+        for _ in ids
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        path = _write(folder, "modules.csv", ["module_id", "module_name", "hours"], [[i, n, repr(h)] for i, n, h in zip(ids, names, hours, strict=True)])
+        path = _write(
+            folder,
+            "modules.csv",
+            ["module_id", "module_name", "hours"],
+            [[i, n, repr(h)] for i, n, h in zip(ids, names, hours, strict=True)],
+        )
         con = db.connect(folder / "v.duckdb")
         report = importer.import_batch([path], con)
         assert report.ok, report.text()

@@ -52,8 +52,7 @@ def _brute_force_values(table, hidden, threshold=10, limit=60):
     table, hidden = np.asarray(table), np.asarray(hidden)
     cells = list(zip(*np.nonzero(hidden), strict=True))
     ranges = [
-        range(1, threshold + 1) if 1 <= table[c] <= threshold else range(threshold + 1, limit)
-        for c in cells
+        range(1, threshold + 1) if 1 <= table[c] <= threshold else range(threshold + 1, limit) for c in cells
     ]
     found = {c: set() for c in cells}
     for combo in itertools.product(*ranges):
@@ -80,9 +79,7 @@ def test_assert_aggregate_refuses_small_counts_as_numbers_or_text():
         leadership.assert_aggregate(pl.DataFrame({"group": ["a"], "n": [7]}))
     with pytest.raises(leadership.PrivacyError):
         leadership.assert_aggregate(pl.DataFrame({"group": ["a"], "n": ["7"]}))
-    ok = pl.DataFrame(
-        {"group": ["a", "b", "c"], "n": ["<11", "suppressed", "42"], "z": [0, 11, 90]}
-    )
+    ok = pl.DataFrame({"group": ["a", "b", "c"], "n": ["<11", "suppressed", "42"], "z": [0, 11, 90]})
     assert leadership.assert_aggregate(ok) is ok
 
 
@@ -133,9 +130,7 @@ def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_fi
 
 
 def test_two_outcome_suppression_hides_small_and_complementary_cells():
-    frame = pl.DataFrame(
-        {"group": ["A", "B", "C"], "showing": [30, 5, 20], "not_showing": [40, 30, 25]}
-    )
+    frame = pl.DataFrame({"group": ["A", "B", "C"], "showing": [30, 5, 20], "not_showing": [40, 30, 25]})
     out = leadership._suppress_pair(frame, "group", "showing", "not_showing", 10)
     rows = {r["group"]: r for r in out.iter_rows(named=True)}
     assert rows["B"]["showing_shown"] == "<11"
@@ -235,9 +230,7 @@ def test_small_exemplar_group_is_suppressed_with_a_label(con, db_file):
     assert row["note"] == "fewer than 11 in a group: not shown"
 
 
-@pytest.mark.parametrize(
-    ("shown", "band"), [(0, "0-2"), (2, "0-2"), (3, "3-4"), (4, "3-4"), (6, "5-6")]
-)
+@pytest.mark.parametrize(("shown", "band"), [(0, "0-2"), (2, "0-2"), (3, "3-4"), (4, "3-4"), (6, "5-6")])
 def test_profile_band(shown, band):
     assert leadership.profile_band(shown) == band
 
@@ -271,9 +264,7 @@ def test_retention_counts_only_hires_whose_twelve_months_have_passed(con, db_fil
     )
     assert retained["hires"] == "30"  # the 15 recent hires are not counted
     assert retained["value"] is None  # 6 left early: a small count, so the share is hidden
-    burnout = out.filter((pl.col("measure") == "burnout") & (pl.col("band") == "5-6")).row(
-        0, named=True
-    )
+    burnout = out.filter((pl.col("measure") == "burnout") & (pl.col("band") == "5-6")).row(0, named=True)
     values = [20.0 + i for i in range(30)] + [30.0] * 15
     assert burnout["hires"] == "45" and burnout["value"] == pytest.approx(np.mean(values))
     assert burnout["low"] < burnout["value"] < burnout["high"]
@@ -388,9 +379,7 @@ def test_effect_and_impact_charts_mark_zero_and_four_fifths():
     )  # fmt: skip
     spec = charts.effect_size_point_chart(effects).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rule", "rule", "point"]
-    assert {r.get("theme") for r in _chart_rows(charts.effect_size_point_chart(effects))} >= {
-        "balance"
-    }
+    assert {r.get("theme") for r in _chart_rows(charts.effect_size_point_chart(effects))} >= {"balance"}
     ratios = pl.DataFrame(
         {"group": ["a", "b"], "applicants": ["40", "<11"], "selected": ["10", "<11"],
          "impact_ratio": [0.5, None], "flag": ["below 0.80", "too small to judge"]}
@@ -413,9 +402,5 @@ def test_funnel_and_growth_and_band_charts_encode_their_fields():
          "change_low": [0.1], "change_high": [0.9]}
     )  # fmt: skip
     assert charts.cohort_growth_point_chart(growth).to_dict()["layer"][0]["mark"]["type"] == "point"
-    band = pl.DataFrame(
-        {"band": ["0-2"], "hires": ["20"], "value": [0.7], "low": [0.5], "high": [0.85]}
-    )
-    assert charts.outcome_band_point_chart(band).to_dict()["layer"][1]["encoding"]["y"][
-        "field"
-    ] == ("value")
+    band = pl.DataFrame({"band": ["0-2"], "hires": ["20"], "value": [0.7], "low": [0.5], "high": [0.85]})
+    assert charts.outcome_band_point_chart(band).to_dict()["layer"][1]["encoding"]["y"]["field"] == ("value")

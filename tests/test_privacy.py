@@ -122,9 +122,7 @@ def _lines(mask):
 tables = st.integers(2, 5).flatmap(
     lambda rows: st.integers(2, 5).flatmap(
         lambda cols: st.lists(
-            st.lists(
-                st.sampled_from([0, 1, 3, 9, 10, 11, 12, 15, 30, 80]), min_size=cols, max_size=cols
-            ),
+            st.lists(st.sampled_from([0, 1, 3, 9, 10, 11, 12, 15, 30, 80]), min_size=cols, max_size=cols),
             min_size=rows,
             max_size=rows,
         )
@@ -158,9 +156,7 @@ def _completions(values, hidden, primary, threshold):
     rows, cols = values.sum(1), values.sum(0)
     cells = list(zip(*np.nonzero(hidden)))
     ranges = [
-        range(1, threshold + 1)
-        if primary[c]
-        else range(threshold + 1, min(rows[c[0]], cols[c[1]]) + 1)
+        range(1, threshold + 1) if primary[c] else range(threshold + 1, min(rows[c[0]], cols[c[1]]) + 1)
         for c in cells
     ]
     base = np.where(hidden, 0, values)

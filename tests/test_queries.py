@@ -28,7 +28,11 @@ def _calls() -> dict[str, list[tuple[str, set[str]]]]:
             if "store" not in ast.unparse(node.func.value):
                 continue  # only Store calls name query files
             first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str) and re.fullmatch(r"[a-z_0-9]+", first.value):
+            if (
+                isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+                and re.fullmatch(r"[a-z_0-9]+", first.value)
+            ):
                 if any(kw.arg is None for kw in node.keywords):
                     continue  # **params: checked at run time by DuckDB's binder
                 where = f"{path.relative_to(ROOT)}:{node.lineno}"

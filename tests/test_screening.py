@@ -126,10 +126,7 @@ def test_coverage_gap_lists_themes_never_probed(store):
     assert _row(table, "TA1")["never_probed"] == "beliefs"
     assert _row(table, "TA3")["never_probed"] == ""
     no_interview = _row(table, "TA2")
-    assert (
-        no_interview["never_probed"]
-        == "balance, adaptiveness, transcendence, learning, fit, beliefs"
-    )
+    assert no_interview["never_probed"] == "balance, adaptiveness, transcendence, learning, fit, beliefs"
     assert no_interview["themes_at_3"] == 0 and no_interview["mean_score"] is None
 
 
@@ -141,9 +138,7 @@ def test_default_order_is_themes_at_3_then_mean_then_applied_date(store):
 def test_filters_narrow_the_rows(store):
     def ids(**kw):
         filters = screening.ScreeningFilters(**kw)
-        return screening.screening_table(store, SUPERVISOR, "TP1", filters)[
-            "application_id"
-        ].to_list()
+        return screening.screening_table(store, SUPERVISOR, "TP1", filters)["application_id"].to_list()
 
     from datetime import date
 
@@ -184,9 +179,7 @@ def test_candidate_detail_has_raters_consensus_excerpts_and_history(store):
     profile = screening.profile_chart_frame(detail.profile, detail.ratings)
     beliefs = profile.filter(pl.col("theme") == "beliefs")
     assert beliefs.height == 1 and not beliefs["rated"][0]
-    learning_raters = profile.filter(
-        (pl.col("theme") == "learning") & (pl.col("series") != "score used")
-    )
+    learning_raters = profile.filter((pl.col("theme") == "learning") & (pl.col("series") != "score used"))
     assert learning_raters["value"].to_list() == [2.0, 2.0]  # the raters of the interview used
 
 
@@ -253,9 +246,7 @@ def test_the_latest_decision_is_in_force_and_survives_a_reimport(store):
     history = screening.candidate_detail(store, SUPERVISOR, "TA1").decisions
     assert history["decision"].to_list() == ["advance", "hold"]
     assert history["decided_by"].to_list() == [SUP, SUP]
-    audit = store.con.execute(
-        "select count(*) from app_audit_log where action = 'decision'"
-    ).fetchall()
+    audit = store.con.execute("select count(*) from app_audit_log where action = 'decision'").fetchall()
     assert audit[0][0] == 2
 
 
@@ -264,17 +255,11 @@ def test_the_latest_decision_is_in_force_and_survives_a_reimport(store):
 
 def test_report_prints_the_ranked_table(test_db, capsys):
     assert (
-        cli.main(
-            ["report", "screening", "--program", "TP1", "--db", str(test_db), "--format", "json"]
-        )
-        == 0
+        cli.main(["report", "screening", "--program", "TP1", "--db", str(test_db), "--format", "json"]) == 0
     )
     rows = json.loads(capsys.readouterr().out)
     assert [r["application_id"] for r in rows] == ["TA3", "TA1", "TA2"]
-    assert (
-        rows[1]["balance"] == 3.5
-        and rows[1]["raters_differ"] == "adaptiveness, transcendence (pending)"
-    )
+    assert rows[1]["balance"] == 3.5 and rows[1]["raters_differ"] == "adaptiveness, transcendence (pending)"
     assert cli.main(["report", "screening", "--program", "TP1", "--db", str(test_db)]) == 0
     store = db.Store.open(test_db)
     page = screening.visible_columns(screening.screening_table(store, Scope.system(), "TP1"), False)
@@ -296,9 +281,7 @@ def test_theme_profile_chart_has_a_fixed_scale_rater_ticks_and_not_rated(store):
     assert spec["layer"][2]["mark"]["text"] == "not rated"
     data = next(iter(spec["datasets"].values()))
     assert {"theme": "beliefs", "series": "score used", "value": None, "rated": False} == {
-        k: v
-        for k, v in next(r for r in data if r["theme"] == "beliefs").items()
-        if k != "applicant"
+        k: v for k, v in next(r for r in data if r["theme"] == "beliefs").items() if k != "applicant"
     }
 
 

@@ -142,9 +142,7 @@ def test_ordinal_alpha_matches_hand_computation():
     rng = np.random.default_rng(7)
     m = rng.integers(0, 5, (3, 20)).astype(float)
     m[rng.random(m.shape) < 0.2] = NAN
-    assert stats.krippendorff_alpha_ordinal(m).value == pytest.approx(
-        _ordinal_alpha_by_hand(m), abs=1e-12
-    )
+    assert stats.krippendorff_alpha_ordinal(m).value == pytest.approx(_ordinal_alpha_by_hand(m), abs=1e-12)
 
 
 def test_alpha_without_variation_is_nan():
@@ -266,9 +264,7 @@ def test_impact_ratio_fisher_tea_tasting_value():
 
 
 def test_impact_ratio_small_groups_and_reference_choice():
-    out = stats.impact_ratios(
-        _groups([("tiny", 3, 3), ("A", 50, 25), ("B", 50, 22), ("empty", 0, 0)])
-    )
+    out = stats.impact_ratios(_groups([("tiny", 3, 3), ("A", 50, 25), ("B", 50, 22), ("empty", 0, 0)]))
     flags = dict(zip(out["group"], out["flag"]))
     assert flags == {
         "tiny": "too small to judge",

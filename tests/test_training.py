@@ -65,13 +65,9 @@ def test_heatmap_marks_unassessed_cells_instead_of_zero():
     )
     cells = training.heatmap_frame(trainees, growth)
     assert cells.height == 12
-    a_balance = cells.filter((pl.col("person_id") == "a") & (pl.col("theme") == "balance")).row(
-        0, named=True
-    )
+    a_balance = cells.filter((pl.col("person_id") == "a") & (pl.col("theme") == "balance")).row(0, named=True)
     assert a_balance["label"] == "2 (+2)" and a_balance["assessed"]
-    b_balance = cells.filter((pl.col("person_id") == "b") & (pl.col("theme") == "balance")).row(
-        0, named=True
-    )
+    b_balance = cells.filter((pl.col("person_id") == "b") & (pl.col("theme") == "balance")).row(0, named=True)
     assert b_balance["label"] == "not assessed" and not b_balance["assessed"]
     assert b_balance["latest_score"] is None
     assert "B (withdrawn)" in cells["trainee"].to_list()
@@ -304,9 +300,7 @@ def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
 
 
 def test_cohort_trajectory_means_with_n(store):
-    frame = training.cohort_trajectories(store, DIRECTOR_A, "CA").filter(
-        pl.col("theme") == "balance"
-    )
+    frame = training.cohort_trajectories(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
     got = {r["purpose"]: (r["n"], r["mean_score"]) for r in frame.iter_rows(named=True)}
     assert got == {"intake": (3, pytest.approx(4 / 3)), "midpoint": (2, 1.0), "exit": (2, 2.5)}
 
@@ -361,15 +355,11 @@ def test_a_director_reads_only_their_own_programs(store):
 
 
 def test_heatmap_chart_greys_unassessed_cells_and_writes_change(store):
-    spec = charts.trainee_theme_heatmap_chart(
-        training.cohort_growth(store, DIRECTOR_A, "CA")
-    ).to_dict()
+    spec = charts.trainee_theme_heatmap_chart(training.cohort_growth(store, DIRECTOR_A, "CA")).to_dict()
     cells, text = spec["layer"]
     assert cells["mark"]["type"] == "rect"
     color = cells["encoding"]["color"]
-    assert (
-        color["condition"]["field"] == "latest_score" and color["value"] == charts.NOT_ASSESSED_GREY
-    )
+    assert color["condition"]["field"] == "latest_score" and color["value"] == charts.NOT_ASSESSED_GREY
     assert color["condition"]["scale"]["domain"] == [0, 4]
     assert text["encoding"]["text"]["field"] == "label"
     assert cells["encoding"]["x"]["sort"] == list(training.codebook.THEME_ORDER)
@@ -387,16 +377,11 @@ def test_trajectory_charts(store):
 
 
 def test_curriculum_charts(store):
-    spec = charts.curriculum_coverage_heatmap_chart(
-        training.coverage_by_module(store, DIRECTOR_A)
-    ).to_dict()
+    spec = charts.curriculum_coverage_heatmap_chart(training.coverage_by_module(store, DIRECTOR_A)).to_dict()
     assert spec["layer"][0]["encoding"]["color"]["field"] == "coverage"
     gaps = training.curriculum_gaps(store, DIRECTOR_A, "PA")
     points, labels = charts.need_coverage_point_chart(gaps).to_dict()["layer"]
-    assert (
-        points["encoding"]["x"]["field"] == "coverage"
-        and points["encoding"]["y"]["field"] == "need"
-    )
+    assert points["encoding"]["x"]["field"] == "coverage" and points["encoding"]["y"]["field"] == "need"
     assert labels["encoding"]["text"]["field"] == "theme"
 
 
@@ -452,9 +437,7 @@ def _markdown(at) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
-def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(
-    handmade_db, monkeypatch
-):
+def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handmade_db, monkeypatch):
     grant(handmade_db, DIRECTOR, "training_director", ("PA",))
     at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/trainees.py")
     assert not at.exception
@@ -469,9 +452,7 @@ def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(
     assert _frame(at, *PLAN_MODULE_COLUMNS)["module_id"].to_list() == ["M1", "M2"]
     page_markdown = _markdown(at)
     assert (
-        "<script>" not in page_markdown
-        and "**bold**" not in page_markdown
-        and "<b>not" not in page_markdown
+        "<script>" not in page_markdown and "**bold**" not in page_markdown and "<b>not" not in page_markdown
     )
 
 

@@ -72,8 +72,7 @@ def interview_kit_markdown(themes: list[str] | None = None, kit: dict | None = N
         lines += ["", "**Follow-up probes**", ""] + [f"- {p}" for p in part["probes"]]
         lines += ["", "| Score | Anchor | What the answer looks like |", "| --- | --- | --- |"]
         lines += [
-            f"| {a['score']} | {_cell(a['label'])} | {_cell(a['description'])} |"
-            for a in part["anchors"]
+            f"| {a['score']} | {_cell(a['label'])} | {_cell(a['description'])} |" for a in part["anchors"]
         ]
         lines += ["", SCORING_LINE, "", SCORING_LINE]
     return "\n".join(lines) + "\n"
@@ -93,8 +92,7 @@ def _theme_html(name: str, definition: str, part: dict) -> str:
     """One theme's section of the HTML kit, every value escaped."""
     e = html.escape
     rows = "".join(
-        f"<tr><td>{e(str(a['score']))}</td><td>{e(a['label'])}</td>"
-        f"<td>{e(a['description'])}</td></tr>"
+        f"<tr><td>{e(str(a['score']))}</td><td>{e(a['label'])}</td><td>{e(a['description'])}</td></tr>"
         for a in part["anchors"]
     )
     return (
@@ -116,8 +114,7 @@ def interview_kit_html(themes: list[str] | None = None, kit: dict | None = None)
     names, definitions = theme_names(), dict(load_themes().select("code", "definition").iter_rows())
     title = html.escape(kit["title"])
     sections = "".join(
-        _theme_html(names[code], definitions[code], kit["themes"][code])
-        for code in _selected(kit, themes)
+        _theme_html(names[code], definitions[code], kit["themes"][code]) for code in _selected(kit, themes)
     )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'

@@ -8,9 +8,7 @@ from dashboard.contract import DECISIONS, THEMES
 
 store, scope = db.app_store(), current_scope()
 st.title("Candidate")
-application_id = st.query_params.get("application") or st.session_state.get(
-    "candidate_application_id"
-)
+application_id = st.query_params.get("application") or st.session_state.get("candidate_application_id")
 if not application_id:
     st.info("Pick an applicant on the Screening page, then press 'Open applicant'.")
     st.page_link("views/screening.py", label="Go to Screening", icon=":material/groups:")
@@ -30,9 +28,7 @@ audit.record(store, scope, "view_person", f"application {application_id}")
 
 app = detail.application
 st.text(f"Applicant: {detail.label}")
-st.text(
-    f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}"
-)
+st.text(f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}")
 ui.caveat()
 
 st.markdown("#### Theme profile")

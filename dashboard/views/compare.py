@@ -16,9 +16,7 @@ hide_names = st.toggle(
 )
 everyone = screening.screening_table(store, scope, hide_names=hide_names)
 labels = dict(zip(everyone["application_id"], everyone["candidate"], strict=True))
-wanted = st.query_params.get_all("application") or st.session_state.get(
-    "compare_application_ids", []
-)
+wanted = st.query_params.get_all("application") or st.session_state.get("compare_application_ids", [])
 picked = st.multiselect(
     "Applicants (two to four)",
     list(labels),
@@ -37,9 +35,7 @@ if len(picked) < 2:
 try:
     comparison = screening.compare(store, scope, picked, hide_names)
 except AccessDenied:
-    st.error(
-        "One of these applicants is not in your programs, so Vocation will not show the record."
-    )
+    st.error("One of these applicants is not in your programs, so Vocation will not show the record.")
     st.stop()
 
 ui.chart(

@@ -19,9 +19,7 @@ in_program = cohorts.filter(cohorts["program_id"] == program)
 labels = {"": "All cohorts of this program"} | dict(
     zip(in_program["cohort_id"], in_program["cohort_name"], strict=True)
 )
-cohort = (
-    st.selectbox("Cohort", list(labels), format_func=labels.get, key="curriculum_cohort") or None
-)
+cohort = st.selectbox("Cohort", list(labels), format_func=labels.get, key="curriculum_cohort") or None
 
 st.subheader("Where the curriculum falls short")
 gaps = training.curriculum_gaps(store, scope, program, cohort)
@@ -45,9 +43,7 @@ ui.chart(
 st.subheader("Coverage: modules × themes")
 coverage = training.coverage_by_module(store, scope)
 ui.chart(charts.curriculum_coverage_heatmap_chart(coverage), coverage, "curriculum_coverage")
-ui.table(
-    training.coverage_by_theme(store, scope), "curriculum_coverage_totals", "coverage_by_theme.csv"
-)
+ui.table(training.coverage_by_theme(store, scope), "curriculum_coverage_totals", "coverage_by_theme.csv")
 
 st.subheader("Modules and growth")
 st.warning(training.ASSOCIATION_CAUTION)

@@ -36,31 +36,23 @@ with upload_tab:
         for notice in check.report.notices:
             st.text(notice)
         if not check.report.ok:
-            st.error(
-                "The batch was refused: nothing was written. Fix these rows and upload the files again."
-            )
+            st.error("The batch was refused: nothing was written. Fix these rows and upload the files again.")
             st.text(
                 f"{check.report.problem_count} problem(s); rows are numbered as a spreadsheet shows them."
             )
             ui.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
         else:
             st.success("No problems found. Nothing has been written yet.")
-            st.dataframe(
-                {"file": list(check.parsed.values())}, hide_index=True, key="data_checked_files"
-            )
+            st.dataframe({"file": list(check.parsed.values())}, hide_index=True, key="data_checked_files")
             if st.button("Import", key="data_import", type="primary", icon=":material/upload:"):
                 bar = st.progress(0.0, text="Importing")
-                report = uploads.import_uploads(
-                    store, scope, check, lambda f, t: bar.progress(f, text=t)
-                )
+                report = uploads.import_uploads(store, scope, check, lambda f, t: bar.progress(f, text=t))
                 st.session_state.pop("data_pending", None)
                 st.session_state["data_last_import"] = report.counts_frame()
                 st.rerun()
     if "data_last_import" in st.session_state and check is None:
         st.success("Imported. Every page now shows the new data.")
-        st.dataframe(
-            st.session_state["data_last_import"], hide_index=True, key="data_import_counts"
-        )
+        st.dataframe(st.session_state["data_last_import"], hide_index=True, key="data_import_counts")
 
 with history_tab:
     ui.table(users.import_history(store, scope), "data_history", "import-history.csv")

@@ -15,9 +15,7 @@ catalog, (first, last) = options["programs"], options["years"].row(0)
 site_names = dict(catalog.select("site_id", "site_name").unique().iter_rows())
 program_names = dict(catalog.select("program_id", "program_name").iter_rows())
 left, middle, right = st.columns(3)
-sites = left.multiselect(
-    "Sites", sorted(site_names), format_func=site_names.get, key="overview_sites"
-)
+sites = left.multiselect("Sites", sorted(site_names), format_func=site_names.get, key="overview_sites")
 programs = middle.multiselect(
     "Programs", list(program_names), format_func=program_names.get, key="overview_programs"
 )

@@ -30,9 +30,7 @@ with st.expander("Filters", expanded=True):
         "Minimum score per theme (0 = no minimum; a minimum excludes applicants not rated on that theme)"
     )
     minimums = {
-        theme: column.number_input(
-            theme.capitalize(), 0.0, 4.0, 0.0, 0.5, key=f"screening_min_{theme}"
-        )
+        theme: column.number_input(theme.capitalize(), 0.0, 4.0, 0.0, 0.5, key=f"screening_min_{theme}")
         for theme, column in zip(THEMES, st.columns(len(THEMES)), strict=True)
     }
     hide_names = st.toggle(
@@ -53,8 +51,7 @@ shown = screening.visible_columns(table, hide_names)
 st.subheader(f"Applicants ({ui.n_label(table.height)})")
 st.write(screening.SORT_EXPLAINED + " Click a column heading to sort by it.")
 st.caption(
-    screening.SCORE_RULE
-    + " 'raters differ' names the themes where raters were 2 or more points apart."
+    screening.SCORE_RULE + " 'raters differ' names the themes where raters were 2 or more points apart."
 )
 ui.table(
     shown,
@@ -80,9 +77,7 @@ if open_col.button("Open applicant", disabled=len(picked) != 1, key="screening_o
     st.session_state["candidate_application_id"] = picked[0]
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/candidate.py")
-if compare_col.button(
-    "Compare selected", disabled=not 2 <= len(picked) <= 4, key="screening_compare"
-):
+if compare_col.button("Compare selected", disabled=not 2 <= len(picked) <= 4, key="screening_compare"):
     st.session_state["compare_application_ids"] = picked
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/compare.py")

@@ -39,9 +39,7 @@ trainee_names = dict(zip(people["person_id"], people["full_name"], strict=True))
 if not trainee_names:
     st.info("This cohort has no trainees.")
     st.stop()
-person = st.selectbox(
-    "Trainee", list(trainee_names), format_func=trainee_names.get, key="trainees_person"
-)
+person = st.selectbox("Trainee", list(trainee_names), format_func=trainee_names.get, key="trainees_person")
 points = training.trainee_trajectory(store, scope, person)
 st.subheader("Trajectory")
 if points.is_empty():

@@ -52,10 +52,7 @@ def provider():
     from oidc_provider_mock import User, run_server_in_thread
 
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain http on localhost
-    users = [
-        User(sub=e, claims={"email": e, "name": e.split("@")[0]})
-        for e in [*EMAILS.values(), NO_ROLE]
-    ]
+    users = [User(sub=e, claims={"email": e, "name": e.split("@")[0]}) for e in [*EMAILS.values(), NO_ROLE]]
     with run_server_in_thread(port=_free_port(), user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
 
@@ -228,9 +225,7 @@ def test_admin_uploads_a_bad_file_sees_the_report_then_imports_a_good_one(page, 
     page.goto(f"{app_url}/data")
     _settle(page)
     bad = tmp_path / "ratings.csv"
-    interview, rater = (
-        (ROOT / "sample_data" / "ratings.csv").read_text().splitlines()[1].split(",")[:2]
-    )
+    interview, rater = (ROOT / "sample_data" / "ratings.csv").read_text().splitlines()[1].split(",")[:2]
     rows = [f"{interview},{rater},balance,9", f"{interview},{rater},{PAYLOAD},2"]
     bad.write_text("interview_id,rater_id,theme,score\n" + "\n".join(rows) + "\n")
     page.locator('input[type="file"]').set_input_files(str(bad))
