@@ -52,40 +52,66 @@ def timed_queries(sink: list[float]):
         db.run_query = original
 
 
-def _change_a_filter(at, page_key: str, turn: int) -> str:
-    """Change one of the page's own widgets (the next option of its first picker); say which."""
-    for widget in at.selectbox:
-        key = str(widget.key or "")
-        if key.startswith(page_key) and len(widget.options) > 1:
-            widget.select_index(turn % len(widget.options))
-            return key
-    for widget in [*at.checkbox, *at.toggle]:
-        key = str(widget.key or "")
-        if key.startswith(page_key):
-            widget.set_value(bool(turn % 2))
-            return key
-    return ""
+def _filter_candidates(at, page_key: str) -> list[tuple[str, str]]:
+    """The page's own widgets a benchmark may change, most downstream picker first."""
+    found = [("selectbox", w.key) for w in reversed(list(at.selectbox)) if len(w.options) > 1]
+    for kind in ("number_input", "slider", "checkbox", "toggle"):
+        found += [(kind, w.key) for w in getattr(at, kind)]
+    return [(kind, key) for kind, key in found if str(key or "").startswith(page_key)]
+
+
+def _change(at, kind: str, key: str, turn: int) -> None:
+    """Give one widget its next value."""
+    widget = getattr(at, kind)(key)
+    if kind == "selectbox":
+        widget.select_index(turn % len(widget.options))
+    elif kind in ("checkbox", "toggle"):
+        widget.set_value(bool(turn % 2))
+    elif kind == "number_input":
+        widget.set_value((widget.min_value or 0) + turn % 2)
+    else:
+        lo, hi = widget.min, widget.max
+        widget.set_value((lo, hi - (turn % 2)) if isinstance(widget.value, tuple) else lo + (turn % 2))
+
+
+def _open(spec: PageSpec):
+    """An AppTest of the whole app signed in as the page's main role, on that page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.user = {"is_logged_in": True, "email": f"{main_role(spec)}.{BENCH_EMAIL}"}
+    at.run()
+    at.switch_page(spec.script)
+    return at
 
 
 def time_page(spec: PageSpec, runs: int = 5) -> dict:
     """First view (empty caches) and warm re-runs after a filter change for one page."""
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=600)
-    at.user = {"is_logged_in": True, "email": f"{main_role(spec)}.{BENCH_EMAIL}"}
-    at.run()
+    at = _open(spec)
     queries: list[float] = []
-    at.switch_page(spec.script)
     with timed_queries(queries):
         start = time.perf_counter()
         at.run()
         first = time.perf_counter() - start
     error = str(at.exception[0].value) if at.exception else ""
     warm, changed = [], ""
-    for turn in range(1, runs + 1):
-        changed = _change_a_filter(at, spec.key, turn) or changed
+    # AppTest cannot drive every picker (one whose labels are formatted from a lookup): try the
+    # page's widgets in turn until one changes cleanly, reopening the page after a failure.
+    for kind, key in _filter_candidates(at, spec.key):
+        try:
+            _change(at, kind, key, 1)
+            at.run()
+            changed = key
+            break
+        except (ValueError, TypeError, KeyError):
+            at = _open(spec)
+            at.run()
+    for turn in range(2, runs + 2):
+        if changed:
+            _change(at, *next((k, key) for k, key in _filter_candidates(at, spec.key) if key == changed), turn)
         start = time.perf_counter()
         at.run()
         warm.append(time.perf_counter() - start)
@@ -97,7 +123,7 @@ def time_page(spec: PageSpec, runs: int = 5) -> dict:
         "queries_ms": round(sum(queries) * 1000, 1),
         "queries": len(queries),
         "filter": changed or "(re-run)",
-        "error": error,
+        "error": error or (str(at.exception[0].value) if at.exception else ""),
     }
 
 
