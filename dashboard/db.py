@@ -8,6 +8,7 @@ a data version that every write in this process bumps, and the parameters.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from functools import cache
@@ -160,13 +161,37 @@ def _cached_query(_store: Store, path: str, version: int, name: str, frozen: tup
     return run_query(_store.con, name, **{k: _thaw(v) for k, v in frozen})
 
 
+def _memo_call(_fn, _store: Store, name: str, path: str, version: int, args: tuple, kwargs: tuple):
+    """Run a memoized data function; the arguments after `_store` are the cache key."""
+    return _fn(_store, *args, **dict(kwargs))
+
+
+def memoize(fn):
+    """Cache a data function's result per database, data version and arguments.
+
+    For functions whose work after the query is costly (statistics, suppression, bootstraps).
+    Only the app's cached store memoizes; commands and tests always compute afresh.
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def wrapper(store, *args, **kwargs):
+        if not getattr(store, "cached", False):
+            return fn(store, *args, **kwargs)
+        items = tuple(sorted(kwargs.items()))
+        return _memo_call(fn, store, name, store.path, data_version(store.path), args, items)
+
+    return wrapper
+
+
 def enable_streamlit_cache() -> None:
     """Route cached stores through st.cache_data (called once by the app)."""
-    global _cached_query
+    global _cached_query, _memo_call
     import streamlit as st
 
     if not hasattr(_cached_query, "clear"):
         _cached_query = st.cache_data(max_entries=512, ttl=3600, show_spinner=False)(_cached_query)
+        _memo_call = st.cache_data(max_entries=256, ttl=3600, show_spinner=False)(_memo_call)
 
 
 _open_app_store = None

@@ -15,7 +15,7 @@ import functools
 
 import polars as pl
 
-from dashboard import privacy, stats
+from dashboard import db, privacy, stats
 from dashboard.auth import ALL_PROGRAMS, Scope
 from dashboard.cli import report
 
@@ -84,7 +84,7 @@ def aggregate(fn):
         return result
 
     checked.__aggregate__ = True
-    return checked
+    return db.memoize(checked)  # suppression and statistics are costly: reuse until data changes
 
 
 # --- scope and filters ---------------------------------------------------------------------
