@@ -1,0 +1,303 @@
+"""Agreement, reliability, effect-size, interval and fairness statistics for Vocation.
+
+Pure functions over plain sequences, numpy arrays or polars frames: no database, no Streamlit.
+Every result carries the n it was computed on, so a page can mark small samples (`is_small`).
+
+Conventions
+- Missing values are ``None`` or ``nan``; paired statistics use only pairs where both are present.
+- A statistic that cannot be computed (no data, no variation) is ``nan``, never an exception.
+- Scalar results are `Estimate(value, n)`; interval results are `Interval(value, low, high, n)`.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import krippendorff
+import numpy as np
+import polars as pl
+from scipy import stats
+
+CATEGORIES = tuple(range(5))
+SMALL_N = 10
+RELIABLE = 0.800
+TENTATIVE = 0.667
+IMPACT_THRESHOLD = 0.80
+
+
+class Estimate(NamedTuple):
+    """A point statistic and the number of observations (or pairs, or units) behind it."""
+
+    value: float
+    n: int
+
+
+class Interval(NamedTuple):
+    """A point statistic, its confidence interval and n."""
+
+    value: float
+    low: float
+    high: float
+    n: int
+
+
+@dataclass(frozen=True)
+class EffectSize:
+    """Hedges' g between two groups with its 95% interval and how the interval was found."""
+
+    mean_x: float
+    mean_y: float
+    diff: float
+    g: float
+    ci_low: float
+    ci_high: float
+    n_x: int
+    n_y: int
+    ci_method: str
+
+
+def _floats(values) -> np.ndarray:
+    """Return values as a 1-D float array with None/null turned into nan."""
+    if isinstance(values, pl.Series):
+        values = values.cast(pl.Float64).to_numpy()
+    return np.asarray([np.nan if v is None else v for v in values], dtype=float)
+
+
+def _pairs(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs of a and b where both are present."""
+    a, b = _floats(a), _floats(b)
+    if a.shape != b.shape:
+        raise ValueError(f"paired inputs differ in length: {a.size} vs {b.size}")
+    keep = ~(np.isnan(a) | np.isnan(b))
+    return a[keep], b[keep]
+
+
+def percent_agreement(a, b) -> Estimate:
+    """Fraction (0-1) of paired scores that are exactly equal, with the number of pairs."""
+    a, b = _pairs(a, b)
+    return Estimate(float(np.mean(a == b)) if a.size else np.nan, int(a.size))
+
+
+def percent_within_one(a, b) -> Estimate:
+    """Fraction (0-1) of paired scores at most one point apart, with the number of pairs."""
+    a, b = _pairs(a, b)
+    return Estimate(float(np.mean(np.abs(a - b) <= 1)) if a.size else np.nan, int(a.size))
+
+
+def cohen_kappa(a, b, weights: str | None = None, categories=CATEGORIES) -> Estimate:
+    """Cohen's kappa (unweighted or "quadratic") on the fixed ordinal scale; nan if undefined.
+
+    Undefined (nan) when there are no pairs or when chance disagreement is zero, which happens
+    when both raters put every pair in one and the same category.
+    """
+    a, b = _pairs(a, b)
+    cats = np.asarray(categories)
+    k = cats.size
+    ia, ib = np.searchsorted(cats, a), np.searchsorted(cats, b)
+    if np.any(cats[np.minimum(ia, k - 1)] != a) or np.any(cats[np.minimum(ib, k - 1)] != b):
+        raise ValueError(f"scores must be among the categories {list(cats)}")
+    observed = np.zeros((k, k))
+    np.add.at(observed, (ia, ib), 1)
+    expected = np.outer(observed.sum(1), observed.sum(0)) / max(a.size, 1)
+    grid = np.subtract.outer(np.arange(k), np.arange(k))
+    if weights is None:
+        w = (grid != 0).astype(float)
+    elif weights == "quadratic":
+        w = grid.astype(float) ** 2
+    else:
+        raise ValueError("weights must be None or 'quadratic'")
+    chance = float(np.sum(w * expected))
+    value = 1 - float(np.sum(w * observed)) / chance if a.size and chance > 0 else np.nan
+    return Estimate(value, int(a.size))
+
+
+def _pairable_units(matrix: np.ndarray) -> int:
+    """Number of units (columns) rated by at least two raters."""
+    return int(np.sum(np.sum(~np.isnan(matrix), axis=0) >= 2))
+
+
+def _alpha(matrix: np.ndarray, level: str = "ordinal") -> float:
+    """Krippendorff's alpha on the 0-4 domain; nan when no pairable values or no variation."""
+    pairable = matrix[:, np.sum(~np.isnan(matrix), axis=0) >= 2]
+    values = pairable[~np.isnan(pairable)]
+    if values.size < 2 or np.all(values == values[0]):
+        return np.nan
+    return float(
+        krippendorff.alpha(
+            reliability_data=pairable, level_of_measurement=level, value_domain=list(CATEGORIES)
+        )
+    )
+
+
+def krippendorff_alpha(matrix, level: str = "ordinal") -> Estimate:
+    """Krippendorff's alpha for a raters x units matrix (nan = missing); n = pairable units."""
+    m = np.asarray(matrix, dtype=float)
+    return Estimate(_alpha(m, level), _pairable_units(m))
+
+
+def krippendorff_alpha_ordinal(matrix) -> Estimate:
+    """Ordinal Krippendorff's alpha on the 0-4 scale for a raters x units matrix."""
+    return krippendorff_alpha(matrix, "ordinal")
+
+
+def alpha_bootstrap_ci(matrix, draws: int = 1000, seed: int = 0, level: float = 0.95) -> Interval:
+    """Percentile interval for ordinal alpha by resampling units (columns) with a seeded RNG.
+
+    Resamples where alpha is undefined (no variation) are dropped before taking percentiles.
+    """
+    m = np.asarray(matrix, dtype=float)
+    m = m[:, np.sum(~np.isnan(m), axis=0) >= 2]
+    point, n = _alpha(m), m.shape[1]
+    if np.isnan(point):
+        return Interval(np.nan, np.nan, np.nan, n)
+    rng = np.random.default_rng(seed)
+    boot = np.array([_alpha(m[:, rng.integers(0, n, n)]) for _ in range(draws)])
+    boot = boot[~np.isnan(boot)]
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(boot, [tail, 100 - tail]) if boot.size else (np.nan, np.nan)
+    return Interval(point, float(low), float(high), n)
+
+
+def reliability_label(alpha: float) -> str:
+    """Krippendorff's reading of alpha: reliable >= .800, tentative >= .667, else unreliable.
+
+    A nan alpha (not computable) reads "undetermined".
+    """
+    if alpha is None or np.isnan(alpha):
+        return "undetermined"
+    if alpha >= RELIABLE:
+        return "reliable"
+    return "tentative" if alpha >= TENTATIVE else "unreliable"
+
+
+def is_small(n: int) -> bool:
+    """True when n is below SMALL_N and a figure should carry a small-sample mark."""
+    return n < SMALL_N
+
+
+def _g(x, y, axis=-1):
+    """Hedges' g (pooled SD, approximate correction J = 1 - 3/(4(nx+ny)-9)) along an axis."""
+    nx, ny = x.shape[axis], y.shape[axis]
+    pooled = ((nx - 1) * np.var(x, axis=axis, ddof=1) + (ny - 1) * np.var(y, axis=axis, ddof=1)) / (
+        nx + ny - 2
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (np.mean(x, axis=axis) - np.mean(y, axis=axis)) / np.sqrt(pooled)
+    return d * (1 - 3 / (4 * (nx + ny) - 9))
+
+
+def _g_analytic_ci(g: float, nx: int, ny: int) -> tuple[float, float]:
+    """Normal-approximation 95% interval for g (Hedges & Olkin large-sample SE)."""
+    se = np.sqrt((nx + ny) / (nx * ny) + g**2 / (2 * (nx + ny)))
+    return g - 1.959964 * se, g + 1.959964 * se
+
+
+def hedges_g(x, y, seed: int = 0, resamples: int = 2000) -> EffectSize:
+    """Hedges' g of x minus y with a seeded BCa bootstrap 95% interval.
+
+    Falls back to the analytic large-sample interval ("analytic") when a group has fewer than
+    five values or the bootstrap is degenerate; g is nan when a group has fewer than two values
+    or both groups have no spread.
+    """
+    x, y = _floats(x), _floats(y)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    nx, ny = x.size, y.size
+    mx, my = (float(np.mean(v)) if v.size else np.nan for v in (x, y))
+    g = float(_g(x, y)) if min(nx, ny) >= 2 else np.nan
+    low, high, method = np.nan, np.nan, "none"
+    if np.isfinite(g) and min(nx, ny) >= 5:
+        res = stats.bootstrap(
+            (x, y), _g, n_resamples=resamples, method="BCa", rng=np.random.default_rng(seed)
+        )
+        low, high, method = res.confidence_interval.low, res.confidence_interval.high, "bootstrap"
+    if np.isfinite(g) and not (np.isfinite(low) and np.isfinite(high)):
+        (low, high), method = _g_analytic_ci(g, nx, ny), "analytic"
+    return EffectSize(mx, my, mx - my, g, float(low), float(high), nx, ny, method)
+
+
+def proportion_ci(k: int, n: int, level: float = 0.95) -> Interval:
+    """Share k/n with its Wilson score interval; nan when n is 0."""
+    if n == 0:
+        return Interval(np.nan, np.nan, np.nan, 0)
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    return Interval(k / n, float(ci.low), float(ci.high), n)
+
+
+def mean_ci(values, level: float = 0.95) -> Interval:
+    """Mean with its Student-t interval; interval nan below two values or with no spread."""
+    v = _floats(values)
+    v = v[~np.isnan(v)]
+    if v.size < 2 or np.all(v == v[0]):
+        mean = float(v[0]) if v.size else np.nan
+        return Interval(mean, np.nan, np.nan, int(v.size))
+    ci = stats.ttest_1samp(v, 0).confidence_interval(confidence_level=level)
+    return Interval(float(np.mean(v)), float(ci.low), float(ci.high), int(v.size))
+
+
+def correlation_ci(x, y, level: float = 0.95) -> Interval:
+    """Pearson r over complete pairs with its Fisher-z interval; nan below 4 pairs or no spread."""
+    x, y = _pairs(x, y)
+    if x.size < 4 or np.all(x == x[0]) or np.all(y == y[0]):
+        return Interval(np.nan, np.nan, np.nan, int(x.size))
+    res = stats.pearsonr(x, y)
+    ci = res.confidence_interval(confidence_level=level)
+    return Interval(float(res.statistic), float(ci.low), float(ci.high), int(x.size))
+
+
+def _fisher_p(sel: int, apps: int, ref_sel: int, ref_apps: int) -> float:
+    """Two-sided Fisher exact p for one group against the reference group."""
+    table = [[sel, apps - sel], [ref_sel, ref_apps - ref_sel]]
+    return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+
+
+def impact_ratios(frame: pl.DataFrame, min_applicants: int = SMALL_N) -> pl.DataFrame:
+    """Add selection_rate, impact_ratio, fisher_p, is_reference and flag to a group frame.
+
+    Input columns: group, applicants, selected. Rules, in plain words:
+    - selection_rate = selected / applicants (null when applicants is 0).
+    - The reference group is the highest-rate group among those with at least
+      `min_applicants` applicants (all groups if none is that large; first on ties).
+      impact_ratio = selection_rate / reference rate (null when the reference rate is 0).
+    - fisher_p compares the group's 2x2 (selected, not selected) with the reference group's,
+      two-sided; the reference itself gets null (a group is not tested against itself).
+    - flag: "too small to judge" when applicants < min_applicants; else "reference" for the
+      reference group; else "below 0.80" when impact_ratio < 0.80 (the four-fifths rule);
+      else "ok". The p-value is shown beside the flag, it does not change it.
+    """
+    if (frame["selected"] > frame["applicants"]).any() or (frame["selected"] < 0).any():
+        raise ValueError("selected must be between 0 and applicants")
+    out = frame.with_columns(
+        selection_rate=pl.when(pl.col("applicants") > 0).then(
+            pl.col("selected") / pl.col("applicants")
+        )
+    ).with_row_index("_i")
+    big = out.filter(pl.col("applicants") >= min_applicants)
+    pool = big if big.height else out.filter(pl.col("applicants") > 0)
+    if not pool.height:
+        ref = None
+    else:
+        ref = pool.sort(["selection_rate", "_i"], descending=[True, False]).row(0, named=True)
+    ref_i = ref["_i"] if ref else -1
+    ref_rate = ref["selection_rate"] if ref else None
+    p = [
+        None if i == ref_i or ref is None else _fisher_p(s, a, ref["selected"], ref["applicants"])
+        for i, s, a in out.select("_i", "selected", "applicants").iter_rows()
+    ]
+    ratio = pl.col("selection_rate") / ref_rate if ref_rate else pl.lit(None, pl.Float64)
+    flag = (
+        pl.when(pl.col("applicants") < min_applicants)
+        .then(pl.lit("too small to judge"))
+        .when(pl.col("is_reference"))
+        .then(pl.lit("reference"))
+        .when(pl.col("impact_ratio") < IMPACT_THRESHOLD)
+        .then(pl.lit("below 0.80"))
+        .otherwise(pl.lit("ok"))
+    )
+    return (
+        out.with_columns(
+            impact_ratio=ratio,
+            fisher_p=pl.Series(p, dtype=pl.Float64),
+            is_reference=pl.col("_i") == ref_i,
+        )
+        .with_columns(flag=flag)
+        .drop("_i")
+    )
