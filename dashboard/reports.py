@@ -11,3 +11,6 @@ def counts_report(store, args):
     from dashboard.home import data_summary
 
     return data_summary(store)
+
+
+import dashboard.reliability  # noqa: E402, F401 - registers the reliability report
