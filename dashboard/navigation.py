@@ -31,6 +31,13 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
+    PageSpec(
+        "reliability",
+        "Reliability",
+        "views/reliability.py",
+        ("supervisor", "training_director"),
+        ":material/balance:",
+    ),
 )
 
 
