@@ -19,7 +19,14 @@ def theme_alpha_point_chart(frame: pl.DataFrame) -> alt.Chart:
     )
     point = base.mark_point(filled=True, size=80).encode(
         x="krippendorff_alpha:Q",
-        tooltip=["theme", "krippendorff_alpha", "alpha_ci_low", "alpha_ci_high", "n_units", "reading"],
+        tooltip=[
+            "theme",
+            "krippendorff_alpha",
+            "alpha_ci_low",
+            "alpha_ci_high",
+            "n_units",
+            "reading",
+        ],
     )
     guides = (
         alt.Chart(pl.DataFrame({"guide": [0.667, 0.8]}))

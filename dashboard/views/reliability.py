@@ -10,10 +10,16 @@ store, scope = db.app_store(), current_scope()
 st.title("Reliability")
 roles = reliability.roles_for(scope)
 if not roles:
-    st.error("Reliability shows person-level ratings: it is open to supervisors and training directors.")
+    st.error(
+        "Reliability shows person-level ratings: it is open to supervisors and training directors."
+    )
     st.stop()
 labels = {"supervisor": "Supervisor", "training_director": "Training director"}
-role = st.selectbox("View as", roles, format_func=labels.get, key="reliability_role") if len(roles) > 1 else roles[0]
+role = (
+    st.selectbox("View as", roles, format_func=labels.get, key="reliability_role")
+    if len(roles) > 1
+    else roles[0]
+)
 st.write(
     "Two raters score each interview independently. These figures say how far their scores agree, "
     "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 or "
@@ -21,21 +27,35 @@ st.write(
     "interviews are marked as small samples."
 )
 ui.caveat()
-PERCENT = {c: st.column_config.NumberColumn(format="percent") for c in ("percent_agreement", "percent_within_one")}
+PERCENT = {
+    c: st.column_config.NumberColumn(format="percent")
+    for c in ("percent_agreement", "percent_within_one")
+}
 tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
-    ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue", "Consensus in force"]
+    [
+        "By theme",
+        "Rater pairs",
+        "Over time",
+        "Rater calibration",
+        "Disagreement queue",
+        "Consensus in force",
+    ]
 )
 
 with tab_theme:
     themes = reliability.theme_reliability(store, scope, role)
-    st.caption(f"Units: interviews rated by two or more raters; alpha with a 95% bootstrap interval "
-               f"({reliability.BOOTSTRAP_DRAWS} resamples of interviews).")
+    st.caption(
+        f"Units: interviews rated by two or more raters; alpha with a 95% bootstrap interval "
+        f"({reliability.BOOTSTRAP_DRAWS} resamples of interviews)."
+    )
     ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
     ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
 
 with tab_pairs:
     pairs = reliability.pair_reliability(store, scope, role)
-    st.caption("Cohen's kappa, unweighted and quadratic-weighted, on the interviews both raters scored.")
+    st.caption(
+        "Cohen's kappa, unweighted and quadratic-weighted, on the interviews both raters scored."
+    )
     ui.table(pairs, "reliability_pairs", "reliability_by_rater_pair.csv", column_config=PERCENT)
 
 with tab_time:
@@ -44,13 +64,19 @@ with tab_time:
         st.info("No paired ratings yet.")
     else:
         ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
-        ui.table(quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT)
+        ui.table(
+            quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT
+        )
 
 with tab_raters:
-    st.caption("Difference of each rater's score from the interview's score (the consensus where one "
-               "is in force, else the mean of the raters). Positive: lenient; negative: severe.")
+    st.caption(
+        "Difference of each rater's score from the interview's score (the consensus where one "
+        "is in force, else the mean of the raters). Positive: lenient; negative: severe."
+    )
     calibration = reliability.rater_calibration(store, scope, role)
-    ui.chart(charts.rater_calibration_point_chart(calibration), calibration, "reliability_calibration")
+    ui.chart(
+        charts.rater_calibration_point_chart(calibration), calibration, "reliability_calibration"
+    )
     ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
     st.subheader("Drift over time")
     drift = reliability.rater_drift(store, scope, role)
@@ -62,35 +88,54 @@ with tab_queue:
         st.success("Consensus recorded. The consensus now in force for that interview theme:")
         st.text(st.session_state.pop("reliability_recorded"))
     queue = reliability.disagreement_queue(store, scope, role)
-    st.caption(f"Interview themes where raters differ by 2 or more and no consensus is in force, "
-               f"oldest first. {ui.n_label(queue.height)}")
+    st.caption(
+        f"Interview themes where raters differ by 2 or more and no consensus is in force, "
+        f"oldest first. {ui.n_label(queue.height)}"
+    )
     if queue.is_empty():
         st.info("No disagreements are waiting for a consensus.")
     else:
         ui.table(queue, "reliability_queue", "disagreement_queue.csv")
         items = list(queue.select("interview_id", "theme", "interview_date").iter_rows())
-        item = st.selectbox("Interview and theme", items, key="reliability_item",
-                            format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}")
+        item = st.selectbox(
+            "Interview and theme",
+            items,
+            key="reliability_item",
+            format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}",
+        )
         evidence = reliability.rater_evidence(store, scope, role, item[0], item[1])
         raters = evidence.select("rater_id", "rater_name", "score").unique(maintain_order=True)
-        for column, rater in zip(st.columns(raters.height), raters.iter_rows(named=True), strict=True):
+        for column, rater in zip(
+            st.columns(raters.height), raters.iter_rows(named=True), strict=True
+        ):
             with column:
                 st.text(f"{rater['rater_name']}: score {rater['score']}")
-                excerpts = evidence.filter(evidence["rater_id"] == rater["rater_id"]).drop_nulls("text")
-                st.dataframe(excerpts.select("stance", "subtheme", "text"), hide_index=True,
-                             key=f"reliability_excerpts_{rater['rater_id']}")
+                excerpts = evidence.filter(evidence["rater_id"] == rater["rater_id"]).drop_nulls(
+                    "text"
+                )
+                st.dataframe(
+                    excerpts.select("stance", "subtheme", "text"),
+                    hide_index=True,
+                    key=f"reliability_excerpts_{rater['rater_id']}",
+                )
         with st.form("reliability_consensus_form", clear_on_submit=True):
-            score = st.radio("Consensus score", reliability.SCORES, horizontal=True, key="reliability_score")
+            score = st.radio(
+                "Consensus score", reliability.SCORES, horizontal=True, key="reliability_score"
+            )
             note = st.text_area("Note (how the panel decided)", key="reliability_note")
             if st.form_submit_button("Record consensus"):
-                row = reliability.record_consensus(store, scope, role, item[0], item[1], score, note)
+                row = reliability.record_consensus(
+                    store, scope, role, item[0], item[1], score, note
+                )
                 st.session_state["reliability_recorded"] = (
                     f"{item[0]} · {item[1]}: score {row['score']} ({row['source']}; {row['used_because']})"
                 )
                 st.rerun()
 
 with tab_consensus:
-    st.caption("A consensus recorded here is used unless an imported consensus is dated later; "
-               "'used_because' says which one counts and why. Imports never change what is recorded here.")
+    st.caption(
+        "A consensus recorded here is used unless an imported consensus is dated later; "
+        "'used_because' says which one counts and why. Imports never change what is recorded here."
+    )
     consensus = reliability.consensus_in_force(store, scope, role)
     ui.table(consensus, "reliability_consensus", "consensus_in_force.csv")
