@@ -90,7 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=("csv", "json"), default="csv")
         _add_db(p)
         p.set_defaults(func=cmd_report)
+    bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
+    bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
+    bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
+    bench.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    bench.add_argument(
+        "--db", metavar="FILE", default=None,
+        help="where to build the benchmark database (default: a temporary file; never your real data)",
+    )
+    bench.set_defaults(func=_cmd_bench)
     return parser
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """Run the benchmark (see dashboard/bench.py)."""
+    from dashboard.bench import cmd_bench
+
+    return cmd_bench(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,6 +57,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
                 "running?). Stop it, or import through the app's Data page, then try again."
             ) from None
         raise
+    con.execute("set enable_progress_bar = false")
     if not read_only:
         ensure_schema(con)
     return con

@@ -1,0 +1,205 @@
+"""The benchmark: generate a large program's data, import it, and time every page.
+
+`python -m dashboard bench [--scale N] [--json FILE]` generates data at scale N into a temporary
+folder, imports it (timed), then, for every page and its main role, times with AppTest the first
+view with empty caches and a warm re-run after changing a filter (median of several runs), the
+page's own queries, a bare Streamlit page for reference, and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from dashboard import db
+from dashboard.navigation import PAGES, PageSpec
+
+APP = str(db.ROOT / "dashboard" / "app.py")
+GENERATOR = db.ROOT / "sample_data" / "generate.py"
+TARGETS = {"import_s": 15.0, "first_view_ms": 1000.0, "warm_ms": 150.0, "peak_mb": 1024.0}
+BENCH_EMAIL = "bench@vocation.local"
+
+
+def main_role(spec: PageSpec) -> str:
+    """The role a page is timed for: its first allowed role (leadership for pages open to all)."""
+    return spec.roles[0] if spec.roles else "leadership"
+
+
+@contextmanager
+def timed_queries(sink: list[float]):
+    """Record the seconds each Store.query takes while the block runs."""
+    original = db.run_query
+
+    def timing(con, name, **params):
+        start = time.perf_counter()
+        try:
+            return original(con, name, **params)
+        finally:
+            sink.append(time.perf_counter() - start)
+
+    db.run_query = timing
+    try:
+        yield sink
+    finally:
+        db.run_query = original
+
+
+def _change_a_filter(at, page_key: str, turn: int) -> str:
+    """Change one of the page's own widgets (the next option of its first picker); say which."""
+    for kind in ("selectbox", "radio", "multiselect", "slider", "checkbox", "toggle"):
+        for widget in getattr(at, kind):
+            key = str(getattr(widget, "key", "") or "")
+            if not key.startswith(page_key):
+                continue
+            if kind in ("selectbox", "radio"):
+                options = list(widget.options)
+                if len(options) > 1:
+                    widget.set_value(options[turn % len(options)])
+                    return key
+            elif kind == "multiselect":
+                options = list(widget.options)
+                if options:
+                    widget.set_value(options[: 1 + turn % len(options)])
+                    return key
+            elif kind in ("checkbox", "toggle"):
+                widget.set_value(bool(turn % 2))
+                return key
+    return ""
+
+
+def time_page(spec: PageSpec, runs: int = 5) -> dict:
+    """First view (empty caches) and warm re-runs after a filter change for one page."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.user = {"is_logged_in": True, "email": f"{main_role(spec)}.{BENCH_EMAIL}"}
+    at.run()
+    queries: list[float] = []
+    at.switch_page(spec.script)
+    with timed_queries(queries):
+        start = time.perf_counter()
+        at.run()
+        first = time.perf_counter() - start
+    error = str(at.exception[0].value) if at.exception else ""
+    warm, changed = [], ""
+    for turn in range(1, runs + 1):
+        changed = _change_a_filter(at, spec.key, turn) or changed
+        start = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - start)
+    return {
+        "page": spec.title,
+        "role": main_role(spec),
+        "first_view_ms": round(first * 1000, 1),
+        "warm_ms": round(statistics.median(warm) * 1000, 1),
+        "queries_ms": round(sum(queries) * 1000, 1),
+        "queries": len(queries),
+        "filter": changed or "(re-run)",
+        "error": error,
+    }
+
+
+def time_bare_page(runs: int = 5) -> float:
+    """Median re-run of a bare Streamlit page under AppTest, in milliseconds."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("import streamlit as st\nst.title('bare')\nst.write('reference page')")
+    at.run()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 2)
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process (the app, AppTest and DuckDB), in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run(scale: int, runs: int = 5, keep: str | None = None) -> dict:
+    """Generate, import and time everything at `scale`; return the results."""
+    from dashboard.importer import import_batch
+
+    with tempfile.TemporaryDirectory(prefix="vocation-bench-") as tmp:
+        data_dir, db_file = Path(tmp) / "data", Path(keep or Path(tmp) / "bench.duckdb")
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--scale", str(scale), "--out", str(data_dir)], check=True
+        )
+        generate_s = time.perf_counter() - start
+        con = db.connect(db_file)
+        start = time.perf_counter()
+        report = import_batch([data_dir], con, imported_by="bench")
+        import_s = time.perf_counter() - start
+        if not report.ok:
+            raise SystemExit(report.text())
+        rows = sum(c["inserted"] for c in report.counts.values())
+        for role in ("supervisor", "training_director", "leadership", "admin"):
+            con.execute(
+                "insert into app_user_roles (email, role, program_id, added_by, added_at)"
+                " values ($email, $role, $program, 'bench', now()) on conflict do nothing",
+                {"email": f"{role}.{BENCH_EMAIL}", "role": role, "program": "*" if role in ("supervisor", "training_director") else ""},
+            )
+        con.close()
+        os.environ["VOCATION_DB"] = str(db_file)
+        pages = [time_page(spec, runs) for spec in PAGES]
+        return {
+            "scale": scale,
+            "machine": f"{os.cpu_count()} cores, {_memory_gb()} GB, Python {sys.version.split()[0]}",
+            "rows_imported": rows,
+            "generate_s": round(generate_s, 1),
+            "import_s": round(import_s, 1),
+            "bare_page_ms": time_bare_page(runs),
+            "peak_mb": peak_mb(),
+            "pages": pages,
+            "targets": TARGETS,
+        }
+
+
+def _memory_gb() -> int:
+    """Total memory of this machine in GB."""
+    return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3)
+
+
+def format_table(result: dict) -> str:
+    """The results as a Markdown table with the targets checked."""
+    t = result["targets"]
+    lines = [
+        f"Scale {result['scale']} on {result['machine']}: {result['rows_imported']:,} rows; "
+        f"generate {result['generate_s']} s; import {result['import_s']} s "
+        f"({'ok' if result['import_s'] <= t['import_s'] else 'OVER'} ≤ {t['import_s']:g} s); "
+        f"bare page {result['bare_page_ms']} ms; peak memory {result['peak_mb']} MB "
+        f"({'ok' if result['peak_mb'] <= t['peak_mb'] else 'OVER'} ≤ {t['peak_mb']:g} MB)",
+        "",
+        "| page | role | first view ms | warm re-run ms (median) | queries ms (count) | filter changed | ok |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for p in result["pages"]:
+        ok = p["first_view_ms"] <= t["first_view_ms"] and p["warm_ms"] <= t["warm_ms"] and not p["error"]
+        lines.append(
+            f"| {p['page']} | {p['role']} | {p['first_view_ms']} | {p['warm_ms']} | "
+            f"{p['queries_ms']} ({p['queries']}) | {p['filter']} | {'ok' if ok else 'OVER'}"
+            f"{' ' + p['error'][:60] if p['error'] else ''} |"
+        )
+    return "\n".join(lines)
+
+
+def cmd_bench(args) -> int:
+    """Run the benchmark and print (and optionally save) the results."""
+    result = run(args.scale, args.runs, keep=args.db)
+    print(format_table(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0

@@ -1,0 +1,176 @@
+"""Small-cell suppression for the aggregates leadership sees.
+
+The rule, in plain words:
+1. Primary: a count from 1 to `threshold` (default 10) is hidden and shown as "<11"
+   (f"<{threshold + 1}"). A zero is shown as 0.
+2. Complementary: row and column totals may be published, so a line (row or column) with
+   exactly one hidden cell would give it away by subtraction. In such a line the smallest other
+   non-zero visible cell is hidden too (shown as "suppressed"); this repeats until every line has
+   no hidden cell or at least two.
+3. Audit: a reader who knows the published cells, every row and column total, that a "<11" cell
+   holds 1-10 and that a "suppressed" cell holds more than 10 could still pin a hidden cell down
+   (e.g. a 1 and an 11 hidden in a row whose hidden part sums to 12). Each hidden cell's least
+   and greatest possible value is found by linear programming (exact here: margin constraints
+   are totally unimodular, so the extreme values are whole numbers); if they meet, one more cell
+   of that cell's row or column is hidden, and steps 2-3 repeat.
+4. If a cell stays pinned down with nothing left to hide in its lines (e.g. a line whose only
+   non-zero cell is a "<11"), `margins_safe` is False: do not publish the totals of that table.
+Shares (k/n) are hidden when k or n is hidden or when k or n - k is from 1 to `threshold`.
+The `suppression` column says why a cell is hidden, for auditing; do not show it to readers.
+"""
+
+import numpy as np
+import polars as pl
+from scipy.optimize import linprog
+
+THRESHOLD = 10
+COMPLEMENTARY_DISPLAY = "suppressed"
+
+
+def primary_display(threshold: int = THRESHOLD) -> str:
+    """The text shown in place of a primary-suppressed count."""
+    return f"<{threshold + 1}"
+
+
+def _hide_smallest(values, hidden, present, cells) -> bool:
+    """Hide the smallest visible non-zero cell among cells; False when there is none."""
+    options = [c for c in cells if present[c] and not hidden[c] and values[c] > 0]
+    if not options:
+        return False
+    hidden[min(options, key=lambda c: values[c])] = True
+    return True
+
+
+def _lines(shape, axes):
+    """Yield the cell lists of every row (axis 1) and/or column (axis 0) with a published total."""
+    rows, cols = shape
+    if 1 in axes:
+        yield from ([(r, c) for c in range(cols)] for r in range(rows))
+    if 0 in axes:
+        yield from ([(r, c) for r in range(rows)] for c in range(cols))
+
+
+def _complete_lines(values, hidden, present, axes) -> None:
+    """Hide cells until no line with a published total has exactly one hidden cell."""
+    changed = True
+    while changed:
+        changed = False
+        for line in _lines(values.shape, axes):
+            if sum(hidden[c] for c in line) == 1:
+                changed |= _hide_smallest(values, hidden, present, line)
+
+
+def _constraints(values, hidden, axes):
+    """Equality constraints (A, b) over hidden cells from every published line total."""
+    cells = list(zip(*np.nonzero(hidden)))
+    index = {c: i for i, c in enumerate(cells)}
+    a_rows, b = [], []
+    for line in _lines(values.shape, axes):
+        members = [index[c] for c in line if hidden[c]]
+        if members:
+            row = np.zeros(len(cells))
+            row[members] = 1
+            a_rows.append(row)
+            b.append(sum(values[c] for c in line if hidden[c]))
+    return cells, np.array(a_rows), np.array(b)
+
+
+def disclosed_cells(values, hidden, primary, threshold: int = THRESHOLD, axes=(0, 1)) -> list:
+    """Hidden cells whose value the published cells, line totals and display bounds pin down."""
+    cells, a_eq, b_eq = _constraints(values, hidden, axes)
+    if not cells or not len(b_eq):
+        return []
+    bounds = [(1, threshold) if primary[c] else (threshold + 1, None) for c in cells]
+    found = []
+    for i, cell in enumerate(cells):
+        unit = np.zeros(len(cells))
+        unit[i] = 1
+        low = linprog(unit, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-unit, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if high.status == 0 and -high.fun - low.fun < 0.5:
+            found.append(cell)
+    return found
+
+
+def suppress_matrix(values, threshold: int = THRESHOLD, axes=(0, 1), present=None):
+    """Return (primary, hidden, margins_safe) masks for a 2-D count array; see module rules."""
+    values = np.asarray(values)
+    present = np.ones(values.shape, bool) if present is None else np.asarray(present)
+    primary = present & (values >= 1) & (values <= threshold)
+    hidden = primary.copy()
+    while True:
+        _complete_lines(values, hidden, present, axes)
+        leaks = disclosed_cells(values, hidden, primary, threshold, axes)
+        if not leaks:
+            return primary, hidden, True
+        lines = [line for line in _lines(values.shape, axes) if leaks[0] in line]
+        if not any(_hide_smallest(values, hidden, present, line) for line in lines):
+            return primary, hidden, False
+
+
+def _mark(frame: pl.DataFrame, count: str, primary, hidden, safe, threshold) -> pl.DataFrame:
+    """Add count_display, suppressed, suppression and margins_safe; null hidden counts."""
+    kind = [("primary" if p else "complementary") if h else None for p, h in zip(primary, hidden)]
+    shown = [
+        (primary_display(threshold) if p else COMPLEMENTARY_DISPLAY) if h else str(v)
+        for v, p, h in zip(frame[count].to_list(), primary, hidden)
+    ]
+    return frame.with_columns(
+        pl.when(pl.Series(hidden)).then(None).otherwise(pl.col(count)).alias(count),
+        count_display=pl.Series(shown, dtype=pl.String),
+        suppressed=pl.Series(hidden, dtype=pl.Boolean),
+        suppression=pl.Series(kind, dtype=pl.String),
+        margins_safe=pl.lit(safe),
+    )
+
+
+def _check_counts(series: pl.Series) -> None:
+    """Refuse null or negative counts: suppression needs every true value."""
+    if series.null_count() or (series < 0).any():
+        raise ValueError(f"{series.name} must be non-negative with no nulls")
+
+
+def suppress_table(
+    frame: pl.DataFrame, row: str, col: str, count: str, threshold: int = THRESHOLD, totals=True
+) -> pl.DataFrame:
+    """Suppress small cells of a long-form table (one row per cell); totals=False skips step 2-4."""
+    _check_counts(frame[count])
+    if frame.select(row, col).is_duplicated().any():
+        raise ValueError(f"more than one row for some ({row}, {col}) cell")
+    rows = {k: i for i, k in enumerate(frame[row].unique(maintain_order=True).to_list())}
+    cols = {k: i for i, k in enumerate(frame[col].unique(maintain_order=True).to_list())}
+    at = [(rows[r], cols[c]) for r, c in frame.select(row, col).iter_rows()]
+    values = np.zeros((len(rows), len(cols)), np.int64)
+    present = np.zeros(values.shape, bool)
+    for (r, c), v in zip(at, frame[count].to_list()):
+        values[r, c], present[r, c] = v, True
+    axes = (0, 1) if totals else ()
+    primary, hidden, safe = suppress_matrix(values, threshold, axes, present)
+    return _mark(frame, count, [primary[a] for a in at], [hidden[a] for a in at], safe, threshold)
+
+
+def suppress_counts(values, threshold: int = THRESHOLD, total_shown=True) -> pl.DataFrame:
+    """Suppress a single list of counts (one line); with a shown total, hide at least two."""
+    frame = pl.DataFrame({"count": pl.Series(list(values), dtype=pl.Int64)})
+    _check_counts(frame["count"])
+    grid = frame["count"].to_numpy().reshape(1, -1)
+    primary, hidden, safe = suppress_matrix(grid, threshold, (1,) if total_shown else ())
+    return _mark(frame, "count", primary[0].tolist(), hidden[0].tolist(), safe, threshold)
+
+
+def suppress_shares(
+    frame: pl.DataFrame, k: str, n: str, share: str, threshold: int = THRESHOLD
+) -> pl.DataFrame:
+    """Null share where k or n is hidden (null) or k, n or n - k is from 1 to threshold."""
+
+    def small(expr):
+        return expr.is_between(1, threshold)
+
+    risky = (
+        pl.col(k).is_null()
+        | pl.col(n).is_null()
+        | small(pl.col(k))
+        | small(pl.col(n))
+        | small(pl.col(n) - pl.col(k))
+    )
+    return frame.with_columns(pl.when(risky).then(None).otherwise(pl.col(share)).alias(share))
