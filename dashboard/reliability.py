@@ -23,6 +23,7 @@ from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 
 ROLES = ("supervisor", "training_director")
+ROLE_LABELS = {"supervisor": "Supervisor", "training_director": "Training director"}
 BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 2007
 SCORES = (0, 1, 2, 3, 4)
@@ -103,13 +104,18 @@ def _agreement(pairs: pl.DataFrame) -> dict:
 
 
 def pair_figures(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Per theme and rater pair: n, agreement, kappa (plain and quadratic) and alpha with interval."""
+    """Per theme and rater pair: n, agreement, kappa (plain and quadratic) and the pair's alpha.
+
+    The bootstrap interval belongs to the all-raters alpha (theme_figures); a pair row leaves
+    it empty, as the all-raters row leaves kappa empty (and 1,000 resamples per pair would
+    make the page wait tens of seconds).
+    """
     rows = []
     for (theme, rater_a, rater_b), group in pairs.group_by(
         ["theme", "rater_a", "rater_b"], maintain_order=True
     ):
         a, b = group["score_a"], group["score_b"]
-        interval = alpha_interval(np.vstack([a.to_numpy(), b.to_numpy()]).astype(float))
+        alpha = stats.krippendorff_alpha_ordinal(np.vstack([a.to_numpy(), b.to_numpy()]))
         rows.append(
             {
                 "theme": theme,
@@ -119,9 +125,9 @@ def pair_figures(pairs: pl.DataFrame) -> pl.DataFrame:
                 **_agreement(group),
                 "cohen_kappa": stats.cohen_kappa(a, b).value,
                 "weighted_kappa": stats.cohen_kappa(a, b, weights="quadratic").value,
-                "krippendorff_alpha": interval.value,
-                "alpha_ci_low": interval.low,
-                "alpha_ci_high": interval.high,
+                "krippendorff_alpha": alpha.value,
+                "alpha_ci_low": None,
+                "alpha_ci_high": None,
             }
         )
     return _finish(pl.DataFrame(rows, schema=_PAIR_SCHEMA))
@@ -254,6 +260,29 @@ def rater_evidence(store, scope: Scope, role: str, interview_id: str, theme: str
         interview_id=interview_id,
         theme=theme,
         program_ids=program_ids(store, scope, role),
+    )
+
+
+def evidence_by_rater(evidence: pl.DataFrame) -> list[tuple[str, str, pl.DataFrame]]:
+    """Per rater: the rater id, "Name: score N", and that rater's excerpts for the theme."""
+    raters = evidence.select("rater_id", "rater_name", "score").unique(maintain_order=True)
+    return [
+        (
+            rater_id,
+            f"{name}: score {score}",
+            evidence.filter(pl.col("rater_id") == rater_id)
+            .drop_nulls("text")
+            .select("stance", "subtheme", "text"),
+        )
+        for rater_id, name, score in raters.iter_rows()
+    ]
+
+
+def consensus_summary(row: dict) -> str:
+    """One line saying which consensus is in force for an interview theme and why."""
+    return (
+        f"{row['interview_id']} · {row['theme']}: score {row['score']} "
+        f"({row['source']}; {row['used_because']})"
     )
 
 

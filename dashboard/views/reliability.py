@@ -10,52 +10,41 @@ store, scope = db.app_store(), current_scope()
 st.title("Reliability")
 roles = reliability.roles_for(scope)
 if not roles:
-    st.error(
-        "Reliability shows person-level ratings: it is open to supervisors and training directors."
-    )
+    st.error("Reliability shows person-level ratings: supervisors and training directors only.")
     st.stop()
-labels = {"supervisor": "Supervisor", "training_director": "Training director"}
-role = (
-    st.selectbox("View as", roles, format_func=labels.get, key="reliability_role")
-    if len(roles) > 1
-    else roles[0]
-)
+role = roles[0]
+if len(roles) > 1:
+    role = st.selectbox(
+        "View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role"
+    )
 st.write(
     "Two raters score each interview independently. These figures say how far their scores agree, "
-    "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 or "
-    "more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than 10 "
-    "interviews are marked as small samples."
+    "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
+    "or more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than "
+    "10 interviews are marked as small samples."
 )
 ui.caveat()
 PERCENT = {
     c: st.column_config.NumberColumn(format="percent")
     for c in ("percent_agreement", "percent_within_one")
 }
+tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
 tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
-    [
-        "By theme",
-        "Rater pairs",
-        "Over time",
-        "Rater calibration",
-        "Disagreement queue",
-        "Consensus in force",
-    ]
+    [*tabs, "Consensus in force"]
 )
 
 with tab_theme:
     themes = reliability.theme_reliability(store, scope, role)
     st.caption(
-        f"Units: interviews rated by two or more raters; alpha with a 95% bootstrap interval "
-        f"({reliability.BOOTSTRAP_DRAWS} resamples of interviews)."
+        "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
+        f"95% bootstrap interval ({reliability.BOOTSTRAP_DRAWS} seeded resamples of interviews)."
     )
     ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
     ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
 
 with tab_pairs:
     pairs = reliability.pair_reliability(store, scope, role)
-    st.caption(
-        "Cohen's kappa, unweighted and quadratic-weighted, on the interviews both raters scored."
-    )
+    st.caption("Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored.")
     ui.table(pairs, "reliability_pairs", "reliability_by_rater_pair.csv", column_config=PERCENT)
 
 with tab_time:
@@ -74,9 +63,8 @@ with tab_raters:
         "is in force, else the mean of the raters). Positive: lenient; negative: severe."
     )
     calibration = reliability.rater_calibration(store, scope, role)
-    ui.chart(
-        charts.rater_calibration_point_chart(calibration), calibration, "reliability_calibration"
-    )
+    calibration_chart = charts.rater_calibration_point_chart(calibration)
+    ui.chart(calibration_chart, calibration, "reliability_calibration")
     ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
     st.subheader("Drift over time")
     drift = reliability.rater_drift(store, scope, role)
@@ -89,35 +77,27 @@ with tab_queue:
         st.text(st.session_state.pop("reliability_recorded"))
     queue = reliability.disagreement_queue(store, scope, role)
     st.caption(
-        f"Interview themes where raters differ by 2 or more and no consensus is in force, "
-        f"oldest first. {ui.n_label(queue.height)}"
+        "Interview themes where raters differ by 2 or more and no consensus is in force, oldest "
+        f"first. {ui.n_label(queue.height)}"
     )
     if queue.is_empty():
         st.info("No disagreements are waiting for a consensus.")
     else:
         ui.table(queue, "reliability_queue", "disagreement_queue.csv")
         items = list(queue.select("interview_id", "theme", "interview_date").iter_rows())
-        item = st.selectbox(
+        interview_id, theme, _ = st.selectbox(
             "Interview and theme",
             items,
-            key="reliability_item",
             format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}",
+            key="reliability_item",
         )
-        evidence = reliability.rater_evidence(store, scope, role, item[0], item[1])
-        raters = evidence.select("rater_id", "rater_name", "score").unique(maintain_order=True)
-        for column, rater in zip(
-            st.columns(raters.height), raters.iter_rows(named=True), strict=True
+        evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
+        by_rater = reliability.evidence_by_rater(evidence)
+        for column, (rater_id, label, excerpts) in zip(
+            st.columns(len(by_rater)), by_rater, strict=True
         ):
-            with column:
-                st.text(f"{rater['rater_name']}: score {rater['score']}")
-                excerpts = evidence.filter(evidence["rater_id"] == rater["rater_id"]).drop_nulls(
-                    "text"
-                )
-                st.dataframe(
-                    excerpts.select("stance", "subtheme", "text"),
-                    hide_index=True,
-                    key=f"reliability_excerpts_{rater['rater_id']}",
-                )
+            column.text(label)
+            column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
         with st.form("reliability_consensus_form", clear_on_submit=True):
             score = st.radio(
                 "Consensus score", reliability.SCORES, horizontal=True, key="reliability_score"
@@ -125,17 +105,15 @@ with tab_queue:
             note = st.text_area("Note (how the panel decided)", key="reliability_note")
             if st.form_submit_button("Record consensus"):
                 row = reliability.record_consensus(
-                    store, scope, role, item[0], item[1], score, note
+                    store, scope, role, interview_id, theme, score, note
                 )
-                st.session_state["reliability_recorded"] = (
-                    f"{item[0]} · {item[1]}: score {row['score']} ({row['source']}; {row['used_because']})"
-                )
+                st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
                 st.rerun()
 
 with tab_consensus:
     st.caption(
         "A consensus recorded here is used unless an imported consensus is dated later; "
-        "'used_because' says which one counts and why. Imports never change what is recorded here."
+        "used_because says which one counts and why. An import never changes what is recorded here."
     )
     consensus = reliability.consensus_in_force(store, scope, role)
     ui.table(consensus, "reliability_consensus", "consensus_in_force.csv")
