@@ -54,6 +54,13 @@ PAGES: tuple[PageSpec, ...] = (
         "curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"
     ),
     PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:", "Admin"),
+    PageSpec(
+        "reliability",
+        "Reliability",
+        "views/reliability.py",
+        ("supervisor", "training_director"),
+        ":material/balance:",
+    ),
 )
 
 

@@ -15,5 +15,6 @@ def counts_report(store, args):
 
 import dashboard.fairness  # noqa: E402,F401 - registers the fairness report
 import dashboard.leadership  # noqa: E402,F401 - registers the overview and evidence reports
+import dashboard.reliability  # noqa: E402, F401 - registers the reliability report
 import dashboard.screening  # noqa: E402, F401 - registers `report screening`
 import dashboard.training  # noqa: E402, F401 - registers curriculum-gaps and trainee-plan

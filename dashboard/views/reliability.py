@@ -1,0 +1,119 @@
+"""Reliability: can we trust the ratings? Agreement per theme and rater pair, over time, rater
+calibration, and the queue of disagreements waiting for a consensus."""
+
+import streamlit as st
+
+from dashboard import charts, db, reliability, ui
+from dashboard.auth import current_scope
+
+store, scope = db.app_store(), current_scope()
+st.title("Reliability")
+roles = reliability.roles_for(scope)
+if not roles:
+    st.error("Reliability shows person-level ratings: supervisors and training directors only.")
+    st.stop()
+role = roles[0]
+if len(roles) > 1:
+    role = st.selectbox(
+        "View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role"
+    )
+st.write(
+    "Two raters score each interview independently. These figures say how far their scores agree, "
+    "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
+    "or more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than "
+    "10 interviews are marked as small samples."
+)
+ui.caveat()
+PERCENT = {
+    c: st.column_config.NumberColumn(format="percent")
+    for c in ("percent_agreement", "percent_within_one")
+}
+tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
+tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
+    [*tabs, "Consensus in force"]
+)
+
+with tab_theme:
+    themes = reliability.theme_reliability(store, scope, role)
+    st.caption(
+        "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
+        f"95% bootstrap interval ({reliability.BOOTSTRAP_DRAWS} seeded resamples of interviews)."
+    )
+    ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
+    ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
+
+with tab_pairs:
+    pairs = reliability.pair_reliability(store, scope, role)
+    st.caption("Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored.")
+    ui.table(pairs, "reliability_pairs", "reliability_by_rater_pair.csv", column_config=PERCENT)
+
+with tab_time:
+    quarters = reliability.reliability_by_quarter(store, scope, role)
+    if quarters.is_empty():
+        st.info("No paired ratings yet.")
+    else:
+        ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
+        ui.table(
+            quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT
+        )
+
+with tab_raters:
+    st.caption(
+        "Difference of each rater's score from the interview's score (the consensus where one "
+        "is in force, else the mean of the raters). Positive: lenient; negative: severe."
+    )
+    calibration = reliability.rater_calibration(store, scope, role)
+    calibration_chart = charts.rater_calibration_point_chart(calibration)
+    ui.chart(calibration_chart, calibration, "reliability_calibration")
+    ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
+    st.subheader("Drift over time")
+    drift = reliability.rater_drift(store, scope, role)
+    ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift")
+    ui.table(drift, "reliability_drift", "rater_drift.csv")
+
+with tab_queue:
+    if "reliability_recorded" in st.session_state:
+        st.success("Consensus recorded. The consensus now in force for that interview theme:")
+        st.text(st.session_state.pop("reliability_recorded"))
+    queue = reliability.disagreement_queue(store, scope, role)
+    st.caption(
+        "Interview themes where raters differ by 2 or more and no consensus is in force, oldest "
+        f"first. {ui.n_label(queue.height)}"
+    )
+    if queue.is_empty():
+        st.info("No disagreements are waiting for a consensus.")
+    else:
+        ui.table(queue, "reliability_queue", "disagreement_queue.csv")
+        items = list(queue.select("interview_id", "theme", "interview_date").iter_rows())
+        interview_id, theme, _ = st.selectbox(
+            "Interview and theme",
+            items,
+            format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}",
+            key="reliability_item",
+        )
+        evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
+        by_rater = reliability.evidence_by_rater(evidence)
+        for column, (rater_id, label, excerpts) in zip(
+            st.columns(len(by_rater)), by_rater, strict=True
+        ):
+            column.text(label)
+            column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
+        with st.form("reliability_consensus_form", clear_on_submit=True):
+            score = st.radio(
+                "Consensus score", reliability.SCORES, horizontal=True, key="reliability_score"
+            )
+            note = st.text_area("Note (how the panel decided)", key="reliability_note")
+            if st.form_submit_button("Record consensus"):
+                row = reliability.record_consensus(
+                    store, scope, role, interview_id, theme, score, note
+                )
+                st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
+                st.rerun()
+
+with tab_consensus:
+    st.caption(
+        "A consensus recorded here is used unless an imported consensus is dated later; "
+        "used_because says which one counts and why. An import never changes what is recorded here."
+    )
+    consensus = reliability.consensus_in_force(store, scope, role)
+    ui.table(consensus, "reliability_consensus", "consensus_in_force.csv")

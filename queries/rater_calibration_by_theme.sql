@@ -1,0 +1,28 @@
+-- rater_calibration_by_theme: per rater and theme, how far the rater's independent scores sit
+-- from the interview's score (the consensus in force, else the mean of the raters): mean
+-- difference (positive = lenient, negative = severe), its standard deviation and counts.
+-- params: $program_ids (list of program ids the reader may see)
+with differences as (
+    select
+        r.rater_id,
+        r.theme,
+        r.score - s.score as difference,
+        s.consensus_score is not null as against_consensus,
+    from ratings as r
+    inner join interview_theme_scores as s
+        on s.interview_id = r.interview_id and s.theme = r.theme
+    where list_contains($program_ids, s.program_id)
+)
+
+select
+    d.rater_id,
+    coalesce(ra.full_name, d.rater_id) as rater_name,
+    d.theme,
+    count(*) as n_ratings,
+    count(*) filter (where d.against_consensus) as n_with_consensus,
+    avg(d.difference) as mean_difference,
+    stddev_samp(d.difference) as sd_difference,
+from differences as d
+left join raters as ra on ra.rater_id = d.rater_id
+group by d.rater_id, ra.full_name, d.theme
+order by d.rater_id, d.theme

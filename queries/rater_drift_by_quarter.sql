@@ -1,0 +1,25 @@
+-- rater_drift_by_quarter: per rater and quarter (all themes together), the mean difference of
+-- the rater's independent scores from the interview's score (the consensus in force, else the
+-- mean of the raters), with its count: a rater drifting towards leniency or severity over time.
+-- params: $program_ids (list of program ids the reader may see)
+with differences as (
+    select
+        r.rater_id,
+        strftime(s.interview_date, '%Y') || '-Q' || cast(quarter(s.interview_date) as varchar) as quarter,
+        r.score - s.score as difference,
+    from ratings as r
+    inner join interview_theme_scores as s
+        on s.interview_id = r.interview_id and s.theme = r.theme
+    where list_contains($program_ids, s.program_id)
+)
+
+select
+    d.rater_id,
+    coalesce(ra.full_name, d.rater_id) as rater_name,
+    d.quarter,
+    count(*) as n_ratings,
+    avg(d.difference) as mean_difference,
+from differences as d
+left join raters as ra on ra.rater_id = d.rater_id
+group by d.rater_id, ra.full_name, d.quarter
+order by d.rater_id, d.quarter
