@@ -111,7 +111,9 @@ def time_page(spec: PageSpec, runs: int = 5) -> dict:
             at.run()
     for turn in range(2, runs + 2):
         if changed:
-            _change(at, *next((k, key) for k, key in _filter_candidates(at, spec.key) if key == changed), turn)
+            _change(
+                at, *next((k, key) for k, key in _filter_candidates(at, spec.key) if key == changed), turn
+            )
         start = time.perf_counter()
         at.run()
         warm.append(time.perf_counter() - start)

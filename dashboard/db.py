@@ -66,7 +66,13 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table if missing and seed the default codebook into empty codebook tables."""
+    if con.execute(
+        "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
+    ).fetchall()[0][0]:
+        con.execute("drop view interview_theme_scores")  # a database from before it was materialized
     con.execute(sql_text("schema"))
+    if not con.execute("select count(*) from interview_theme_scores").fetchall()[0][0]:
+        refresh_scores(con)  # cheap when there is nothing to score; fills an older database
     from dashboard import codebook
 
     for table, frame in (("themes", codebook.load_themes()), ("subthemes", codebook.load_subthemes())):
@@ -74,6 +80,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.register("codebook_frame", frame.to_arrow())
             con.execute(f"insert into {table} by name select * from codebook_frame")  # noqa: S608
             con.unregister("codebook_frame")
+
+
+def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
+    """Recompute the materialized interview_theme_scores: all of it, or one interview's rows.
+
+    Call after any write to ratings, consensus, interviews or app_consensus (the importer and
+    consensus recording do); the caller owns the transaction.
+    """
+    if interview_id is None:
+        con.execute(sql_text("scores_refresh_all"))
+    else:
+        run_statement(con, "scores_delete_by_interview", interview_id=interview_id)
+        run_statement(con, "scores_insert_by_interview", interview_id=interview_id)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:

@@ -408,6 +408,9 @@ def _write(
             if progress:
                 progress(i / max(len(order), 1), f"writing {name}")
             report.counts[name] = write_table(con, TABLES_BY_NAME[name], typed[name])
+        if progress:
+            progress(0.95, "updating scores")
+        db.refresh_scores(con)
         totals = {k: sum(c[k] for c in report.counts.values()) for k in ("inserted", "updated", "unchanged")}
         con.execute(
             "insert into app_imports (imported_at, imported_by, files, checksum, inserted, updated,"

@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
-from dashboard import audit, codebook, stats
+from dashboard import audit, codebook, db, stats
 from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 
@@ -238,9 +238,7 @@ def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
 
 def disagreement_queue(store, scope: Scope, role: str) -> pl.DataFrame:
     """Interview themes whose raters differ by 2+ with no consensus in force, oldest first."""
-    return store.query(
-        "disagreement_queue_by_interview", program_ids=program_ids(store, scope, role)
-    )
+    return store.query("disagreement_queue_by_interview", program_ids=program_ids(store, scope, role))
 
 
 def _require_interview(store, scope: Scope, role: str, interview_id: str) -> None:
@@ -308,6 +306,7 @@ def record_consensus(
         note=note.strip() or None,
         recorded_by=scope.email,
     )
+    db.refresh_scores(store.con, interview_id)
     audit.record(store, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
     in_force = consensus_in_force(store, scope, role).filter(
         (pl.col("interview_id") == interview_id) & (pl.col("theme") == theme)

@@ -278,10 +278,12 @@ select
     recorded_note,
 from joined;
 
--- interview_theme_scores: one row per interview and theme that was rated or agreed.
+-- interview_theme_scores_live: one row per interview and theme that was rated or agreed.
 -- score = the consensus where one exists, else the mean of the independent ratings;
 -- disagreement = raters differ by 2 or more; pending = disagreement and no consensus yet.
-create or replace view interview_theme_scores as
+-- Pages read the materialized copy, the table interview_theme_scores, which the importer
+-- refreshes inside its transaction and a recorded consensus refreshes for its interview.
+create or replace view interview_theme_scores_live as
 with rated as (
     select
         interview_id,
@@ -321,3 +323,7 @@ from keys as k
 inner join interviews as i on i.interview_id = k.interview_id
 left join rated as r on r.interview_id = k.interview_id and r.theme = k.theme
 left join effective_consensus as c on c.interview_id = k.interview_id and c.theme = k.theme;
+
+create table if not exists interview_theme_scores as
+select * from interview_theme_scores_live
+limit 0;

@@ -39,12 +39,14 @@ def _assess(con, pid: str, purpose: str, day: str, scores: dict, program: str = 
             "insert into consensus values ($i, $t, $s, cast($d as date))",
             {"i": iid, "t": theme, "s": score, "d": day},
         )
+    db.refresh_scores(con, iid)
 
 
 def _clear(con) -> None:
     """Empty the tables the Evidence analyses read, so a test's hand-made rows are all there is."""
     for table in ("staff", "peer_nominations", "interviews", "ratings", "consensus", "outcomes"):
         con.execute(f"delete from {table}")  # noqa: S608 - fixed names
+    db.refresh_scores(con)
 
 
 def _brute_force_values(table, hidden, threshold=10, limit=60):

@@ -79,6 +79,7 @@ def test_db(db_file):
     for table, rows in ROWS.items():
         marks = ", ".join("?" * len(rows[0]))
         con.executemany(f"insert into {table} values ({marks})", rows)  # noqa: S608 - fixed names
+    db.refresh_scores(con)
     con.close()
     grant(db_file, SUP, "supervisor", ("TP1",))
     return db_file

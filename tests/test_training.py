@@ -276,6 +276,7 @@ def handmade_db(tmp_path):
             ("T3", "M3", dt.date(2025, 3, 1)),
         ],
     )
+    db.refresh_scores(con)
     con.close()
     return path
 

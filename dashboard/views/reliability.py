@@ -14,9 +14,7 @@ if not roles:
     st.stop()
 role = roles[0]
 if len(roles) > 1:
-    role = st.selectbox(
-        "View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role"
-    )
+    role = st.selectbox("View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role")
 st.write(
     "Two raters score each interview independently. These figures say how far their scores agree, "
     "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
@@ -25,13 +23,10 @@ st.write(
 )
 ui.caveat()
 PERCENT = {
-    c: st.column_config.NumberColumn(format="percent")
-    for c in ("percent_agreement", "percent_within_one")
+    c: st.column_config.NumberColumn(format="percent") for c in ("percent_agreement", "percent_within_one")
 }
 tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
-tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
-    [*tabs, "Consensus in force"]
-)
+tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs([*tabs, "Consensus in force"])
 
 with tab_theme:
     themes = reliability.theme_reliability(store, scope, role)
@@ -53,9 +48,7 @@ with tab_time:
         st.info("No paired ratings yet.")
     else:
         ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
-        ui.table(
-            quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT
-        )
+        ui.table(quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT)
 
 with tab_raters:
     st.caption(
@@ -93,20 +86,14 @@ with tab_queue:
         )
         evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
         by_rater = reliability.evidence_by_rater(evidence)
-        for column, (rater_id, label, excerpts) in zip(
-            st.columns(len(by_rater)), by_rater, strict=True
-        ):
+        for column, (rater_id, label, excerpts) in zip(st.columns(len(by_rater)), by_rater, strict=True):
             column.text(label)
             column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
         with st.form("reliability_consensus_form", clear_on_submit=True):
-            score = st.radio(
-                "Consensus score", reliability.SCORES, horizontal=True, key="reliability_score"
-            )
+            score = st.radio("Consensus score", reliability.SCORES, horizontal=True, key="reliability_score")
             note = st.text_area("Note (how the panel decided)", key="reliability_note")
             if st.form_submit_button("Record consensus"):
-                row = reliability.record_consensus(
-                    store, scope, role, interview_id, theme, score, note
-                )
+                row = reliability.record_consensus(store, scope, role, interview_id, theme, score, note)
                 st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
                 st.rerun()
 
