@@ -74,6 +74,26 @@ def _change(at, kind: str, key: str, turn: int) -> None:
         widget.set_value((lo, hi - (turn % 2)) if isinstance(widget.value, tuple) else lo + (turn % 2))
 
 
+def _page_state(spec: PageSpec) -> dict:
+    """What a person has chosen before reaching a page that shows one or a few applicants."""
+    if spec.key not in ("candidate", "compare"):
+        return {}
+    con = db.connect(db.db_path_from_env())
+    try:
+        ids = [
+            r[0]
+            for r in con.execute(
+                "select application_id from applications where stage in ('interviewed', 'offered', 'hired')"
+                " order by application_id limit 3"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    if spec.key == "candidate":
+        return {"candidate_application_id": ids[0]}
+    return {"compare_application_ids": ids}
+
+
 def _open(spec: PageSpec):
     """An AppTest of the whole app signed in as the page's main role, on that page."""
     from streamlit.testing.v1 import AppTest
@@ -81,6 +101,8 @@ def _open(spec: PageSpec):
     at = AppTest.from_file(APP, default_timeout=600)
     at.user = {"is_logged_in": True, "email": f"{main_role(spec)}.{BENCH_EMAIL}"}
     at.run()
+    for key, value in _page_state(spec).items():
+        at.session_state[key] = value
     at.switch_page(spec.script)
     return at
 
@@ -148,37 +170,50 @@ def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def run(scale: int, runs: int = 5, keep: str | None = None) -> dict:
-    """Generate, import and time everything at `scale`; return the results."""
+def _grant_bench_roles(con) -> None:
+    """Give the benchmark's users every role over every program."""
+    for role in ("supervisor", "training_director", "leadership", "admin"):
+        con.execute(
+            "insert into app_user_roles (email, role, program_id, added_by, added_at)"
+            " values ($email, $role, $program, 'bench', now()) on conflict do nothing",
+            {
+                "email": f"{role}.{BENCH_EMAIL}",
+                "role": role,
+                "program": "*" if role in ("supervisor", "training_director") else "",
+            },
+        )
+
+
+def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | None = None) -> dict:
+    """Generate, import and time everything at `scale`; return the results.
+
+    With `keep` naming an existing database, generation and import are skipped (for re-timing
+    pages while working on them); otherwise the database is built there (or in a temp folder).
+    """
     from dashboard.importer import import_batch
 
     with tempfile.TemporaryDirectory(prefix="vocation-bench-") as tmp:
         data_dir, db_file = Path(tmp) / "data", Path(keep or Path(tmp) / "bench.duckdb")
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(GENERATOR), "--scale", str(scale), "--out", str(data_dir)], check=True
-        )
-        generate_s = time.perf_counter() - start
-        con = db.connect(db_file)
-        start = time.perf_counter()
-        report = import_batch([data_dir], con, imported_by="bench")
-        import_s = time.perf_counter() - start
-        if not report.ok:
-            raise SystemExit(report.text())
-        rows = sum(c["inserted"] for c in report.counts.values())
-        for role in ("supervisor", "training_director", "leadership", "admin"):
-            con.execute(
-                "insert into app_user_roles (email, role, program_id, added_by, added_at)"
-                " values ($email, $role, $program, 'bench', now()) on conflict do nothing",
-                {
-                    "email": f"{role}.{BENCH_EMAIL}",
-                    "role": role,
-                    "program": "*" if role in ("supervisor", "training_director") else "",
-                },
+        generate_s = import_s = 0.0
+        rows = 0
+        if not db_file.exists():
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, str(GENERATOR), "--scale", str(scale), "--out", str(data_dir)], check=True
             )
-        con.close()
+            generate_s = time.perf_counter() - start
+            con = db.connect(db_file)
+            start = time.perf_counter()
+            report = import_batch([data_dir], con, imported_by="bench")
+            import_s = time.perf_counter() - start
+            if not report.ok:
+                raise SystemExit(report.text())
+            rows = sum(c["inserted"] for c in report.counts.values())
+            _grant_bench_roles(con)
+            con.close()
         os.environ["VOCATION_DB"] = str(db_file)
-        pages = [time_page(spec, runs) for spec in PAGES]
+        chosen = [spec for spec in PAGES if not pages or spec.key in pages]
+        timed = [time_page(spec, runs) for spec in chosen]
         return {
             "scale": scale,
             "machine": f"{os.cpu_count()} cores, {_memory_gb()} GB, Python {sys.version.split()[0]}",
@@ -187,7 +222,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None) -> dict:
             "import_s": round(import_s, 1),
             "bare_page_ms": time_bare_page(runs),
             "peak_mb": peak_mb(),
-            "pages": pages,
+            "pages": timed,
             "targets": TARGETS,
         }
 
@@ -222,7 +257,7 @@ def format_table(result: dict) -> str:
 
 def cmd_bench(args) -> int:
     """Run the benchmark and print (and optionally save) the results."""
-    result = run(args.scale, args.runs, keep=args.db)
+    result = run(args.scale, args.runs, keep=args.db, pages=args.pages.split(",") if args.pages else None)
     print(format_table(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")

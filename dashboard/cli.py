@@ -187,11 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
     bench.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    bench.add_argument("--pages", metavar="KEYS", help="time only these pages (comma-separated keys)")
     bench.add_argument(
         "--db",
         metavar="FILE",
         default=None,
-        help="where to build the benchmark database (default: a temporary file; never your real data)",
+        help="where to build the benchmark database (default: a temporary file; never your real "
+        "data); an existing file is reused as it is, skipping generation and import",
     )
     bench.set_defaults(func=_cmd_bench)
     return parser
