@@ -13,12 +13,10 @@ limits the interviews to that role's programs (leadership never sees this person
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import polars as pl
 
-from dashboard import audit, codebook, db, stats
+from dashboard import agreement, audit, codebook, db, stats
 from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 
@@ -27,6 +25,8 @@ ROLE_LABELS = {"supervisor": "Supervisor", "training_director": "Training direct
 BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 2007
 SCORES = (0, 1, 2, 3, 4)
+PATTERN_COLUMNS = ("n_0", "n_1", "n_2", "n_3", "n_4")  # raters who gave an interview 0 ... 4
+PAGE_SIZE = 500  # rows on screen per page of a long table
 REPORT_COLUMNS = (
     "theme",
     "rater_a",
@@ -61,76 +61,60 @@ def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     return store.query("ratings_by_interview", program_ids=program_ids(store, scope, role))
 
 
-def rating_pairs(store, scope: Scope, role: str) -> pl.DataFrame:
-    """The paired scores of every two raters on the same interview and theme, in scope."""
-    return store.query("rating_pairs_by_theme", program_ids=program_ids(store, scope, role))
+def rating_patterns(store, scope: Scope, role: str) -> pl.DataFrame:
+    """Per theme and quarter: each pattern of scores an interview got (raters per 0-4), with n."""
+    return _patterns(store, tuple(program_ids(store, scope, role)))
+
+
+def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
+    return store.query("rating_patterns_by_theme", program_ids=list(ids))
+
+
+def pair_counts(store, scope: Scope, role: str) -> pl.DataFrame:
+    """Per theme and two raters of the same interviews: interviews per pair of scores, in scope."""
+    return store.query("rating_pair_counts_by_theme", program_ids=program_ids(store, scope, role))
 
 
 # --- statistics on frames (pure) ---------------------------------------------------------------
 
 
-def rating_matrix(frame: pl.DataFrame) -> np.ndarray:
-    """Raters x interviews matrix of scores (nan where a rater did not rate) for one theme."""
-    if frame.is_empty():
-        return np.empty((0, 0))
-    wide = frame.pivot(on="interview_id", index="rater_id", values="score", sort_columns=True)
-    return wide.drop("rater_id").cast(pl.Float64).fill_null(np.nan).to_numpy()
+def _pattern_arrays(patterns: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The patterns' raters-per-score counts (k x 5) and their interview counts (k)."""
+    return patterns.select(PATTERN_COLUMNS).to_numpy(), patterns["n_units"].to_numpy()
 
 
-@lru_cache(maxsize=256)
-def _cached_interval(shape: tuple[int, int], data: bytes) -> stats.Interval:
-    # The bootstrap takes a fraction of a second per matrix and a page reruns on every click.
-    matrix = np.frombuffer(data, dtype=float).reshape(shape)
-    return stats.alpha_bootstrap_ci(matrix, draws=BOOTSTRAP_DRAWS, seed=BOOTSTRAP_SEED)
-
-
-def alpha_interval(matrix: np.ndarray) -> stats.Interval:
-    """Ordinal alpha of a raters x units matrix with its seeded 95% bootstrap interval."""
-    matrix = np.ascontiguousarray(matrix, dtype=float)
-    if matrix.size == 0:
-        return stats.Interval(np.nan, np.nan, np.nan, 0)
-    return _cached_interval(matrix.shape, matrix.tobytes())
-
-
-def _agreement(pairs: pl.DataFrame) -> dict:
-    """Share (0-1) of paired scores exactly equal and at most one point apart, with n."""
-    exact = stats.percent_agreement(pairs["score_a"], pairs["score_b"])
-    within = stats.percent_within_one(pairs["score_a"], pairs["score_b"])
-    return {
-        "n_pairs": exact.n,
-        "percent_agreement": exact.value,
-        "percent_within_one": within.value,
-    }
+def _pooled(counts: np.ndarray, units: np.ndarray) -> dict:
+    """Pooled over every two raters of each interview: pairs, share equal and within one point."""
+    n_pairs, exact, within = agreement.pooled_agreement(counts, units)
+    return {"n_pairs": n_pairs, "percent_agreement": exact, "percent_within_one": within}
 
 
 def pair_figures(pairs: pl.DataFrame) -> pl.DataFrame:
     """Per theme and rater pair: n, agreement, kappa (plain and quadratic) and the pair's alpha.
 
+    `pairs` holds score_a and score_b per interview, or per cell with its count in n_units.
     The bootstrap interval belongs to the all-raters alpha (theme_figures); a pair row leaves
-    it empty, as the all-raters row leaves kappa empty (and 1,000 resamples per pair would
-    make the page wait tens of seconds).
+    it empty, as the all-raters row leaves kappa empty.
     """
-    rows = []
-    for (theme, rater_a, rater_b), group in pairs.group_by(
-        ["theme", "rater_a", "rater_b"], maintain_order=True
-    ):
-        a, b = group["score_a"], group["score_b"]
-        alpha = stats.krippendorff_alpha_ordinal(np.vstack([a.to_numpy(), b.to_numpy()]))
-        rows.append(
-            {
-                "theme": theme,
-                "rater_a": rater_a,
-                "rater_b": rater_b,
-                "n_units": group.height,
-                **_agreement(group),
-                "cohen_kappa": stats.cohen_kappa(a, b).value,
-                "weighted_kappa": stats.cohen_kappa(a, b, weights="quadratic").value,
-                "krippendorff_alpha": alpha.value,
-                "alpha_ci_low": None,
-                "alpha_ci_high": None,
-            }
-        )
-    return _finish(pl.DataFrame(rows, schema=_PAIR_SCHEMA))
+    keys = ["theme", "rater_a", "rater_b"]
+    if "n_units" not in pairs.columns:
+        pairs = pairs.group_by([*keys, "score_a", "score_b"]).len("n_units")
+    pairs = pairs.sort(keys, maintain_order=True).with_columns(_group=pl.struct(keys).rle_id())
+    groups = pairs.select(keys).unique(maintain_order=True)
+    tables = np.zeros((groups.height, len(SCORES), len(SCORES)))
+    np.add.at(
+        tables,
+        (pairs["_group"].to_numpy(), pairs["score_a"].to_numpy(), pairs["score_b"].to_numpy()),
+        pairs["n_units"].to_numpy(),
+    )
+    figures = agreement.contingency_figures(tables)
+    frame = groups.with_columns(
+        n_pairs=figures["n_units"],
+        alpha_ci_low=pl.lit(None, pl.Float64),
+        alpha_ci_high=pl.lit(None, pl.Float64),
+        **{name: values for name, values in figures.items()},
+    )
+    return _finish(frame.select(list(_PAIR_SCHEMA)).cast(_PAIR_SCHEMA))
 
 
 _PAIR_SCHEMA = {
@@ -149,17 +133,17 @@ _PAIR_SCHEMA = {
 }
 
 
-def theme_figures(ratings_frame: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+def theme_figures(patterns: pl.DataFrame) -> pl.DataFrame:
     """Per theme over all raters: alpha with interval, pooled agreement, n and a plain reading."""
     rows = []
     for theme in codebook.THEME_ORDER:
-        theme_pairs = pairs.filter(pl.col("theme") == theme)
-        interval = alpha_interval(rating_matrix(ratings_frame.filter(pl.col("theme") == theme)))
+        counts, units = _pattern_arrays(patterns.filter(pl.col("theme") == theme))
+        interval = agreement.alpha_interval(counts, units, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
         rows.append(
             {
                 "theme": theme,
                 "n_units": interval.n,
-                **_agreement(theme_pairs),
+                **_pooled(counts, units),
                 "krippendorff_alpha": interval.value,
                 "alpha_ci_low": interval.low,
                 "alpha_ci_high": interval.high,
@@ -169,21 +153,21 @@ def theme_figures(ratings_frame: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFr
     return _finish(pl.DataFrame(rows))
 
 
-def quarter_figures(ratings_frame: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+def quarter_figures(patterns: pl.DataFrame) -> pl.DataFrame:
     """Per theme and quarter: alpha (no interval), percent agreement and n."""
     rows = []
-    keys = ratings_frame.select("theme", "quarter").unique().sort("quarter", "theme")
+    keys = patterns.select("theme", "quarter").unique().sort("quarter", "theme")
     for theme, quarter in keys.iter_rows():
-        subset = ratings_frame.filter((pl.col("theme") == theme) & (pl.col("quarter") == quarter))
-        alpha = stats.krippendorff_alpha_ordinal(rating_matrix(subset))
-        quarter_pairs = pairs.filter((pl.col("theme") == theme) & (pl.col("quarter") == quarter))
+        subset = patterns.filter((pl.col("theme") == theme) & (pl.col("quarter") == quarter))
+        counts, units = _pattern_arrays(subset)
+        alpha = agreement.alpha_estimate(counts, units)
         rows.append(
             {
                 "theme": theme,
                 "quarter": quarter,
                 "n_units": alpha.n,
                 "krippendorff_alpha": alpha.value,
-                **_agreement(quarter_pairs),
+                **_pooled(counts, units),
             }
         )
     frame = pl.DataFrame(rows) if rows else pl.DataFrame(schema={"theme": pl.String})
@@ -199,22 +183,48 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def page_count(rows: int, size: int = PAGE_SIZE) -> int:
+    """How many pages of `size` rows a table of `rows` rows fills (at least one)."""
+    return max(1, -(-rows // size))
+
+
+def page_of(frame: pl.DataFrame, page: int, size: int = PAGE_SIZE) -> pl.DataFrame:
+    """Rows of one page (1-based, clamped to the last) of a table already read."""
+    page = min(max(page, 1), page_count(frame.height, size))
+    return frame.slice((page - 1) * size, size)
+
+
 # --- what the page and the report call ---------------------------------------------------------
 
 
 def theme_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme: Krippendorff's alpha, its interval and reading, agreement, n (in scope)."""
-    return theme_figures(ratings(store, scope, role), rating_pairs(store, scope, role))
+    return _theme_table(store, tuple(program_ids(store, scope, role)))
+
+
+@db.memoize
+def _theme_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
+    return theme_figures(_patterns(store, ids))
 
 
 def pair_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and rater pair: agreement, kappas, alpha and n (in scope)."""
-    return pair_figures(rating_pairs(store, scope, role))
+    return _pair_table(store, tuple(program_ids(store, scope, role)))
+
+
+@db.memoize
+def _pair_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
+    return pair_figures(store.query("rating_pair_counts_by_theme", program_ids=list(ids)))
 
 
 def reliability_by_quarter(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter of the interview date: alpha, agreement and n (in scope)."""
-    return quarter_figures(ratings(store, scope, role), rating_pairs(store, scope, role))
+    return _quarter_table(store, tuple(program_ids(store, scope, role)))
+
+
+@db.memoize
+def _quarter_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
+    return quarter_figures(_patterns(store, ids))
 
 
 def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
@@ -236,9 +246,31 @@ def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
     return frame.with_columns(small_sample=pl.col("n_ratings") < stats.SMALL_N)
 
 
-def disagreement_queue(store, scope: Scope, role: str) -> pl.DataFrame:
-    """Interview themes whose raters differ by 2+ with no consensus in force, oldest first."""
-    return store.query("disagreement_queue_by_interview", program_ids=program_ids(store, scope, role))
+def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) -> pl.DataFrame:
+    """Interview themes whose raters differ by 2+ with no consensus in force, oldest first.
+
+    One page of PAGE_SIZE rows when `page` (1-based) is given, else every row (for a download).
+    """
+    limit, offset = _window(page)
+    return store.query(
+        "disagreement_queue_by_interview",
+        program_ids=program_ids(store, scope, role),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def disagreement_count(store, scope: Scope, role: str) -> int:
+    """How many interview themes wait in the disagreement queue (in scope)."""
+    ids = program_ids(store, scope, role)
+    return int(store.query("disagreement_count_by_program", program_ids=ids)["n_items"][0])
+
+
+def _window(page: int | None) -> tuple[int | None, int]:
+    """SQL limit and offset for a 1-based page of PAGE_SIZE rows (None: every row)."""
+    if page is None:
+        return None, 0
+    return PAGE_SIZE, (max(page, 1) - 1) * PAGE_SIZE
 
 
 def _require_interview(store, scope: Scope, role: str, interview_id: str) -> None:
@@ -284,9 +316,21 @@ def consensus_summary(row: dict) -> str:
     )
 
 
-def consensus_in_force(store, scope: Scope, role: str) -> pl.DataFrame:
-    """The consensus used per interview theme in scope, which source and why."""
-    return store.query("consensus_by_interview", program_ids=program_ids(store, scope, role))
+def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) -> pl.DataFrame:
+    """The consensus used per interview theme in scope, which source and why (one page or all)."""
+    limit, offset = _window(page)
+    return store.query(
+        "consensus_by_interview",
+        program_ids=program_ids(store, scope, role),
+        limit=limit,
+        offset=offset,
+    )
+
+
+def consensus_count(store, scope: Scope, role: str) -> int:
+    """How many interview themes in scope have a consensus in force."""
+    ids = program_ids(store, scope, role)
+    return int(store.query("consensus_count_by_program", program_ids=ids)["n_items"][0])
 
 
 def record_consensus(

@@ -1,6 +1,7 @@
 -- disagreement_queue_by_interview: interview themes whose independent scores differ by 2 or
 -- more and that have no consensus in force, oldest interview first, with every rater's score.
--- params: $program_ids (list of program ids the reader may see)
+-- params: $program_ids (list of program ids the reader may see), $limit and $offset (one page
+-- of rows; a null $limit reads them all)
 with pending as (
     select
         interview_id,
@@ -40,3 +41,5 @@ from pending as p
 inner join scores as s on s.interview_id = p.interview_id and s.theme = p.theme
 left join people as pe on pe.person_id = p.person_id
 order by p.interview_date, p.interview_id, p.theme
+limit $limit
+offset $offset

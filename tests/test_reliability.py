@@ -342,6 +342,14 @@ def test_chart_builders_encode_their_fields(rich_store):
 # --- the page --------------------------------------------------------------------------------
 
 
+def _open_tab(at, label: str):
+    """Switch the page to one tab (only the open tab's content runs) and re-run it."""
+    at.session_state["reliability_tab"] = label
+    at.run()
+    assert not at.exception
+    return [d.value for d in at.dataframe]
+
+
 @pytest.fixture
 def page_db(rich_db_file, tmp_path):
     """A private copy of the rich database whose first queue item carries hostile excerpts."""
@@ -368,7 +376,7 @@ def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db
     at = app_as(path, "sup@example.org", monkeypatch, page="views/reliability.py")
     assert not at.exception
     assert at.title[0].value == "Reliability"
-    frames = [d.value for d in at.dataframe]
+    frames = _open_tab(at, "Disagreement queue")
     queue = next(f for f in frames if "gap" in f.columns)
     assert set(queue["program_id"]) == {item["program_id"]}
     texts = [t for f in frames if "text" in f.columns for t in f["text"].dropna()]
@@ -396,9 +404,8 @@ def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
     store = db.Store.open(path)
     report = reliability.reliability_report_frame(store, Scope.system())
     store.close()
-    frames = [d.value for d in at.dataframe]
-    themes = next(f for f in frames if "reading" in f.columns)
-    pairs = next(f for f in frames if "weighted_kappa" in f.columns)
+    themes = next(d.value for d in at.dataframe if "reading" in d.value.columns)
+    pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
     overall = report.filter(pl.col("rater_a").is_null())
     assert np.allclose(themes["krippendorff_alpha"], overall["krippendorff_alpha"], atol=1e-9)
     assert np.allclose(themes["alpha_ci_low"], overall["alpha_ci_low"], atol=1e-9)
@@ -415,7 +422,7 @@ def test_page_for_a_training_director_shows_only_their_program(page_db, monkeypa
     grant(path, "td@example.org", "training_director", (program,))
     at = app_as(path, "td@example.org", monkeypatch, page="views/reliability.py")
     assert not at.exception
-    queue = next(d.value for d in at.dataframe if "gap" in d.value.columns)
+    queue = next(f for f in _open_tab(at, "Disagreement queue") if "gap" in f.columns)
     assert set(queue["program_id"]) == {program}
 
 

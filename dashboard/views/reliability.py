@@ -3,7 +3,7 @@ calibration, and the queue of disagreements waiting for a consensus."""
 
 import streamlit as st
 
-from dashboard import charts, db, reliability, ui
+from dashboard import audit, charts, db, reliability, ui
 from dashboard.auth import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -14,7 +14,9 @@ if not roles:
     st.stop()
 role = roles[0]
 if len(roles) > 1:
-    role = st.selectbox("View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role")
+    role = st.selectbox(
+        "View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role"
+    )
 st.write(
     "Two raters score each interview independently. These figures say how far their scores agree, "
     "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
@@ -23,84 +25,163 @@ st.write(
 )
 ui.caveat()
 PERCENT = {
-    c: st.column_config.NumberColumn(format="percent") for c in ("percent_agreement", "percent_within_one")
+    c: st.column_config.NumberColumn(format="percent")
+    for c in ("percent_agreement", "percent_within_one")
 }
 tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
-tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs([*tabs, "Consensus in force"])
+tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
+    [*tabs, "Consensus in force"],
+    key="reliability_tab",
+    on_change="rerun",  # only the open tab runs
+)
 
-with tab_theme:
-    themes = reliability.theme_reliability(store, scope, role)
-    st.caption(
-        "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
-        f"95% bootstrap interval ({reliability.BOOTSTRAP_DRAWS} seeded resamples of interviews)."
+
+def paged(label: str, total: int, key: str) -> int:
+    """A page picker for a long table; the table shows PAGE_SIZE rows of it at a time."""
+    pages = reliability.page_count(total)
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = 1  # fewer rows than before
+    return st.number_input(
+        f"{label}: page (of {pages}, {reliability.PAGE_SIZE} rows each; {ui.n_label(total)})",
+        min_value=1,
+        max_value=pages,
+        step=1,
+        key=key,
     )
-    ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
-    ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
 
-with tab_pairs:
-    pairs = reliability.pair_reliability(store, scope, role)
-    st.caption("Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored.")
-    ui.table(pairs, "reliability_pairs", "reliability_by_rater_pair.csv", column_config=PERCENT)
 
-with tab_time:
-    quarters = reliability.reliability_by_quarter(store, scope, role)
-    if quarters.is_empty():
-        st.info("No paired ratings yet.")
-    else:
-        ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
-        ui.table(quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT)
-
-with tab_raters:
-    st.caption(
-        "Difference of each rater's score from the interview's score (the consensus where one "
-        "is in force, else the mean of the raters). Positive: lenient; negative: severe."
+def download_all(rows, count: int, key: str, file_name: str) -> None:
+    """A CSV of every page, built only when the button is pressed (and audited)."""
+    st.download_button(
+        "Download CSV (all pages)",
+        lambda: rows().write_csv(),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        icon=":material/download:",
+        on_click=lambda: audit.record(store, scope, "export", file_name, count, role=role),
     )
-    calibration = reliability.rater_calibration(store, scope, role)
-    calibration_chart = charts.rater_calibration_point_chart(calibration)
-    ui.chart(calibration_chart, calibration, "reliability_calibration")
-    ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
-    st.subheader("Drift over time")
-    drift = reliability.rater_drift(store, scope, role)
-    ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift")
-    ui.table(drift, "reliability_drift", "rater_drift.csv")
 
-with tab_queue:
-    if "reliability_recorded" in st.session_state:
-        st.success("Consensus recorded. The consensus now in force for that interview theme:")
-        st.text(st.session_state.pop("reliability_recorded"))
-    queue = reliability.disagreement_queue(store, scope, role)
-    st.caption(
-        "Interview themes where raters differ by 2 or more and no consensus is in force, oldest "
-        f"first. {ui.n_label(queue.height)}"
-    )
-    if queue.is_empty():
-        st.info("No disagreements are waiting for a consensus.")
-    else:
-        ui.table(queue, "reliability_queue", "disagreement_queue.csv")
-        items = list(queue.select("interview_id", "theme", "interview_date").iter_rows())
-        interview_id, theme, _ = st.selectbox(
-            "Interview and theme",
-            items,
-            format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}",
-            key="reliability_item",
+
+if tab_theme.open:
+    with tab_theme:
+        themes = reliability.theme_reliability(store, scope, role)
+        st.caption(
+            "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
+            f"95% bootstrap interval ({reliability.BOOTSTRAP_DRAWS} seeded resamples of interviews)."
         )
-        evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
-        by_rater = reliability.evidence_by_rater(evidence)
-        for column, (rater_id, label, excerpts) in zip(st.columns(len(by_rater)), by_rater, strict=True):
-            column.text(label)
-            column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
-        with st.form("reliability_consensus_form", clear_on_submit=True):
-            score = st.radio("Consensus score", reliability.SCORES, horizontal=True, key="reliability_score")
-            note = st.text_area("Note (how the panel decided)", key="reliability_note")
-            if st.form_submit_button("Record consensus"):
-                row = reliability.record_consensus(store, scope, role, interview_id, theme, score, note)
-                st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
-                st.rerun()
+        ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
+        ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
 
-with tab_consensus:
-    st.caption(
-        "A consensus recorded here is used unless an imported consensus is dated later; "
-        "used_because says which one counts and why. An import never changes what is recorded here."
-    )
-    consensus = reliability.consensus_in_force(store, scope, role)
-    ui.table(consensus, "reliability_consensus", "consensus_in_force.csv")
+if tab_pairs.open:
+    with tab_pairs:
+        pairs = reliability.pair_reliability(store, scope, role)
+        st.caption(
+            "Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored."
+        )
+        page = paged("Rater pairs", pairs.height, "reliability_pairs_page")
+        ui.dataframe(
+            reliability.page_of(pairs, page), "reliability_pairs_table", column_config=PERCENT
+        )
+        download_all(
+            lambda: pairs, pairs.height, "reliability_pairs", "reliability_by_rater_pair.csv"
+        )
+
+if tab_time.open:
+    with tab_time:
+        quarters = reliability.reliability_by_quarter(store, scope, role)
+        if quarters.is_empty():
+            st.info("No paired ratings yet.")
+        else:
+            ui.chart(
+                charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters"
+            )
+            ui.table(
+                quarters,
+                "reliability_quarters",
+                "reliability_by_quarter.csv",
+                column_config=PERCENT,
+            )
+
+if tab_raters.open:
+    with tab_raters:
+        st.caption(
+            "Difference of each rater's score from the interview's score (the consensus where one "
+            "is in force, else the mean of the raters). Positive: lenient; negative: severe."
+        )
+        calibration = reliability.rater_calibration(store, scope, role)
+        ui.chart(
+            charts.rater_calibration_point_chart(calibration),
+            calibration,
+            "reliability_calibration",
+        )
+        ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
+        st.subheader("Drift over time")
+        drift = reliability.rater_drift(store, scope, role)
+        ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift")
+        ui.table(drift, "reliability_drift", "rater_drift.csv")
+
+if tab_queue.open:
+    with tab_queue:
+        if "reliability_recorded" in st.session_state:
+            st.success("Consensus recorded. The consensus now in force for that interview theme:")
+            st.text(st.session_state.pop("reliability_recorded"))
+        total = reliability.disagreement_count(store, scope, role)
+        st.caption(
+            "Interview themes where raters differ by 2 or more and no consensus is in force, oldest first."
+        )
+        if total == 0:
+            st.info("No disagreements are waiting for a consensus.")
+        else:
+            page = paged("Disagreement queue", total, "reliability_queue_page")
+            queue = reliability.disagreement_queue(store, scope, role, page)
+            ui.dataframe(queue, "reliability_queue_table")
+            download_all(
+                lambda: reliability.disagreement_queue(store, scope, role),
+                total,
+                "reliability_queue",
+                "disagreement_queue.csv",
+            )
+            items = list(queue.select("interview_id", "theme", "interview_date").iter_rows())
+            interview_id, theme, _ = st.selectbox(
+                "Interview and theme (this page of the queue)",
+                items,
+                format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}",
+                key="reliability_item",
+            )
+            evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
+            by_rater = reliability.evidence_by_rater(evidence)
+            for column, (rater_id, label, excerpts) in zip(
+                st.columns(len(by_rater)), by_rater, strict=True
+            ):
+                column.text(label)
+                column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
+            with st.form("reliability_consensus_form", clear_on_submit=True):
+                score = st.radio(
+                    "Consensus score", reliability.SCORES, horizontal=True, key="reliability_score"
+                )
+                note = st.text_area("Note (how the panel decided)", key="reliability_note")
+                if st.form_submit_button("Record consensus"):
+                    row = reliability.record_consensus(
+                        store, scope, role, interview_id, theme, score, note
+                    )
+                    st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
+                    st.rerun()
+
+if tab_consensus.open:
+    with tab_consensus:
+        st.caption(
+            "A consensus recorded here is used unless an imported consensus is dated later; "
+            "used_because says which one counts and why. An import never changes what is recorded here."
+        )
+        total = reliability.consensus_count(store, scope, role)
+        page = paged("Consensus in force", total, "reliability_consensus_page")
+        ui.dataframe(
+            reliability.consensus_in_force(store, scope, role, page), "reliability_consensus_table"
+        )
+        download_all(
+            lambda: reliability.consensus_in_force(store, scope, role),
+            total,
+            "reliability_consensus",
+            "consensus_in_force.csv",
+        )

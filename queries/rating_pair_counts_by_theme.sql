@@ -1,10 +1,10 @@
--- rating_pairs_by_theme: the paired independent scores of every two raters who rated the same
--- theme of the same interview (rater_a < rater_b), for interviews in the given programs.
+-- rating_pair_counts_by_theme: for every two raters who rated the same theme of the same
+-- interview (rater_a < rater_b), how many interviews got each pair of scores: the pair's
+-- 5 x 5 contingency table, one row per non-empty cell, for interviews in the given programs.
 -- params: $program_ids (list of program ids the reader may see)
 with allowed as (
     select
         r.interview_id,
-        i.interview_date,
         r.rater_id,
         r.theme,
         cast(r.score as integer) as score,
@@ -17,12 +17,11 @@ select
     a.theme,
     a.rater_id as rater_a,
     b.rater_id as rater_b,
-    a.interview_id,
-    a.interview_date,
-    strftime(a.interview_date, '%Y') || '-Q' || cast(quarter(a.interview_date) as varchar) as quarter,
     a.score as score_a,
     b.score as score_b,
+    count(*) as n_units,
 from allowed as a
 inner join allowed as b
     on b.interview_id = a.interview_id and b.theme = a.theme and b.rater_id > a.rater_id
-order by a.theme, a.rater_id, b.rater_id, a.interview_date, a.interview_id
+group by a.theme, a.rater_id, b.rater_id, a.score, b.score
+order by a.theme, a.rater_id, b.rater_id, a.score, b.score
