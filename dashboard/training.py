@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard import codebook
+from dashboard import codebook, db
 from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 
@@ -300,12 +300,14 @@ def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
     )
 
 
+@db.memoize  # polars work on every re-run otherwise; keyed on data version and arguments
 def cohort_growth(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The heatmap cells of one cohort: every trainee x theme, latest score and growth."""
     people = trainees(store, scope, cohort_id)
     return heatmap_frame(people, latest_and_growth(cohort_scores(store, scope, [cohort_id])))
 
 
+@db.memoize
 def cohort_trajectories(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """Mean score per theme per assessment point for one cohort, with n."""
     cohort_program(store, scope, cohort_id)
@@ -322,6 +324,7 @@ def _enrollment(store, scope: Scope, person_id: str) -> dict:
     return rows.row(0, named=True)
 
 
+@db.memoize
 def trainee_trajectory(store, scope: Scope, person_id: str) -> pl.DataFrame:
     """One trainee's dated scores per theme across intake, midpoint, exit and annual reviews."""
     enrollment = _enrollment(store, scope, person_id)
@@ -353,6 +356,7 @@ class Plan:
     excerpts: pl.DataFrame
 
 
+@db.memoize
 def development_plan(store, scope: Scope, person_id: str) -> Plan:
     """The weakest themes, not-yet-completed modules that target them, and the latest excerpts."""
     enrollment = _enrollment(store, scope, person_id)
@@ -419,12 +423,14 @@ def curriculum_need(store, scope: Scope, program_id: str, cohort_id: str | None 
     return need_by_theme(growth.filter(pl.col("person_id").is_in(staying)))
 
 
+@db.memoize
 def curriculum_gaps(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
     """The ranked gap list: themes where need is high and coverage low (see GAP_RULE)."""
     need = curriculum_need(store, scope, program_id, cohort_id)
     return gap_ranking(need, coverage_by_theme(store, scope))
 
 
+@db.memoize
 def module_growth(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
     """Mean growth in each module's themes, completers vs. the rest, with n (not causal)."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
