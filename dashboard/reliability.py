@@ -183,13 +183,14 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def page_count(rows: int, size: int = PAGE_SIZE) -> int:
-    """How many pages of `size` rows a table of `rows` rows fills (at least one)."""
-    return max(1, -(-rows // size))
+def page_count(rows: int, size: int | None = None) -> int:
+    """How many pages of `size` (default PAGE_SIZE) rows a table of `rows` rows fills (at least one)."""
+    return max(1, -(-rows // (size or PAGE_SIZE)))
 
 
-def page_of(frame: pl.DataFrame, page: int, size: int = PAGE_SIZE) -> pl.DataFrame:
+def page_of(frame: pl.DataFrame, page: int, size: int | None = None) -> pl.DataFrame:
     """Rows of one page (1-based, clamped to the last) of a table already read."""
+    size = size or PAGE_SIZE
     page = min(max(page, 1), page_count(frame.height, size))
     return frame.slice((page - 1) * size, size)
 

@@ -38,7 +38,9 @@ def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
     rng = np.random.default_rng(seed)
     programs = PROGRAMS
     con.execute("insert into sites values ('TST-S1', 'Test site', null)")
-    con.executemany("insert into programs values (?, 'TST-S1', ?, null)", [(p, p) for p in programs])
+    con.executemany(
+        "insert into programs values (?, 'TST-S1', ?, null)", [(p, p) for p in programs]
+    )
     con.executemany("insert into raters values (?, ?)", [(r, f"Rater {r[-1]}") for r in RATERS])
     con.execute("insert into people values ('TST-U1', 'Test Person', null)")
     start = date(2024, 1, 15)
@@ -57,7 +59,9 @@ def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
             for r in pair:
                 lenient = 1 if RATERS[r] == "TST-R4" else 0
                 score = int(np.clip(truth + lenient + rng.integers(-1, 2), 0, 4))
-                con.execute("insert into ratings values (?, ?, ?, ?)", [interview, RATERS[r], theme, score])
+                con.execute(
+                    "insert into ratings values (?, ?, ?, ?)", [interview, RATERS[r], theme, score]
+                )
     db.refresh_scores(con)
 
 
@@ -233,13 +237,17 @@ def test_scope_limits_interviews_to_the_roles_programs(rich_store):
     everyone = reliability.disagreement_queue(rich_store, Scope.system(), "supervisor")
     outside = everyone.filter(pl.col("program_id") == second).row(0, named=True)
     with pytest.raises(AccessDenied):
-        reliability.rater_evidence(rich_store, sup, "supervisor", outside["interview_id"], outside["theme"])
+        reliability.rater_evidence(
+            rich_store, sup, "supervisor", outside["interview_id"], outside["theme"]
+        )
     with pytest.raises(AccessDenied):
         reliability.record_consensus(
             rich_store, sup, "supervisor", outside["interview_id"], outside["theme"], 2
         )
     director = _scope("td@example.org", "training_director", [second])
-    assert set(reliability.ratings(rich_store, director, "training_director")["program_id"]) == {second}
+    assert set(reliability.ratings(rich_store, director, "training_director")["program_id"]) == {
+        second
+    }
     with pytest.raises(AccessDenied):
         reliability.ratings(rich_store, director, "supervisor")
 
@@ -304,7 +312,9 @@ def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file):
 def test_recorded_consensus_takes_an_item_off_the_queue_and_a_later_import_wins(rich_store):
     scope = Scope.system()
     item = reliability.disagreement_queue(rich_store, scope, "supervisor").row(0, named=True)
-    reliability.record_consensus(rich_store, scope, "supervisor", item["interview_id"], item["theme"], 2)
+    reliability.record_consensus(
+        rich_store, scope, "supervisor", item["interview_id"], item["theme"], 2
+    )
     queue = reliability.disagreement_queue(rich_store, scope, "supervisor")
     assert queue.filter(
         (pl.col("interview_id") == item["interview_id"]) & (pl.col("theme") == item["theme"])
@@ -331,12 +341,17 @@ def test_chart_builders_encode_their_fields(rich_store):
     ).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["field"] == "krippendorff_alpha"
     quarters = reliability.reliability_by_quarter(rich_store, scope, "supervisor")
-    assert charts.agreement_quarter_line_chart(quarters).to_dict()["encoding"]["x"]["field"] == "quarter"
+    assert (
+        charts.agreement_quarter_line_chart(quarters).to_dict()["encoding"]["x"]["field"]
+        == "quarter"
+    )
     calibration = reliability.rater_calibration(rich_store, scope, "supervisor")
     spec = charts.rater_calibration_point_chart(calibration).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["field"] == "mean_difference"
     drift = reliability.rater_drift(rich_store, scope, "supervisor")
-    assert charts.rater_drift_line_chart(drift).to_dict()["encoding"]["color"]["field"] == "rater_name"
+    assert (
+        charts.rater_drift_line_chart(drift).to_dict()["encoding"]["color"]["field"] == "rater_name"
+    )
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -393,7 +408,9 @@ def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db
         "select interview_id, theme, score, note, recorded_by from app_consensus"
     ).fetchall()
     con.close()
-    assert recorded == [(item["interview_id"], item["theme"], 1, "agreed at panel", "sup@example.org")]
+    assert recorded == [
+        (item["interview_id"], item["theme"], 1, "agreed at panel", "sup@example.org")
+    ]
 
 
 def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
@@ -411,7 +428,9 @@ def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
     assert np.allclose(themes["alpha_ci_low"], overall["alpha_ci_low"], atol=1e-9)
     by_pair = report.filter(pl.col("rater_a").is_not_null()).sort("theme", "rater_a", "rater_b")
     shown = pl.from_pandas(pairs).sort("theme", "rater_a", "rater_b")
-    assert np.allclose(shown["weighted_kappa"], by_pair["weighted_kappa"], atol=1e-9, equal_nan=True)
+    assert np.allclose(
+        shown["weighted_kappa"], by_pair["weighted_kappa"], atol=1e-9, equal_nan=True
+    )
 
 
 def test_page_for_a_training_director_shows_only_their_program(page_db, monkeypatch):
@@ -434,12 +453,65 @@ def test_page_refuses_leadership(page_db, monkeypatch):
     path, _ = page_db
     grant(path, "lead@example.org", "leadership")
     at = app_as(path, "lead@example.org", monkeypatch)
-    assert "views/reliability.py" not in [p.script for p in navigation.pages_for(at.session_state["scope"])]
+    assert "views/reliability.py" not in [
+        p.script for p in navigation.pages_for(at.session_state["scope"])
+    ]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/reliability.py")
     # reached directly, the page itself refuses and reads no data
-    page = AppTest.from_file(str(ROOT / "dashboard" / "views" / "reliability.py"), default_timeout=60)
+    page = AppTest.from_file(
+        str(ROOT / "dashboard" / "views" / "reliability.py"), default_timeout=60
+    )
     page.session_state["scope"] = at.session_state["scope"]
     page.run()
     assert not page.exception
     assert page.error and not page.dataframe
+
+
+# --- long tables: one page at a time ---------------------------------------------------------
+
+
+def test_page_count_and_page_of():
+    frame = pl.DataFrame({"i": list(range(12))})
+    assert reliability.page_count(0, 5) == 1 and reliability.page_count(12, 5) == 3
+    assert reliability.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
+    assert reliability.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
+
+
+def test_queue_and_consensus_pages_are_slices_of_the_whole(rich_store, monkeypatch):
+    monkeypatch.setattr(reliability, "PAGE_SIZE", 4)
+    scope = Scope.system()
+    for i in range(6):
+        rich_store.con.execute(
+            "insert into consensus values (?, 'fit', 2, ?)", [f"TST-I{i:03d}", date(2025, 1, 1 + i)]
+        )
+    for read, count in (
+        (reliability.disagreement_queue, reliability.disagreement_count),
+        (reliability.consensus_in_force, reliability.consensus_count),
+    ):
+        whole = read(rich_store, scope, "supervisor")
+        assert count(rich_store, scope, "supervisor") == whole.height > 4
+        pages = [read(rich_store, scope, "supervisor", p) for p in (1, 2)]
+        assert [p.height for p in pages] == [4, min(4, whole.height - 4)]
+        assert pl.concat(pages).equals(whole.head(pages[0].height + pages[1].height))
+
+
+def test_page_shows_one_page_of_long_tables(page_db, monkeypatch):
+    path, _ = page_db
+    monkeypatch.setattr(reliability, "PAGE_SIZE", 3)
+    grant(path, "all@example.org", "supervisor", ("*",))
+    at = app_as(path, "all@example.org", monkeypatch, page="views/reliability.py")
+    pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
+    assert len(pairs) == 3
+    queue = next(f for f in _open_tab(at, "Disagreement queue") if "gap" in f.columns)
+    assert len(queue) == 3
+    assert len(at.selectbox(key="reliability_item").options) == 3
+    at.number_input(key="reliability_queue_page").set_value(2).run()
+    assert not at.exception
+    second = next(d.value for d in at.dataframe if "gap" in d.value.columns)
+    store = db.Store.open(path)
+    expected = reliability.disagreement_queue(store, Scope.system(), "supervisor", 2)
+    store.close()
+    assert list(zip(second["interview_id"], second["theme"], strict=True)) == list(
+        zip(expected["interview_id"], expected["theme"], strict=True)
+    )
