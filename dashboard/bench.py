@@ -194,7 +194,6 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
     with tempfile.TemporaryDirectory(prefix="vocation-bench-") as tmp:
         data_dir, db_file = Path(tmp) / "data", Path(keep or Path(tmp) / "bench.duckdb")
         generate_s = import_s = 0.0
-        rows = 0
         import_mb = 0.0
         if not db_file.exists():
             start = time.perf_counter()
@@ -220,10 +219,10 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
             import_s = time.perf_counter() - start
             if status != 0:
                 raise SystemExit("the benchmark's import failed")
-            con = db.connect(db_file)
-            rows = int(db.run_query(con, "table_counts")["row_count"].sum())
-            _grant_bench_roles(con)
-            con.close()
+        con = db.connect(db_file)
+        rows = int(db.run_query(con, "table_counts")["row_count"].sum())
+        _grant_bench_roles(con)
+        con.close()
         os.environ["VOCATION_DB"] = str(db_file)
         chosen = [spec for spec in PAGES if not pages or spec.key in pages]
         timed = [time_page(spec, runs) for spec in chosen]
