@@ -21,20 +21,30 @@ with apps as (
     where list_contains($program_ids, a.program_id)
 ),
 
+-- per application and theme, the row of its latest hiring interview (an aggregate: cheaper
+-- than a window here)
 latest as (
     select
         s.application_id,
         s.theme,
-        s.score,
-        s.disagreement,
-        s.pending,
+        arg_max(
+            {'score': s.score, 'disagreement': s.disagreement, 'pending': s.pending},
+            {'on': s.interview_date, 'id': s.interview_id}
+        ) as used,
     from interview_theme_scores as s
     inner join apps as a on a.application_id = s.application_id
     where s.purpose = 'hiring'
-    qualify row_number() over (
-        partition by s.application_id, s.theme
-        order by s.interview_date desc, s.interview_id desc
-    ) = 1
+    group by s.application_id, s.theme
+),
+
+flat as (
+    select
+        application_id,
+        theme,
+        used.score as score,
+        used.disagreement as disagreement,
+        used.pending as pending,
+    from latest
 ),
 
 wide as (
@@ -58,7 +68,7 @@ wide as (
                 else 5
             end
         ) filter (where disagreement) as raters_differ,
-    from latest
+    from flat
     group by application_id
 ),
 
