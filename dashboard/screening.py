@@ -119,13 +119,16 @@ def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
     return frame.select([c for c in frame.columns if c not in hidden])
 
 
-def page_count(rows: int, size: int = PAGE_SIZE) -> int:
-    """How many pages of `size` rows a table of `rows` rows fills (at least one)."""
-    return max(1, -(-rows // size))
+def page_count(rows: int, size: int | None = None) -> int:
+    """How many pages of `size` rows (PAGE_SIZE by default) a table of `rows` rows fills (at least one)."""
+    return max(1, -(-rows // (size or PAGE_SIZE)))
 
 
-def page_rows(store, table: pl.DataFrame, page: int, hide_names: bool, size: int = PAGE_SIZE) -> pl.DataFrame:
+def page_rows(
+    store, table: pl.DataFrame, page: int, hide_names: bool, size: int | None = None
+) -> pl.DataFrame:
     """Rows of one page (1-based, clamped to the last) in ranked order, names blinded if asked."""
+    size = size or PAGE_SIZE
     page = min(max(page, 1), page_count(table.height, size))
     rows = table.slice((page - 1) * size, size)
     return blind(store, rows) if hide_names else rows
