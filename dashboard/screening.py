@@ -18,7 +18,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import audit
+from dashboard import audit, db
 from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 from dashboard.contract import DECISIONS, STAGES, THEMES
@@ -148,6 +148,12 @@ def filter_options(frame: pl.DataFrame) -> dict[str, list]:
         "first_applied": frame["applied_on"].min(),
         "last_applied": frame["applied_on"].max(),
     }
+
+
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
+def filter_choices(store, scope: Scope, program_id: str | None = None) -> dict[str, list]:
+    """The filter widgets' choices for the supervisor's programs (or one of them)."""
+    return filter_options(ranked_applicants(store, scope, program_id))
 
 
 # --- blind review ---------------------------------------------------------------------------
@@ -331,6 +337,7 @@ class Comparison:
     table: pl.DataFrame
 
 
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
 def compare_labels(store, scope: Scope, application_ids: list[str], hide_names: bool) -> dict[str, str]:
     """Each readable application's label (its name, or the blind code while undecided), in order."""
     everyone = ranked_applicants(store, scope)
@@ -340,12 +347,14 @@ def compare_labels(store, scope: Scope, application_ids: list[str], hide_names: 
     return {a: found[a] for a in dict.fromkeys(application_ids) if a in found}
 
 
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
 def application_program(store, scope: Scope, application_id: str | None) -> str | None:
     """The program of one readable application (None for none or one outside the scope)."""
     rows = ranked_applicants(store, scope).filter(pl.col("application_id") == application_id)
     return rows["program_id"][0] if rows.height else None
 
 
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
 def compare_choices(
     store, scope: Scope, program_id: str | None, wanted: list[str], hide_names: bool
 ) -> dict[str, str]:

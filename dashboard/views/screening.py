@@ -18,8 +18,7 @@ program_id = st.selectbox(
     format_func=lambda p: "All my programs" if p is None else f"{names[p]} ({p})",
     key="screening_program",
 )
-everyone = screening.ranked_applicants(store, scope, program_id)
-options = screening.filter_options(everyone)
+options = screening.filter_choices(store, scope, program_id)
 
 with st.expander("Filters", expanded=True):
     left, middle, right = st.columns(3)
