@@ -207,6 +207,17 @@ def test_hedges_g_bootstrap_interval_is_seeded_and_sensible():
     assert res.ci_low == pytest.approx(analytic[0], abs=0.25)
 
 
+def test_hedges_g_large_groups_use_the_analytic_interval():
+    rng = np.random.default_rng(2)
+    x, y = rng.integers(0, 5, 400), rng.integers(0, 5, stats.BOOTSTRAP_MAX_N - 399)
+    res = stats.hedges_g(x, y)
+    assert res.ci_method == "analytic"
+    assert (res.ci_low, res.ci_high) == pytest.approx(stats._g_analytic_ci(res.g, x.size, y.size))
+    at_limit = stats.hedges_g(x, y[:-1])
+    assert at_limit.ci_method == "bootstrap"
+    assert at_limit.ci_low == pytest.approx(res.ci_low, abs=0.02)
+
+
 def test_hedges_g_degenerate_cases():
     assert math.isnan(stats.hedges_g([1], [1, 2]).g)
     no_spread = stats.hedges_g([3, 3, 3, 3, 3], [3, 3, 3, 3, 3])
