@@ -9,13 +9,14 @@ Conventions
 - Scalar results are `Estimate(value, n)`; interval results are `Interval(value, low, high, n)`.
 """
 
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import krippendorff
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special, stats
 
 CATEGORIES = tuple(range(5))
 SMALL_N = 10
@@ -219,11 +220,20 @@ def hedges_g(x, y, seed: int = 0, resamples: int = 2000) -> EffectSize:
 
 
 def proportion_ci(k: int, n: int, level: float = 0.95) -> Interval:
-    """Share k/n with its Wilson score interval; nan when n is 0."""
+    """Share k/n with its Wilson score interval; nan when n is 0.
+
+    The closed form scipy's binomtest(...).proportion_ci(method="wilson") uses, without the
+    binomial test that call runs first (which is most of its cost).
+    """
     if n == 0:
         return Interval(np.nan, np.nan, np.nan, 0)
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
-    return Interval(k / n, float(ci.low), float(ci.high), n)
+    p, z = k / n, float(special.ndtri(0.5 + 0.5 * level))
+    denom = 2 * (n + z**2)
+    center = (2 * n * p + z**2) / denom
+    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z**2)
+    low = 0.0 if k == 0 else center - delta
+    high = 1.0 if k == n else center + delta
+    return Interval(k / n, low, high, n)
 
 
 def mean_ci(values, level: float = 0.95) -> Interval:
@@ -235,6 +245,18 @@ def mean_ci(values, level: float = 0.95) -> Interval:
         return Interval(mean, np.nan, np.nan, int(v.size))
     ci = stats.ttest_1samp(v, 0).confidence_interval(confidence_level=level)
     return Interval(float(np.mean(v)), float(ci.low), float(ci.high), int(v.size))
+
+
+def mean_ci_from_summary(mean, sd, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t limits (low, high) from arrays of group means, SDs and sizes, as mean_ci gives.
+
+    For groups summarised in SQL; a limit is nan where n < 2 or sd is 0 or missing.
+    """
+    mean, sd, n = (np.asarray(v, dtype=float) for v in (mean, sd, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = special.stdtrit(n - 1, 0.5 + 0.5 * level) * sd / np.sqrt(n)
+    half = np.where((n >= 2) & (sd > 0), half, np.nan)
+    return mean - half, mean + half
 
 
 def correlation_ci(x, y, level: float = 0.95) -> Interval:

@@ -244,6 +244,25 @@ def test_mean_ci_t_interval():
     assert single.value == 3 and math.isnan(single.low)
 
 
+def test_proportion_ci_equals_scipy_wilson():
+    for k, n in [(0, 7), (7, 7), (1, 2), (13, 40), (512, 1000)]:
+        ours = stats.proportion_ci(k, n)
+        ref = sps.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        assert (ours.low, ours.high) == pytest.approx((ref.low, ref.high), abs=1e-12)
+
+
+def test_mean_ci_from_summary_equals_mean_ci():
+    groups = [[1, 2, 3, 4], [0, 2, 2, 5, 1, 1], [3, 3, 3], [2]]
+    low, high = stats.mean_ci_from_summary(
+        [np.mean(g) for g in groups],
+        [np.std(g, ddof=1) if len(g) > 1 else np.nan for g in groups],
+        [len(g) for g in groups],
+    )
+    for g, lo, hi in zip(groups, low, high, strict=True):
+        ref = stats.mean_ci(g)
+        assert (lo, hi) == pytest.approx((ref.low, ref.high), nan_ok=True)
+
+
 def test_correlation_ci_fisher_z():
     x, y = [1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5]
     res = stats.correlation_ci(x + [None], y + [9])
