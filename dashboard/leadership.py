@@ -333,9 +333,7 @@ def cohort_growth(
     Groups of `threshold` or fewer trainees show only '<11' and a note.
     """
     ids = program_ids(store, scope, programs, sites)
-    raw = store.query(
-        "cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1]
-    )
+    raw = store.query("cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1])
     sd = raw["sd_change"].to_numpy().astype(float)
     sd[raw["no_spread"].to_numpy()] = np.nan  # no spread: no interval, as stats.mean_ci
     low, high = stats.mean_ci_from_summary(raw["mean_change"], sd, raw["trainees"])

@@ -234,9 +234,7 @@ def test_small_exemplar_group_is_suppressed_with_a_label(con, db_file):
 
 def _cohort_with_changes(con, cohort: str, changes: list[int]) -> None:
     """A cohort of trainees in P01 whose fit score moves by each change from intake to exit."""
-    con.execute(
-        "insert into cohorts values ($c, 'P01', $c, null, date '2024-01-01', null)", {"c": cohort}
-    )
+    con.execute("insert into cohorts values ($c, 'P01', $c, null, date '2024-01-01', null)", {"c": cohort})
     for i, change in enumerate(changes):
         pid = f"{cohort}-T{i}"
         _person(con, pid)
