@@ -201,10 +201,12 @@ def hedges_g(x, y, seed: int = 0, resamples: int = 2000) -> EffectSize:
     Uses the analytic large-sample interval ("analytic") when a group has fewer than five
     values, when the groups hold more than BOOTSTRAP_MAX_N values in all (where the normal
     approximation is accurate and BCa is slow) or when the bootstrap is degenerate; g is nan
-    when a group has fewer than two values or both groups have no spread.
+    when a group has fewer than two values or both groups have no spread. The result does not
+    depend on the order of the values.
     """
     x, y = _floats(x), _floats(y)
-    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    # sorted: the resamples draw by position, so rows in another order would move the interval
+    x, y = np.sort(x[~np.isnan(x)]), np.sort(y[~np.isnan(y)])
     nx, ny = x.size, y.size
     mx, my = (float(np.mean(v)) if v.size else np.nan for v in (x, y))
     g = float(_g(x, y)) if min(nx, ny) >= 2 else np.nan

@@ -203,6 +203,7 @@ def test_hedges_g_bootstrap_interval_is_seeded_and_sensible():
     assert res.ci_method == "bootstrap"
     assert res.ci_low < res.g < res.ci_high
     assert res == stats.hedges_g(x, y, seed=5)
+    assert res == stats.hedges_g(x[::-1], rng.permutation(y), seed=5)  # row order does not matter
     analytic = stats._g_analytic_ci(res.g, 40, 35)
     assert res.ci_low == pytest.approx(analytic[0], abs=0.25)
 
