@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import numpy as np
 import polars as pl
 
 from dashboard import db, privacy, stats
@@ -327,53 +328,31 @@ def cohort_growth(
     years: tuple[int, int] = (1900, 2999),
     threshold: int = privacy.THRESHOLD,
 ) -> pl.DataFrame:
-    """Mean change per cohort and theme from intake to latest assessment, with 95% interval."""
+    """Mean change per cohort and theme from intake to latest assessment, with 95% interval.
+
+    Groups of `threshold` or fewer trainees show only '<11' and a note.
+    """
     ids = program_ids(store, scope, programs, sites)
     raw = store.query("cohort_growth_by_theme", program_ids=ids, year_from=years[0], year_to=years[1])
-    rows = []
-    for (cohort, theme), part in raw.group_by("cohort_name", "theme", maintain_order=True):
-        n = part.height
-        if n <= threshold:
-            rows.append(
-                (
-                    cohort,
-                    theme,
-                    _display(n, False, threshold),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    SUPPRESSED_NOTE.format(threshold + 1),
-                )
-            )
-            continue
-        ci = stats.mean_ci(part["change"])
-        rows.append(
-            (
-                cohort,
-                theme,
-                str(n),
-                part["intake_score"].mean(),
-                part["latest_score"].mean(),
-                ci.value,
-                ci.low,
-                ci.high,
-                "",
-            )
+    sd = raw["sd_change"].to_numpy().astype(float)
+    sd[raw["no_spread"].to_numpy()] = np.nan  # no spread: no interval, as stats.mean_ci
+    low, high = stats.mean_ci_from_summary(raw["mean_change"], sd, raw["trainees"])
+    shown = pl.col("trainees") > threshold
+    means = ("mean_intake", "mean_latest", "mean_change", "change_low", "change_high")
+    note = pl.lit(SUPPRESSED_NOTE.format(threshold + 1))
+    return (
+        raw.with_columns(change_low=low, change_high=high)
+        .select(
+            cohort=pl.col("cohort_name"),
+            theme="theme",
+            trainees=pl.when(shown)
+            .then(pl.col("trainees").cast(pl.String))
+            .otherwise(pl.lit(privacy.primary_display(threshold))),
+            **{name: pl.when(shown).then(pl.col(name).cast(pl.Float64)) for name in means},
+            note=pl.when(shown).then(pl.lit("")).otherwise(note),
         )
-    schema = {
-        "cohort": pl.String,
-        "theme": pl.String,
-        "trainees": pl.String,
-        "mean_intake": pl.Float64,
-        "mean_latest": pl.Float64,
-        "mean_change": pl.Float64,
-        "change_low": pl.Float64,
-        "change_high": pl.Float64,
-        "note": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row").sort("cohort", "theme")
+        .sort("cohort", "theme")
+    )
 
 
 # --- Evidence ------------------------------------------------------------------------------

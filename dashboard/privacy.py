@@ -10,9 +10,9 @@ The rule, in plain words:
 3. Audit: a reader who knows the published cells, every row and column total, that a "<11" cell
    holds 1-10 and that a "suppressed" cell holds more than 10 could still pin a hidden cell down
    (e.g. a 1 and an 11 hidden in a row whose hidden part sums to 12). Each hidden cell's least
-   and greatest possible value is found by linear programming (exact here: margin constraints
-   are totally unimodular, so the extreme values are whole numbers); if they meet, one more cell
-   of that cell's row or column is hidden, and steps 2-3 repeat.
+   and greatest possible value are those of a linear program over the margin constraints (a
+   flow network, so found exactly by a cycle search, see disclosed_cells); if they meet, one
+   more cell of that cell's row or column is hidden, and steps 2-3 repeat.
 4. If a cell stays pinned down with nothing left to hide in its lines (e.g. a line whose only
    non-zero cell is a "<11"), `margins_safe` is False: do not publish the totals of that table.
 Shares (k/n) are hidden when k or n is hidden or when k or n - k is from 1 to `threshold`.
@@ -21,7 +21,6 @@ The `suppression` column says why a cell is hidden, for auditing; do not show it
 
 import numpy as np
 import polars as pl
-from scipy.optimize import linprog
 
 THRESHOLD = 10
 COMPLEMENTARY_DISPLAY = "suppressed"
@@ -60,35 +59,59 @@ def _complete_lines(values, hidden, present, axes) -> None:
                 changed |= _hide_smallest(values, hidden, present, line)
 
 
-def _constraints(values, hidden, axes):
-    """Equality constraints (A, b) over hidden cells from every published line total."""
-    cells = list(zip(*np.nonzero(hidden)))
-    index = {c: i for i, c in enumerate(cells)}
-    a_rows, b = [], []
-    for line in _lines(values.shape, axes):
-        members = [index[c] for c in line if hidden[c]]
-        if members:
-            row = np.zeros(len(cells))
-            row[members] = 1
-            a_rows.append(row)
-            b.append(sum(values[c] for c in line if hidden[c]))
-    return cells, np.array(a_rows), np.array(b)
+def _residual_arcs(values, hidden, primary, threshold, axes) -> dict:
+    """Arcs of the residual graph over published lines: one per way a hidden cell can move.
+
+    A hidden cell joins its row node and its column node (a line without a published total is
+    the free node None). Arc row -> column: the cell can grow by one; column -> row: it can
+    shrink by one. Each arc is keyed by (tail, head) and lists the cells that provide it.
+    """
+    arcs: dict = {}
+    for r, c in zip(*np.nonzero(hidden)):
+        row = ("r", r) if 1 in axes else None
+        col = ("c", c) if 0 in axes else None
+        low, high = (1, threshold) if primary[r, c] else (threshold + 1, None)
+        if high is None or values[r, c] < high:
+            arcs.setdefault((row, col), []).append((r, c))
+        if values[r, c] > low:
+            arcs.setdefault((col, row), []).append((r, c))
+    return arcs
+
+
+def _reaches(arcs: dict, start, goal, skip) -> bool:
+    """True when a path start -> goal exists using arcs provided by some cell other than skip."""
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        for (tail, head), cells in arcs.items():
+            if tail == node and head not in seen and any(c != skip for c in cells):
+                seen.add(head)
+                todo.append(head)
+    return False
 
 
 def disclosed_cells(values, hidden, primary, threshold: int = THRESHOLD, axes=(0, 1)) -> list:
-    """Hidden cells whose value the published cells, line totals and display bounds pin down."""
-    cells, a_eq, b_eq = _constraints(values, hidden, axes)
-    if not cells or not len(b_eq):
+    """Hidden cells whose value the published cells, line totals and display bounds pin down.
+
+    Equivalent to minimising and maximising each hidden cell by linear programming, but exact
+    and cheap: the constraints are those of a flow network, so a cell can take another value
+    exactly when it lies on a cycle of the residual graph (grow it and shrink a neighbour in
+    turn around the cycle, every line total kept).
+    """
+    if not axes:
         return []
-    bounds = [(1, threshold) if primary[c] else (threshold + 1, None) for c in cells]
+    values, hidden, primary = np.asarray(values), np.asarray(hidden), np.asarray(primary)
+    arcs = _residual_arcs(values, hidden, primary, threshold, axes)
     found = []
-    for i, cell in enumerate(cells):
-        unit = np.zeros(len(cells))
-        unit[i] = 1
-        low = linprog(unit, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-unit, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        if high.status == 0 and -high.fun - low.fun < 0.5:
-            found.append(cell)
+    for r, c in zip(*np.nonzero(hidden)):
+        row = ("r", r) if 1 in axes else None
+        col = ("c", c) if 0 in axes else None
+        grows = (row, col) in arcs and _reaches(arcs, col, row, (r, c))
+        shrinks = (col, row) in arcs and _reaches(arcs, row, col, (r, c))
+        if not (grows or shrinks):
+            found.append((r, c))
     return found
 
 

@@ -18,7 +18,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import audit
+from dashboard import audit, db
 from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 from dashboard.contract import DECISIONS, STAGES, THEMES
@@ -27,6 +27,7 @@ ROLE = "supervisor"
 HIGH_SCORE = 3
 BLIND_SECRET_KEY = "blind_review_secret"
 NOTE_MAX = 2000
+PAGE_SIZE = 200  # rows on screen per page of the ranked table
 SORT_EXPLAINED = (
     "Ranked by the number of themes scored 3 or above, then by the mean of the themes that "
     "were scored, then by the earliest application date."
@@ -70,72 +71,17 @@ def program_choices(store, scope: Scope) -> pl.DataFrame:
 # --- the ranked table -----------------------------------------------------------------------
 
 
-def theme_scores(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
-    """Per application and theme: the score used and its disagreement and pending flags."""
-    return store.query("theme_scores_by_application", program_ids=readable_programs(store, scope, program_id))
-
-
-def _wide_scores(long: pl.DataFrame) -> pl.DataFrame:
-    """One row per application: a score column per theme, the counts and marks derived from them."""
-    wide = long.pivot(on="theme", index="application_id", values="score", aggregate_function="first")
-    for theme in THEMES:
-        if theme not in wide.columns:
-            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(theme))
-    scored = [pl.col(t) for t in THEMES]
-    marks = (
-        long.filter(pl.col("disagreement"))
-        .sort("application_id", pl.col("theme").replace_strict(THEMES, list(range(len(THEMES)))))
-        .with_columns(
-            pl.when(pl.col("pending"))
-            .then(pl.col("theme") + " (pending)")
-            .otherwise(pl.col("theme"))
-            .alias("mark")
-        )
-        .group_by("application_id", maintain_order=True)
-        .agg(pl.col("mark").str.join(", ").alias("raters_differ"))
-    )
-    return (
-        wide.select(
-            "application_id",
-            *[pl.col(t).cast(pl.Float64).round(2) for t in THEMES],
-            pl.sum_horizontal([(c >= HIGH_SCORE).fill_null(False).cast(pl.Int32) for c in scored]).alias(
-                "themes_at_3"
-            ),
-            pl.mean_horizontal(scored).round(2).alias("mean_score"),
-            pl.concat_str(
-                [pl.when(pl.col(t).is_null()).then(pl.lit(t)) for t in THEMES],
-                separator=", ",
-                ignore_nulls=True,
-            ).alias("never_probed"),
-        )
-        .join(marks, on="application_id", how="left")
-        .with_columns(pl.col("raters_differ").fill_null(""))
-    )
-
-
-def rank(frame: pl.DataFrame) -> pl.DataFrame:
-    """The default order: themes at 3 or above, then mean score, then earliest applied date."""
-    return frame.sort(
-        ["themes_at_3", "mean_score", "applied_on", "application_id"],
-        descending=[True, True, False, False],
-        nulls_last=True,
-    )
-
-
 def ranked_applicants(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
     """Every applicant of the supervisor's programs (or one of them), one ranked row each."""
     program_ids = readable_programs(store, scope, program_id)
-    facts = store.query("screening_by_application", program_ids=program_ids)
-    scores = _wide_scores(store.query("theme_scores_by_application", program_ids=program_ids))
-    table = facts.join(scores, on="application_id", how="left").with_columns(
-        pl.col("full_name").alias("candidate")
+    # one ranked query per scope (cached in the app); a program is a filter on it, so switching
+    # programs reads nothing new and keeps the ranked order
+    everyone = store.query(
+        "screening_ranked_by_application",
+        program_ids=readable_programs(store, scope),
+        high_score=HIGH_SCORE,
     )
-    columns = [
-        "application_id", "candidate", "program_id", "position", "stage", "status", "applied_on",
-        *THEMES, "themes_at_3", "mean_score", "raters_differ", "never_probed",
-        "supporting", "counter", "interviews", "decision", "decided_at", "person_id", "full_name",
-    ]  # fmt: skip
-    return rank(table.select(columns))
+    return everyone if program_id is None else everyone.filter(pl.col("program_id").is_in(program_ids))
 
 
 def apply_filters(frame: pl.DataFrame, filters: ScreeningFilters) -> pl.DataFrame:
@@ -173,6 +119,26 @@ def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
     return frame.select([c for c in frame.columns if c not in hidden])
 
 
+def page_count(rows: int, size: int | None = None) -> int:
+    """How many pages of `size` rows (PAGE_SIZE by default) a table of `rows` rows fills (at least one)."""
+    return max(1, -(-rows // (size or PAGE_SIZE)))
+
+
+def page_rows(
+    store, table: pl.DataFrame, page: int, hide_names: bool, size: int | None = None
+) -> pl.DataFrame:
+    """Rows of one page (1-based, clamped to the last) in ranked order, names blinded if asked."""
+    size = size or PAGE_SIZE
+    page = min(max(page, 1), page_count(table.height, size))
+    rows = table.slice((page - 1) * size, size)
+    return blind(store, rows) if hide_names else rows
+
+
+def table_csv(store, table: pl.DataFrame, hide_names: bool) -> str:
+    """The whole ranked, filtered table as the download's CSV (the same text as the report)."""
+    return visible_columns(blind(store, table) if hide_names else table, hide_names).write_csv()
+
+
 def filter_options(frame: pl.DataFrame) -> dict[str, list]:
     """The positions and stages present, and the applied-date range, for the filter widgets."""
     stages = set(frame["stage"].to_list())
@@ -182,6 +148,12 @@ def filter_options(frame: pl.DataFrame) -> dict[str, list]:
         "first_applied": frame["applied_on"].min(),
         "last_applied": frame["applied_on"].max(),
     }
+
+
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
+def filter_choices(store, scope: Scope, program_id: str | None = None) -> dict[str, list]:
+    """The filter widgets' choices for the supervisor's programs (or one of them)."""
+    return filter_options(ranked_applicants(store, scope, program_id))
 
 
 # --- blind review ---------------------------------------------------------------------------
@@ -277,8 +249,10 @@ def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool 
     """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
     app = application(store, scope, application_id)
     program_ids, person_id = readable_programs(store, scope), app["person_id"]
-    profile = theme_scores(store, scope, app["program_id"]).filter(pl.col("application_id") == application_id)
-    ratings = store.query("ratings_by_application", application_id=application_id, program_ids=program_ids)
+    profile = store.query(
+        "theme_scores_by_application", application_ids=[application_id], program_ids=program_ids
+    )
+    ratings = store.query("ratings_by_application", application_ids=[application_id], program_ids=program_ids)
     scores = store.query(
         "interview_scores_by_application", application_id=application_id, program_ids=program_ids
     )
@@ -363,21 +337,62 @@ class Comparison:
     table: pl.DataFrame
 
 
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
+def compare_labels(store, scope: Scope, application_ids: list[str], hide_names: bool) -> dict[str, str]:
+    """Each readable application's label (its name, or the blind code while undecided), in order."""
+    everyone = ranked_applicants(store, scope)
+    rows = everyone.filter(pl.col("application_id").is_in(list(application_ids)))
+    rows = blind(store, rows) if hide_names else rows
+    found = dict(zip(rows["application_id"], rows["candidate"], strict=True))
+    return {a: found[a] for a in dict.fromkeys(application_ids) if a in found}
+
+
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
+def application_program(store, scope: Scope, application_id: str | None) -> str | None:
+    """The program of one readable application (None for none or one outside the scope)."""
+    rows = ranked_applicants(store, scope).filter(pl.col("application_id") == application_id)
+    return rows["program_id"][0] if rows.height else None
+
+
+@db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
+def compare_choices(
+    store, scope: Scope, program_id: str | None, wanted: list[str], hide_names: bool
+) -> dict[str, str]:
+    """The applicants offered on the Compare page: those asked for, then one program's, ranked."""
+    program = ranked_applicants(store, scope, program_id) if program_id else None
+    ids = [*wanted, *(program["application_id"].to_list() if program is not None else [])]
+    return compare_labels(store, scope, ids, hide_names)
+
+
 def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = False) -> Comparison:
     """Profiles on one scale and a theme-by-applicant table with each cell's strongest excerpt."""
     if not 2 <= len(set(application_ids)) <= 4:
         raise ValueError("pick two to four applicants to compare")
     program_ids = readable_programs(store, scope)
-    labels, profiles = {}, []
-    for application_id in dict.fromkeys(application_ids):
-        detail = candidate_detail(store, scope, application_id, hide_names)
-        label = detail.label if detail.label not in labels.values() else f"{detail.label} ({application_id})"
-        labels[application_id] = label
-        profiles.append(profile_chart_frame(detail.profile, detail.ratings, label))
-    strongest = store.query(
-        "strongest_excerpt_by_application", application_ids=list(labels), program_ids=program_ids
+    names = compare_labels(store, scope, application_ids, hide_names)
+    if len(names) != len(set(application_ids)):
+        # the same answer whether an application exists elsewhere or not at all
+        raise AccessDenied("an application to compare is not in your programs")
+    labels: dict[str, str] = {}
+    for application_id, name in names.items():
+        labels[application_id] = name if name not in labels.values() else f"{name} ({application_id})"
+    wanted = list(labels)
+    scores = store.query("theme_scores_by_application", application_ids=wanted, program_ids=program_ids)
+    ratings = store.query("ratings_by_application", application_ids=wanted, program_ids=program_ids)
+    profiles = pl.concat(
+        [
+            profile_chart_frame(
+                scores.filter(pl.col("application_id") == a),
+                ratings.filter(pl.col("application_id") == a),
+                label,
+            )
+            for a, label in labels.items()
+        ]
     )
-    return Comparison(pl.concat(profiles), _compare_table(pl.concat(profiles), strongest, labels))
+    strongest = store.query(
+        "strongest_excerpt_by_application", application_ids=wanted, program_ids=program_ids
+    )
+    return Comparison(profiles, _compare_table(profiles, strongest, labels))
 
 
 def _compare_table(profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:

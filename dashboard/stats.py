@@ -9,19 +9,23 @@ Conventions
 - Scalar results are `Estimate(value, n)`; interval results are `Interval(value, low, high, n)`.
 """
 
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import krippendorff
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special, stats
 
 CATEGORIES = tuple(range(5))
 SMALL_N = 10
 RELIABLE = 0.800
 TENTATIVE = 0.667
 IMPACT_THRESHOLD = 0.80
+# Above this many values in all, hedges_g uses the analytic interval: BCa's jackknife grows with
+# n squared (seconds at a few thousand), and at that size the two intervals agree to about 0.01.
+BOOTSTRAP_MAX_N = 1000
 
 
 class Estimate(NamedTuple):
@@ -194,17 +198,20 @@ def _g_analytic_ci(g: float, nx: int, ny: int) -> tuple[float, float]:
 def hedges_g(x, y, seed: int = 0, resamples: int = 2000) -> EffectSize:
     """Hedges' g of x minus y with a seeded BCa bootstrap 95% interval.
 
-    Falls back to the analytic large-sample interval ("analytic") when a group has fewer than
-    five values or the bootstrap is degenerate; g is nan when a group has fewer than two values
-    or both groups have no spread.
+    Uses the analytic large-sample interval ("analytic") when a group has fewer than five
+    values, when the groups hold more than BOOTSTRAP_MAX_N values in all (where the normal
+    approximation is accurate and BCa is slow) or when the bootstrap is degenerate; g is nan
+    when a group has fewer than two values or both groups have no spread. The result does not
+    depend on the order of the values.
     """
     x, y = _floats(x), _floats(y)
-    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    # sorted: the resamples draw by position, so rows in another order would move the interval
+    x, y = np.sort(x[~np.isnan(x)]), np.sort(y[~np.isnan(y)])
     nx, ny = x.size, y.size
     mx, my = (float(np.mean(v)) if v.size else np.nan for v in (x, y))
     g = float(_g(x, y)) if min(nx, ny) >= 2 else np.nan
     low, high, method = np.nan, np.nan, "none"
-    if np.isfinite(g) and min(nx, ny) >= 5:
+    if np.isfinite(g) and min(nx, ny) >= 5 and nx + ny <= BOOTSTRAP_MAX_N:
         res = stats.bootstrap(
             (x, y), _g, n_resamples=resamples, method="BCa", rng=np.random.default_rng(seed)
         )
@@ -215,11 +222,20 @@ def hedges_g(x, y, seed: int = 0, resamples: int = 2000) -> EffectSize:
 
 
 def proportion_ci(k: int, n: int, level: float = 0.95) -> Interval:
-    """Share k/n with its Wilson score interval; nan when n is 0."""
+    """Share k/n with its Wilson score interval; nan when n is 0.
+
+    The closed form scipy's binomtest(...).proportion_ci(method="wilson") uses, without the
+    binomial test that call runs first (which is most of its cost).
+    """
     if n == 0:
         return Interval(np.nan, np.nan, np.nan, 0)
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
-    return Interval(k / n, float(ci.low), float(ci.high), n)
+    p, z = k / n, float(special.ndtri(0.5 + 0.5 * level))
+    denom = 2 * (n + z**2)
+    center = (2 * n * p + z**2) / denom
+    delta = z / denom * math.sqrt(4 * n * p * (1 - p) + z**2)
+    low = 0.0 if k == 0 else center - delta
+    high = 1.0 if k == n else center + delta
+    return Interval(k / n, low, high, n)
 
 
 def mean_ci(values, level: float = 0.95) -> Interval:
@@ -231,6 +247,18 @@ def mean_ci(values, level: float = 0.95) -> Interval:
         return Interval(mean, np.nan, np.nan, int(v.size))
     ci = stats.ttest_1samp(v, 0).confidence_interval(confidence_level=level)
     return Interval(float(np.mean(v)), float(ci.low), float(ci.high), int(v.size))
+
+
+def mean_ci_from_summary(mean, sd, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Student-t limits (low, high) from arrays of group means, SDs and sizes, as mean_ci gives.
+
+    For groups summarised in SQL; a limit is nan where n < 2 or sd is 0 or missing.
+    """
+    mean, sd, n = (np.asarray(v, dtype=float) for v in (mean, sd, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = special.stdtrit(n - 1, 0.5 + 0.5 * level) * sd / np.sqrt(n)
+    half = np.where((n >= 2) & (sd > 0), half, np.nan)
+    return mean - half, mean + half
 
 
 def correlation_ci(x, y, level: float = 0.95) -> Interval:

@@ -1,6 +1,7 @@
--- cohort_growth_by_theme: one row per trainee and theme with the change from the intake
--- assessment to the latest later assessment (midpoint or exit). No person id leaves this query;
--- the rows are summarised (mean with interval, small groups suppressed) before any page sees them.
+-- cohort_growth_by_theme: per cohort and theme, over trainees with an intake assessment and a
+-- later one (midpoint or exit): how many, their mean intake and latest scores, and the mean,
+-- sample standard deviation and spread (min = max) of the change. Aggregates only; intervals
+-- and suppression of small groups are added before any page sees them.
 -- params: $program_ids (list of program ids), $year_from, $year_to (cohort start years, inclusive).
 with assessed as (
     select
@@ -29,15 +30,29 @@ per_trainee as (
         arg_max(score, interview_date) filter (where purpose <> 'intake') as latest_score,
     from assessed
     group by cohort_id, person_id, theme
+),
+
+changes as (
+    select
+        cohort_id,
+        theme,
+        intake_score,
+        latest_score,
+        latest_score - intake_score as change,
+    from per_trainee
+    where intake_score is not null and latest_score is not null
 )
 
 select
     c.cohort_name,
     t.theme,
-    t.intake_score,
-    t.latest_score,
-    t.latest_score - t.intake_score as change,
-from per_trainee as t
+    count(*) as trainees,
+    avg(t.intake_score) as mean_intake,
+    avg(t.latest_score) as mean_latest,
+    avg(t.change) as mean_change,
+    stddev_samp(t.change) as sd_change,
+    min(t.change) = max(t.change) as no_spread,
+from changes as t
 inner join cohorts as c on c.cohort_id = t.cohort_id
-where t.intake_score is not null and t.latest_score is not null
+group by c.cohort_name, t.theme
 order by c.cohort_name, t.theme

@@ -1,13 +1,15 @@
--- theme_scores_by_application: one row per application in the given programs and per theme.
--- The score is the one from the latest hiring interview of the application that scored the
--- theme (consensus where it exists, else the mean of the independent ratings, from the view
+-- theme_scores_by_application: one row per given application (in the given programs) and per
+-- theme. The score is the one from the latest hiring interview of the application that scored the
+-- theme (consensus where it exists, else the mean of the independent ratings, from
 -- interview_theme_scores); score is null when no interview of the application probed the theme.
--- params: $program_ids (list of program ids the reader may see)
+-- params: $application_ids (list), $program_ids (list of program ids the reader may see)
 with apps as (
     select
         application_id,
     from applications
-    where list_contains($program_ids, program_id)
+    where
+        list_contains($application_ids, application_id)
+        and list_contains($program_ids, program_id)
 ),
 
 latest as (

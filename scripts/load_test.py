@@ -131,24 +131,31 @@ async def wait_idle(page, timeout_ms: int = 30_000) -> None:
 async def browse(
     browser, base: str, role: str, deadline: float, times: list[float], errors: list[str]
 ) -> None:
-    """One session: open every page the role may see, round and round, until the deadline."""
+    """One session: open the app, then visit every page its role may see through the menu, round
+    and round, until the deadline (one browser session, as a person clicking through)."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     page.on("pageerror", lambda exc: errors.append(f"{role}: script error {exc}"))
-    keys = [spec.key for spec in pages_for(Scope("load", DEMO_ROLES[role][1]))]
+    specs = pages_for(Scope("load", DEMO_ROLES[role][1]))
+    try:
+        await page.goto(f"{base}/?role={role}")
+        await wait_idle(page)
+    except Exception as exc:
+        errors.append(f"{role} first load: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
     while time.time() < deadline:
-        for key in keys:
+        for spec in specs:
             if time.time() >= deadline:
                 break
             start = time.perf_counter()
             try:
-                await page.goto(f"{base}/{'' if key == 'home' else key}?role={role}")
+                await page.get_by_test_id("stSidebarNav").get_by_text(spec.title, exact=True).click()
+                await page.wait_for_url(f"**/{'' if spec.key == 'home' else spec.key}*", timeout=30_000)
                 await wait_idle(page)
                 times.append(time.perf_counter() - start)
                 if await page.locator('[data-testid="stException"]').count():
-                    errors.append(f"{role} {key}: exception shown")
+                    errors.append(f"{role} {spec.key}: exception shown")
             except Exception as exc:  # a timeout or a crash is an error to count, not a reason to stop
-                errors.append(f"{role} {key}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+                errors.append(f"{role} {spec.key}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
     await context.close()
 
 

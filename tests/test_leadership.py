@@ -232,6 +232,44 @@ def test_small_exemplar_group_is_suppressed_with_a_label(con, db_file):
     assert row["note"] == "fewer than 11 in a group: not shown"
 
 
+def _cohort_with_changes(con, cohort: str, changes: list[int]) -> None:
+    """A cohort of trainees in P01 whose fit score moves by each change from intake to exit."""
+    con.execute("insert into cohorts values ($c, 'P01', $c, null, date '2024-01-01', null)", {"c": cohort})
+    for i, change in enumerate(changes):
+        pid = f"{cohort}-T{i}"
+        _person(con, pid)
+        con.execute(
+            "insert into enrollments values ($p, $c, date '2024-01-01', 'active', null)",
+            {"p": pid, "c": cohort},
+        )
+        _assess(con, pid, "intake", "2024-01-05", {"fit": 1})
+        _assess(con, pid, "exit", "2024-06-05", {"fit": 1 + change})
+
+
+def test_cohort_growth_mean_change_interval_and_small_cohorts(con, db_file):
+    import scipy.stats as sps
+
+    _clear(con)
+    con.execute("delete from enrollments")
+    changes = [0, 1, 1, 2, 3, 1, 0, 2, 1, 1, 2, 3]
+    _cohort_with_changes(con, "CH-big", changes)
+    _cohort_with_changes(con, "CH-flat", [1] * 11)
+    _cohort_with_changes(con, "CH-small", [2, 1, 3])
+    out = leadership.cohort_growth(db.Store(con, db_file), LEAD, years=(2024, 2024))
+    rows = {r["cohort"]: r for r in out.iter_rows(named=True)}
+    big = rows["CH-big"]
+    half = sps.t.ppf(0.975, 11) * np.std(changes, ddof=1) / np.sqrt(12)
+    assert (big["trainees"], big["mean_intake"], big["note"]) == ("12", 1.0, "")
+    assert big["mean_change"] == pytest.approx(np.mean(changes))
+    assert big["change_low"] == pytest.approx(np.mean(changes) - half)
+    assert big["change_high"] == pytest.approx(np.mean(changes) + half)
+    flat = rows["CH-flat"]
+    assert flat["mean_change"] == 1.0 and np.isnan(flat["change_low"])
+    small = rows["CH-small"]
+    assert small["trainees"] == "<11" and small["mean_change"] is None
+    assert small["note"] == "fewer than 11 in a group: not shown"
+
+
 @pytest.mark.parametrize(("shown", "band"), [(0, "0-2"), (2, "0-2"), (3, "3-4"), (4, "3-4"), (6, "5-6")])
 def test_profile_band(shown, band):
     assert leadership.profile_band(shown) == band

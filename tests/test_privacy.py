@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from dashboard import privacy
 
@@ -213,3 +214,41 @@ def test_brute_force_every_3x3_table():
 )
 def test_brute_force_random_3x3_tables(table):
     _check_no_cell_pinned(np.array(table), threshold=3)
+
+
+def _pinned_by_linprog(values, hidden, primary, threshold, axes):
+    """The audit by linear programming: min and max of each hidden cell under the margins."""
+    cells = list(zip(*np.nonzero(hidden)))
+    lines = [line for line in privacy._lines(values.shape, axes) if any(hidden[c] for c in line)]
+    a_eq = np.array([[1.0 if c in line else 0.0 for c in cells] for line in lines])
+    b_eq = np.array([sum(values[c] for c in line if hidden[c]) for line in lines])
+    if not cells or not lines:
+        return []
+    bounds = [(1, threshold) if primary[c] else (threshold + 1, None) for c in cells]
+    found = []
+    for i, cell in enumerate(cells):
+        unit = np.eye(len(cells))[i]
+        low = linprog(unit, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-unit, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if high.status == 0 and -high.fun - low.fun < 0.5:
+            found.append(cell)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([0, 1, 2, 3, 5, 12, 15, 40]), min_size=4, max_size=4),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from([(0, 1), (1,), (0,)]),
+    st.data(),
+)
+def test_cycle_audit_matches_linear_programming(table, axes, data):
+    values = np.array(table)
+    primary = (values >= 1) & (values <= 10)
+    extra = np.array(data.draw(st.lists(st.booleans(), min_size=values.size, max_size=values.size)))
+    hidden = primary | (extra.reshape(values.shape) & (values > 10))
+    found = privacy.disclosed_cells(values, hidden, primary, 10, axes)
+    assert found == _pinned_by_linprog(values, hidden, primary, 10, axes)

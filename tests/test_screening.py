@@ -268,6 +268,62 @@ def test_report_prints_the_ranked_table(test_db, capsys):
     assert capsys.readouterr().out == page.write_csv()
 
 
+# --- pagination and the download -----------------------------------------------------------
+
+
+def test_pages_split_the_ranked_table_in_order_and_clamp(store):
+    table = screening.screening_table(store, SUPERVISOR, "TP1")
+    assert [screening.page_count(n, 2) for n in (0, 1, 2, 3, 4, 5)] == [1, 1, 1, 2, 2, 3]
+    pages = [screening.page_rows(store, table, p, False, size=2)["application_id"].to_list() for p in (1, 2)]
+    assert pages == [["TA3", "TA1"], ["TA2"]]
+    assert screening.page_rows(store, table, 9, False, size=2)["application_id"].to_list() == ["TA2"]
+    assert screening.page_rows(store, table, 0, False, size=2)["application_id"].to_list() == ["TA3", "TA1"]
+    blind_full = screening.screening_table(store, SUPERVISOR, "TP1", hide_names=True)
+    blind_pages = pl.concat([screening.page_rows(store, table, p, True, size=2) for p in (1, 2)])
+    assert blind_pages["candidate"].to_list() == blind_full["candidate"].to_list()
+
+
+def test_the_download_is_the_whole_table_as_the_report_prints_it(test_db, store, capsys):
+    for hide in (False, True):
+        args = ["report", "screening", "--program", "TP1", "--db", str(test_db)]
+        assert cli.main(args + (["--hide-names"] if hide else [])) == 0
+        table = screening.screening_table(store, Scope.system(), "TP1")
+        assert screening.table_csv(store, table, hide) == capsys.readouterr().out
+
+
+def test_the_ranked_query_matches_the_rules_for_every_program(store):
+    everyone = screening.ranked_applicants(store, Scope.system())
+    assert everyone.height == store.con.execute("select count(*) from applications").fetchall()[0][0]
+    resorted = everyone.sort(
+        ["themes_at_3", "mean_score", "applied_on", "application_id"],
+        descending=[True, True, False, False],
+        nulls_last=True,
+    )
+    assert resorted["application_id"].to_list() == everyone["application_id"].to_list()
+    themes = everyone.select(screening.THEMES)
+    assert (
+        everyone["themes_at_3"].to_list()
+        == themes.select(
+            pl.sum_horizontal([(pl.col(t) >= 3).fill_null(False).cast(pl.Int32) for t in screening.THEMES])
+        )
+        .to_series()
+        .to_list()
+    )
+    one = screening.ranked_applicants(store, SUPERVISOR, "TP1")
+    assert one["application_id"].to_list() == ["TA3", "TA1", "TA2"]
+
+
+def test_compare_offers_those_asked_then_a_programs_ranked_applicants(store):
+    offered = screening.compare_choices(store, SUPERVISOR, "TP1", ["TA2", "TA4"], hide_names=False)
+    assert list(offered) == ["TA2", "TA3", "TA1"]  # TA4 is another program's: not offered
+    assert offered["TA3"] == "Cy Tester"
+    assert list(screening.compare_choices(store, SUPERVISOR, None, ["TA1"], False)) == ["TA1"]
+    blind = screening.compare_labels(store, SUPERVISOR, ["TA1", "TA3"], hide_names=True)
+    assert not any("Tester" in label for label in blind.values())
+    assert screening.application_program(store, SUPERVISOR, "TA1") == "TP1"
+    assert screening.application_program(store, SUPERVISOR, "TA4") is None
+
+
 # --- charts ---------------------------------------------------------------------------------
 
 
@@ -324,6 +380,20 @@ def test_screening_page_ranks_filters_and_hides_names(test_db, monkeypatch):
     blind = at.dataframe[0].value
     assert "application_id" not in blind.columns
     assert not blind["candidate"].str.contains("Tester").any()
+
+
+def test_screening_page_shows_one_page_and_counts_all(test_db, monkeypatch):
+    monkeypatch.setattr(screening, "PAGE_SIZE", 2)
+    at = app_as(test_db, SUP, monkeypatch, page="views/screening.py")
+    assert not at.exception
+    assert at.dataframe[0].value["application_id"].tolist() == ["TA3", "TA1"]
+    assert "n = 3" in at.subheader[0].value  # the count is of every page
+    at.number_input(key="screening_page").set_value(2).run()
+    assert at.dataframe[0].value["application_id"].tolist() == ["TA2"]
+    at.multiselect(key="screening_stage").set_value(["interviewed"]).run()  # one page left
+    assert not at.exception
+    assert at.dataframe[0].value["application_id"].tolist() == ["TA3", "TA1"]
+    assert at.get("download_button")
 
 
 def test_candidate_page_shows_evidence_as_text_audits_and_records_a_decision(test_db, monkeypatch):

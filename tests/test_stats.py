@@ -203,8 +203,20 @@ def test_hedges_g_bootstrap_interval_is_seeded_and_sensible():
     assert res.ci_method == "bootstrap"
     assert res.ci_low < res.g < res.ci_high
     assert res == stats.hedges_g(x, y, seed=5)
+    assert res == stats.hedges_g(x[::-1], rng.permutation(y), seed=5)  # row order does not matter
     analytic = stats._g_analytic_ci(res.g, 40, 35)
     assert res.ci_low == pytest.approx(analytic[0], abs=0.25)
+
+
+def test_hedges_g_large_groups_use_the_analytic_interval():
+    rng = np.random.default_rng(2)
+    x, y = rng.integers(0, 5, 400), rng.integers(0, 5, stats.BOOTSTRAP_MAX_N - 399)
+    res = stats.hedges_g(x, y)
+    assert res.ci_method == "analytic"
+    assert (res.ci_low, res.ci_high) == pytest.approx(stats._g_analytic_ci(res.g, x.size, y.size))
+    at_limit = stats.hedges_g(x, y[:-1])
+    assert at_limit.ci_method == "bootstrap"
+    assert at_limit.ci_low == pytest.approx(res.ci_low, abs=0.02)
 
 
 def test_hedges_g_degenerate_cases():
@@ -231,6 +243,25 @@ def test_mean_ci_t_interval():
     assert res.low == pytest.approx(2.5 - half) and res.high == pytest.approx(2.5 + half)
     single = stats.mean_ci([3])
     assert single.value == 3 and math.isnan(single.low)
+
+
+def test_proportion_ci_equals_scipy_wilson():
+    for k, n in [(0, 7), (7, 7), (1, 2), (13, 40), (512, 1000)]:
+        ours = stats.proportion_ci(k, n)
+        ref = sps.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        assert (ours.low, ours.high) == pytest.approx((ref.low, ref.high), abs=1e-12)
+
+
+def test_mean_ci_from_summary_equals_mean_ci():
+    groups = [[1, 2, 3, 4], [0, 2, 2, 5, 1, 1], [3, 3, 3], [2]]
+    low, high = stats.mean_ci_from_summary(
+        [np.mean(g) for g in groups],
+        [np.std(g, ddof=1) if len(g) > 1 else np.nan for g in groups],
+        [len(g) for g in groups],
+    )
+    for g, lo, hi in zip(groups, low, high, strict=True):
+        ref = stats.mean_ci(g)
+        assert (lo, hi) == pytest.approx((ref.low, ref.high), nan_ok=True)
 
 
 def test_correlation_ci_fisher_z():

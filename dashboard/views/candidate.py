@@ -57,7 +57,11 @@ for theme in THEMES:
     label = f"{theme_names.get(theme, theme)}: {excerpts.height - counters} supporting, {counters} counter"
     with st.expander(label):
         if excerpts.height:
-            ui.dataframe(excerpts, f"candidate_excerpts_{theme}")
+            ui.dataframe(
+                excerpts,
+                f"candidate_excerpts_{theme}",
+                column_config={"text": st.column_config.TextColumn("excerpt", width="large")},
+            )
         else:
             st.write("No excerpts were coded for this theme.")
 

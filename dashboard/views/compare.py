@@ -14,18 +14,28 @@ hide_names = st.toggle(
     value=bool(st.session_state.get("candidate_blind", False)),
     key="compare_hide_names",
 )
-everyone = screening.screening_table(store, scope, hide_names=hide_names)
-labels = dict(zip(everyone["application_id"], everyone["candidate"], strict=True))
 wanted = st.query_params.get_all("application") or st.session_state.get("compare_application_ids", [])
+asked = screening.compare_labels(store, scope, wanted, hide_names)
+programs = screening.program_choices(store, scope)
+names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
+first = screening.application_program(store, scope, next(iter(asked), None))
+program_id = st.selectbox(
+    "Offer the applicants of",
+    [None, *names],
+    index=[None, *names].index(first) if first in names else 0,
+    format_func=lambda p: "only those picked on Screening" if p is None else f"{names[p]} ({p})",
+    key="compare_program",
+)
+labels = screening.compare_choices(store, scope, program_id, list(asked), hide_names)
 picked = st.multiselect(
     "Applicants (two to four)",
     list(labels),
-    default=[a for a in wanted if a in labels][:4],
+    default=list(asked)[:4],
     format_func=lambda a: labels[a],
     max_selections=4,
     key="compare_picked",
 )
-refused = [a for a in wanted if a not in labels]
+refused = [a for a in wanted if a not in asked]
 if refused:
     st.error("Some of the requested applicants are not in your programs, so they are not shown.")
 if len(picked) < 2:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import db, screening, ui
+from dashboard import audit, db, screening, ui
 from dashboard.auth import current_scope
 from dashboard.contract import THEMES
 
@@ -18,8 +18,7 @@ program_id = st.selectbox(
     format_func=lambda p: "All my programs" if p is None else f"{names[p]} ({p})",
     key="screening_program",
 )
-everyone = screening.ranked_applicants(store, scope, program_id)
-options = screening.filter_options(everyone)
+options = screening.filter_choices(store, scope, program_id)
 
 with st.expander("Filters", expanded=True):
     left, middle, right = st.columns(3)
@@ -45,19 +44,27 @@ filters = screening.ScreeningFilters(
     applied_to=dates[1] if len(dates) > 1 else None,
     min_scores=minimums,
 )
-table = screening.screening_table(store, scope, program_id, filters, hide_names)
-shown = screening.visible_columns(table, hide_names)
+table = screening.screening_table(store, scope, program_id, filters)
+pages = screening.page_count(table.height)
+if st.session_state.get("screening_page", 1) > pages:
+    st.session_state["screening_page"] = 1  # the filters now leave fewer pages
 
 st.subheader(f"Applicants ({ui.n_label(table.height)})")
-st.write(screening.SORT_EXPLAINED + " Click a column heading to sort by it.")
+st.write(screening.SORT_EXPLAINED + " Click a column heading to sort the rows on this page by it.")
 st.caption(
     screening.SCORE_RULE + " 'raters differ' names the themes where raters were 2 or more points apart."
 )
-ui.table(
-    shown,
-    key="screening_ranked",
-    file_name="screening.csv",
-    audit_object=f"screening {program_id or 'all programs'}",
+page = st.number_input(
+    f"Page (of {pages}, {screening.PAGE_SIZE} applicants each, in ranked order)",
+    min_value=1,
+    max_value=pages,
+    step=1,
+    key="screening_page",
+)
+page_table = screening.page_rows(store, table, page, hide_names)
+ui.dataframe(
+    screening.visible_columns(page_table, hide_names),
+    f"screening_ranked_table_{page}",  # a fresh selection on each page
     on_select="rerun",
     selection_mode="multi-row",
     column_config={
@@ -67,10 +74,20 @@ ui.table(
         "never_probed": st.column_config.TextColumn("Never probed"),
     },
 )
+export = f"screening {program_id or 'all programs'}"
+st.download_button(  # the CSV of every page is built only when the button is pressed
+    "Download CSV (all pages)",
+    lambda: screening.table_csv(store, table, hide_names),
+    file_name="screening.csv",
+    mime="text/csv",
+    key="screening_ranked_download",
+    on_click=lambda: audit.record(store, scope, "export", export, table.height),
+    icon=":material/download:",
+)
 
-selected = st.session_state.get("screening_ranked_table")
+selected = st.session_state.get(f"screening_ranked_table_{page}")
 rows = list(selected.selection.rows) if selected else []
-picked = [table["application_id"][i] for i in rows if i < table.height]
+picked = [page_table["application_id"][i] for i in rows if i < page_table.height]  # rows of this page
 st.caption("Select one row to open the applicant, or two to four to compare them.")
 open_col, compare_col = st.columns(2)
 if open_col.button("Open applicant", disabled=len(picked) != 1, key="screening_open"):
