@@ -32,9 +32,7 @@ def alpha_from_coincidences(o: np.ndarray) -> np.ndarray:
     n_v = o.sum(axis=-2)
     n = n_v.sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        e = (n_v[..., :, None] * n_v[..., None, :] - n_v[..., None, :] * np.eye(V)) / (n - 1)[
-            ..., None, None
-        ]
+        e = (n_v[..., :, None] * n_v[..., None, :] - n_v[..., None, :] * np.eye(V)) / (n - 1)[..., None, None]
         cum = np.cumsum(n_v, axis=-1)
         between = cum[..., _HI] - cum[..., _LO] + n_v[..., _LO]
         d = (between - (n_v[..., _LO] + n_v[..., _HI]) / 2) ** 2

@@ -60,9 +60,7 @@ def _purpose_rank() -> pl.Expr:
 
 def latest_and_growth(scores: pl.DataFrame) -> pl.DataFrame:
     """Per person and theme: intake score, latest score (and when), and growth = latest - intake."""
-    rated = scores.filter(pl.col("score").is_not_null()).with_columns(
-        _purpose_rank().alias("_order")
-    )
+    rated = scores.filter(pl.col("score").is_not_null()).with_columns(_purpose_rank().alias("_order"))
     ordered = rated.sort("person_id", "theme", "interview_date", "_order")
     intake = (
         ordered.filter(pl.col("purpose") == "intake")
@@ -121,9 +119,7 @@ def gap_ranking(need: pl.DataFrame, coverage: pl.DataFrame) -> pl.DataFrame:
         pl.col("coverage").rank("min").cast(pl.Int64).alias("coverage_rank"),
     )
     ranked = ranked.with_columns((pl.col("need_rank") + pl.col("coverage_rank")).alias("gap_score"))
-    ranked = ranked.sort(["gap_score", "need"], descending=[False, True]).with_row_index(
-        "gap_rank", offset=1
-    )
+    ranked = ranked.sort(["gap_score", "need"], descending=[False, True]).with_row_index("gap_rank", offset=1)
     unranked = frame.filter(pl.col("need").is_null())
     columns = [
         "gap_rank",
@@ -143,21 +139,15 @@ def gap_ranking(need: pl.DataFrame, coverage: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([ranked, unranked], how="diagonal_relaxed").select(columns)
 
 
-def heatmap_frame(
-    trainees: pl.DataFrame, growth: pl.DataFrame, themes=codebook.THEME_ORDER
-) -> pl.DataFrame:
+def heatmap_frame(trainees: pl.DataFrame, growth: pl.DataFrame, themes=codebook.THEME_ORDER) -> pl.DataFrame:
     """Every trainee x theme cell: latest score, growth and a label; unassessed cells say so."""
-    people = trainees.select("person_id", "full_name", "status").unique(
-        "person_id", maintain_order=True
-    )
+    people = trainees.select("person_id", "full_name", "status").unique("person_id", maintain_order=True)
     cells = people.join(pl.DataFrame({"theme": list(themes)}), how="cross")
     cells = cells.join(growth, on=["person_id", "theme"], how="left")
     return cells.with_columns(
         (pl.col("full_name") + " (" + pl.col("status") + ")").alias("trainee"),
         pl.col("latest_score").is_not_null().alias("assessed"),
-        pl.struct("latest_score", "growth")
-        .map_elements(_cell_label, return_dtype=pl.String)
-        .alias("label"),
+        pl.struct("latest_score", "growth").map_elements(_cell_label, return_dtype=pl.String).alias("label"),
     ).select(
         "person_id",
         "trainee",
@@ -300,9 +290,7 @@ def cohort_program(store, scope: Scope, cohort_id: str) -> str:
 def trainees(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The trainees of one cohort with status and modules completed."""
     ids = _cohort_ids(store, scope, cohort_program(store, scope, cohort_id), cohort_id)
-    return store.query(
-        "trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope)
-    )
+    return store.query("trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope))
 
 
 def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
@@ -375,9 +363,7 @@ def development_plan(store, scope: Scope, person_id: str) -> Plan:
     ids = [enrollment["cohort_id"]]
     scores = cohort_scores(store, scope, ids).filter(pl.col("person_id") == person_id)
     weak = weakest_themes(latest_and_growth(scores))
-    done = store.query(
-        "module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope)
-    )
+    done = store.query("module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope))
     done = done.filter(pl.col("person_id") == person_id)["module_id"].to_list()
     modules = plan_modules(weak, coverage_by_module(store, scope), done)
     return Plan(enrollment, weak, modules, _latest_excerpts(store, scope, scores, weak))
@@ -394,9 +380,7 @@ def _latest_excerpts(store, scope: Scope, scores: pl.DataFrame, weak: pl.DataFra
                 "text": pl.String,
             }
         )
-    latest = scores.with_columns(_purpose_rank().alias("_o")).sort("interview_date", "_o")[
-        "interview_id"
-    ][-1]
+    latest = scores.with_columns(_purpose_rank().alias("_o")).sort("interview_date", "_o")["interview_id"][-1]
     rows = store.query(
         "trainee_excerpts_by_interview", interview_id=latest, program_ids=program_ids(store, scope)
     )
@@ -430,38 +414,28 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
     return frame.select(*(pl.lit(v).alias(k) for k, v in who.items()), pl.all())
 
 
-def curriculum_need(
-    store, scope: Scope, program_id: str, cohort_id: str | None = None
-) -> pl.DataFrame:
+def curriculum_need(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
     """Cohort need per theme (level, growth, n) over a program's cohorts, or one cohort."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
-    people = store.query(
-        "trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope)
-    )
+    people = store.query("trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope))
     staying = people.filter(pl.col("status") != "withdrawn")["person_id"].to_list()
     growth = latest_and_growth(cohort_scores(store, scope, ids))
     return need_by_theme(growth.filter(pl.col("person_id").is_in(staying)))
 
 
 @db.memoize
-def curriculum_gaps(
-    store, scope: Scope, program_id: str, cohort_id: str | None = None
-) -> pl.DataFrame:
+def curriculum_gaps(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
     """The ranked gap list: themes where need is high and coverage low (see GAP_RULE)."""
     need = curriculum_need(store, scope, program_id, cohort_id)
     return gap_ranking(need, coverage_by_theme(store, scope))
 
 
 @db.memoize
-def module_growth(
-    store, scope: Scope, program_id: str, cohort_id: str | None = None
-) -> pl.DataFrame:
+def module_growth(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
     """Mean growth in each module's themes, completers vs. the rest, with n (not causal)."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
     growth = latest_and_growth(cohort_scores(store, scope, ids))
-    done = store.query(
-        "module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope)
-    )
+    done = store.query("module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope))
     return module_growth_association(growth, done, coverage_by_module(store, scope))
 
 
@@ -486,9 +460,7 @@ def _plan_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--person", required=True, metavar="ID", help="the trainee's person id")
 
 
-@report(
-    "trainee-plan", "one trainee's development plan: weak themes, modules, excerpts", _plan_args
-)
+@report("trainee-plan", "one trainee's development plan: weak themes, modules, excerpts", _plan_args)
 def trainee_plan_report(store, args):
     """The Trainees page's development plan for one person."""
     try:

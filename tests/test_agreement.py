@@ -67,12 +67,8 @@ def test_bootstrap_is_seeded_and_matches_resampling_units_one_by_one():
     counts = _patterns(matrix)
     ones = np.ones(len(counts))
     first = agreement.alpha_interval(counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=5)
-    assert first == agreement.alpha_interval(
-        counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=5
-    )
-    assert first != agreement.alpha_interval(
-        counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=6
-    )
+    assert first == agreement.alpha_interval(counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=5)
+    assert first != agreement.alpha_interval(counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=6)
     assert first.low < first.value < first.high
     slow = stats.alpha_bootstrap_ci(matrix, draws=400, seed=5)  # the package on each resample
     assert abs(first.low - slow.low) < 0.04 and abs(first.high - slow.high) < 0.04

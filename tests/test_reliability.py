@@ -38,9 +38,7 @@ def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
     rng = np.random.default_rng(seed)
     programs = PROGRAMS
     con.execute("insert into sites values ('TST-S1', 'Test site', null)")
-    con.executemany(
-        "insert into programs values (?, 'TST-S1', ?, null)", [(p, p) for p in programs]
-    )
+    con.executemany("insert into programs values (?, 'TST-S1', ?, null)", [(p, p) for p in programs])
     con.executemany("insert into raters values (?, ?)", [(r, f"Rater {r[-1]}") for r in RATERS])
     con.execute("insert into people values ('TST-U1', 'Test Person', null)")
     start = date(2024, 1, 15)
@@ -59,9 +57,7 @@ def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
             for r in pair:
                 lenient = 1 if RATERS[r] == "TST-R4" else 0
                 score = int(np.clip(truth + lenient + rng.integers(-1, 2), 0, 4))
-                con.execute(
-                    "insert into ratings values (?, ?, ?, ?)", [interview, RATERS[r], theme, score]
-                )
+                con.execute("insert into ratings values (?, ?, ?, ?)", [interview, RATERS[r], theme, score])
     db.refresh_scores(con)
 
 
@@ -237,17 +233,13 @@ def test_scope_limits_interviews_to_the_roles_programs(rich_store):
     everyone = reliability.disagreement_queue(rich_store, Scope.system(), "supervisor")
     outside = everyone.filter(pl.col("program_id") == second).row(0, named=True)
     with pytest.raises(AccessDenied):
-        reliability.rater_evidence(
-            rich_store, sup, "supervisor", outside["interview_id"], outside["theme"]
-        )
+        reliability.rater_evidence(rich_store, sup, "supervisor", outside["interview_id"], outside["theme"])
     with pytest.raises(AccessDenied):
         reliability.record_consensus(
             rich_store, sup, "supervisor", outside["interview_id"], outside["theme"], 2
         )
     director = _scope("td@example.org", "training_director", [second])
-    assert set(reliability.ratings(rich_store, director, "training_director")["program_id"]) == {
-        second
-    }
+    assert set(reliability.ratings(rich_store, director, "training_director")["program_id"]) == {second}
     with pytest.raises(AccessDenied):
         reliability.ratings(rich_store, director, "supervisor")
 
@@ -312,9 +304,7 @@ def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file):
 def test_recorded_consensus_takes_an_item_off_the_queue_and_a_later_import_wins(rich_store):
     scope = Scope.system()
     item = reliability.disagreement_queue(rich_store, scope, "supervisor").row(0, named=True)
-    reliability.record_consensus(
-        rich_store, scope, "supervisor", item["interview_id"], item["theme"], 2
-    )
+    reliability.record_consensus(rich_store, scope, "supervisor", item["interview_id"], item["theme"], 2)
     queue = reliability.disagreement_queue(rich_store, scope, "supervisor")
     assert queue.filter(
         (pl.col("interview_id") == item["interview_id"]) & (pl.col("theme") == item["theme"])
@@ -341,17 +331,12 @@ def test_chart_builders_encode_their_fields(rich_store):
     ).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["field"] == "krippendorff_alpha"
     quarters = reliability.reliability_by_quarter(rich_store, scope, "supervisor")
-    assert (
-        charts.agreement_quarter_line_chart(quarters).to_dict()["encoding"]["x"]["field"]
-        == "quarter"
-    )
+    assert charts.agreement_quarter_line_chart(quarters).to_dict()["encoding"]["x"]["field"] == "quarter"
     calibration = reliability.rater_calibration(rich_store, scope, "supervisor")
     spec = charts.rater_calibration_point_chart(calibration).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["field"] == "mean_difference"
     drift = reliability.rater_drift(rich_store, scope, "supervisor")
-    assert (
-        charts.rater_drift_line_chart(drift).to_dict()["encoding"]["color"]["field"] == "rater_name"
-    )
+    assert charts.rater_drift_line_chart(drift).to_dict()["encoding"]["color"]["field"] == "rater_name"
 
 
 # --- the page --------------------------------------------------------------------------------
@@ -408,9 +393,7 @@ def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db
         "select interview_id, theme, score, note, recorded_by from app_consensus"
     ).fetchall()
     con.close()
-    assert recorded == [
-        (item["interview_id"], item["theme"], 1, "agreed at panel", "sup@example.org")
-    ]
+    assert recorded == [(item["interview_id"], item["theme"], 1, "agreed at panel", "sup@example.org")]
 
 
 def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
@@ -428,9 +411,7 @@ def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
     assert np.allclose(themes["alpha_ci_low"], overall["alpha_ci_low"], atol=1e-9)
     by_pair = report.filter(pl.col("rater_a").is_not_null()).sort("theme", "rater_a", "rater_b")
     shown = pl.from_pandas(pairs).sort("theme", "rater_a", "rater_b")
-    assert np.allclose(
-        shown["weighted_kappa"], by_pair["weighted_kappa"], atol=1e-9, equal_nan=True
-    )
+    assert np.allclose(shown["weighted_kappa"], by_pair["weighted_kappa"], atol=1e-9, equal_nan=True)
 
 
 def test_page_for_a_training_director_shows_only_their_program(page_db, monkeypatch):
@@ -453,15 +434,11 @@ def test_page_refuses_leadership(page_db, monkeypatch):
     path, _ = page_db
     grant(path, "lead@example.org", "leadership")
     at = app_as(path, "lead@example.org", monkeypatch)
-    assert "views/reliability.py" not in [
-        p.script for p in navigation.pages_for(at.session_state["scope"])
-    ]
+    assert "views/reliability.py" not in [p.script for p in navigation.pages_for(at.session_state["scope"])]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/reliability.py")
     # reached directly, the page itself refuses and reads no data
-    page = AppTest.from_file(
-        str(ROOT / "dashboard" / "views" / "reliability.py"), default_timeout=60
-    )
+    page = AppTest.from_file(str(ROOT / "dashboard" / "views" / "reliability.py"), default_timeout=60)
     page.session_state["scope"] = at.session_state["scope"]
     page.run()
     assert not page.exception

@@ -14,9 +14,7 @@ if not roles:
     st.stop()
 role = roles[0]
 if len(roles) > 1:
-    role = st.selectbox(
-        "View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role"
-    )
+    role = st.selectbox("View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role")
 st.write(
     "Two raters score each interview independently. These figures say how far their scores agree, "
     "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
@@ -25,8 +23,7 @@ st.write(
 )
 ui.caveat()
 PERCENT = {
-    c: st.column_config.NumberColumn(format="percent")
-    for c in ("percent_agreement", "percent_within_one")
+    c: st.column_config.NumberColumn(format="percent") for c in ("percent_agreement", "percent_within_one")
 }
 tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
 tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
@@ -76,16 +73,10 @@ if tab_theme.open:
 if tab_pairs.open:
     with tab_pairs:
         pairs = reliability.pair_reliability(store, scope, role)
-        st.caption(
-            "Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored."
-        )
+        st.caption("Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored.")
         page = paged("Rater pairs", pairs.height, "reliability_pairs_page")
-        ui.dataframe(
-            reliability.page_of(pairs, page), "reliability_pairs_table", column_config=PERCENT
-        )
-        download_all(
-            lambda: pairs, pairs.height, "reliability_pairs", "reliability_by_rater_pair.csv"
-        )
+        ui.dataframe(reliability.page_of(pairs, page), "reliability_pairs_table", column_config=PERCENT)
+        download_all(lambda: pairs, pairs.height, "reliability_pairs", "reliability_by_rater_pair.csv")
 
 if tab_time.open:
     with tab_time:
@@ -93,9 +84,7 @@ if tab_time.open:
         if quarters.is_empty():
             st.info("No paired ratings yet.")
         else:
-            ui.chart(
-                charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters"
-            )
+            ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
             ui.table(
                 quarters,
                 "reliability_quarters",
@@ -151,9 +140,7 @@ if tab_queue.open:
             )
             evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
             by_rater = reliability.evidence_by_rater(evidence)
-            for column, (rater_id, label, excerpts) in zip(
-                st.columns(len(by_rater)), by_rater, strict=True
-            ):
+            for column, (rater_id, label, excerpts) in zip(st.columns(len(by_rater)), by_rater, strict=True):
                 column.text(label)
                 column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
             with st.form("reliability_consensus_form", clear_on_submit=True):
@@ -162,9 +149,7 @@ if tab_queue.open:
                 )
                 note = st.text_area("Note (how the panel decided)", key="reliability_note")
                 if st.form_submit_button("Record consensus"):
-                    row = reliability.record_consensus(
-                        store, scope, role, interview_id, theme, score, note
-                    )
+                    row = reliability.record_consensus(store, scope, role, interview_id, theme, score, note)
                     st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
                     st.rerun()
 
@@ -176,9 +161,7 @@ if tab_consensus.open:
         )
         total = reliability.consensus_count(store, scope, role)
         page = paged("Consensus in force", total, "reliability_consensus_page")
-        ui.dataframe(
-            reliability.consensus_in_force(store, scope, role, page), "reliability_consensus_table"
-        )
+        ui.dataframe(reliability.consensus_in_force(store, scope, role, page), "reliability_consensus_table")
         download_all(
             lambda: reliability.consensus_in_force(store, scope, role),
             total,
