@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -331,11 +332,9 @@ def check_batch(
     """Every problem in the batch, and each table's rows converted to contract types."""
     found: list[pl.DataFrame] = []
     typed_by_table: dict[str, pl.DataFrame] = {}
-    texts = {}
     for inc in incoming:
         text = _clean(inc.frame, inc.table)
         typed = text.select(pl.col("_row"), *_typed(inc.table))
-        texts[inc.table.name] = text
         typed_by_table[inc.table.name] = typed
         found += _row_checks(inc, text, typed)
         found += _key_checks(inc, typed)
@@ -402,6 +401,9 @@ def _write(
 ) -> None:
     """Write every table of the batch and the import record inside one transaction."""
     order = [t for t in LOAD_ORDER if t in typed]
+    # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
+    previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("set memory_limit = $limit", {"limit": os.environ.get("VOCATION_IMPORT_MEMORY", "300MB")})
     con.begin()
     try:
         for i, name in enumerate(order):
@@ -422,6 +424,8 @@ def _write(
     except BaseException:
         con.rollback()
         raise
+    finally:
+        con.execute("set memory_limit = $limit", {"limit": previous})
     con.execute("checkpoint")
     if progress:
         progress(1.0, "done")
@@ -459,6 +463,8 @@ def import_batch(
             continue
         incoming.append(inc)
     found, typed = check_batch(con, incoming) if incoming else (pl.DataFrame(), {})
+    for inc in incoming:
+        inc.frame = None  # the text copies are no longer needed: keep peak memory down
     report.problem_count = len(problems) + found.height
     if found.height:
         problems += [Problem(**r) for r in found.sort("file", "row").head(REPORT_CAP).to_dicts()]
