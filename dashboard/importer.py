@@ -398,12 +398,16 @@ def _write(
     report: ImportReport,
     record: dict,
     progress: Callable[[float, str], None] | None,
+    cap: str | None = None,
 ) -> None:
-    """Write every table of the batch and the import record inside one transaction."""
+    """Write every table of the batch and the import record inside one transaction.
+
+    `cap` limits DuckDB's memory meanwhile, so a large batch is written through to disk.
+    """
     order = [t for t in LOAD_ORDER if t in typed]
     # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
-    con.execute("set memory_limit = $limit", {"limit": os.environ.get("VOCATION_IMPORT_MEMORY", "300MB")})
+    con.execute("set memory_limit = $limit", {"limit": cap or previous})
     con.begin()
     try:
         for i, name in enumerate(order):
@@ -481,7 +485,14 @@ def import_batch(
         "files": ", ".join(i.file for i in incoming),
         "checksum": checksum,
     }
-    _write(con, typed, report, record, progress)
+    rows = sum(frame.height for frame in typed.values())
+    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{max(300, rows * 200 // 1_000_000)}MB"
+    try:
+        _write(con, typed, report, record, progress, cap)
+    except duckdb.OutOfMemoryException:
+        # the cap was too tight for this batch and nothing was written: once more without it
+        report.counts.clear()
+        _write(con, typed, report, record, progress, None)
     report.written = True
     db.bump_version(_db_file(con))
     return report

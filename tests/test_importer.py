@@ -317,3 +317,20 @@ def test_cli_load_says_when_the_database_is_busy(tmp_path):
     assert result.returncode == 1
     assert "in use by another process" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_memory_cap_too_tight_for_the_batch_falls_back_and_still_imports(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOCATION_IMPORT_MEMORY", "1MB")
+    caps = []
+    real = importer._write
+    monkeypatch.setattr(importer, "_write", lambda *a: caps.append(a[-1]) or real(*a))
+    con = db.connect(tmp_path / "tight.duckdb")
+    report = importer.import_batch([SAMPLE], con)
+    assert caps == ["1MB", None]  # refused under the cap, then written without it
+    assert report.ok and report.written
+    assert (
+        one(con, "select count(*) from excerpts")
+        == pl.read_csv(SAMPLE / "excerpts.csv", infer_schema=False).height
+    )
+    assert one(con, "select count(*) from app_imports") == 1
+    con.close()
