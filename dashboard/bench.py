@@ -25,6 +25,15 @@ from dashboard.navigation import PAGES, PageSpec
 APP = str(db.ROOT / "dashboard" / "app.py")
 GENERATOR = db.ROOT / "sample_data" / "generate.py"
 TARGETS = {"import_s": 15.0, "first_view_ms": 1000.0, "warm_ms": 150.0, "peak_mb": 1024.0}
+# at scale 1,000 the issue asks only that everything still works within these
+LARGE_TARGETS = {"import_s": 180.0, "first_view_ms": float("inf"), "warm_ms": 1000.0, "peak_mb": float("inf")}
+
+
+def targets_for(scale: int) -> dict:
+    """The targets the benchmark checks at this scale."""
+    return LARGE_TARGETS if scale >= 1000 else TARGETS
+
+
 BENCH_EMAIL = "bench@vocation.local"
 
 
@@ -236,7 +245,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
             "bare_page_ms": time_bare_page(runs),
             "peak_mb": peak_mb(),
             "pages": timed,
-            "targets": TARGETS,
+            "targets": targets_for(scale),
         }
 
 
