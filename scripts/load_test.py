@@ -129,7 +129,7 @@ async def wait_idle(page, timeout_ms: int = 30_000) -> None:
 
 
 async def browse(
-    browser, base: str, role: str, deadline: float, times: list[float], errors: list[str]
+    browser, base: str, role: str, deadline: float, times: list[float], errors: list[str], think: float
 ) -> None:
     """One session: open the app, then visit every page its role may see through the menu, round
     and round, until the deadline (one browser session, as a person clicking through)."""
@@ -156,7 +156,7 @@ async def browse(
                     errors.append(f"{role} {spec.key}: exception shown")
             except Exception as exc:  # a timeout or a crash is an error to count, not a reason to stop
                 errors.append(f"{role} {spec.key}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
-    await context.close()
+            await asyncio.sleep(think)  # a person reads the page before the next click
 
 
 async def import_during_load(browser, base: str, data: Path, errors: list[str], log: list[str]) -> None:
@@ -181,7 +181,7 @@ async def import_during_load(browser, base: str, data: Path, errors: list[str], 
 
 
 async def drive(
-    base: str, sessions: int, seconds: int, data: Path
+    base: str, sessions: int, seconds: int, data: Path, think: float
 ) -> tuple[list[float], list[str], list[str]]:
     """Run the browsing sessions and the import together."""
     from playwright.async_api import async_playwright
@@ -193,7 +193,7 @@ async def drive(
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         deadline = time.time() + seconds
         tasks = [
-            browse(browser, base, BROWSING_ROLES[i % len(BROWSING_ROLES)], deadline, times, errors)
+            browse(browser, base, BROWSING_ROLES[i % len(BROWSING_ROLES)], deadline, times, errors, think)
             for i in range(sessions)
         ]
         tasks.append(import_during_load(browser, base, data, errors, log))
@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds each session waits between clicks")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vocation-load-") as tmp:
         data, db_file = build(args.scale, Path(tmp))
@@ -216,13 +217,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             mem_start = tree_rss_mb(server.pid)
             times, errors, log = asyncio.run(
-                drive(f"http://127.0.0.1:{port}", args.sessions, args.seconds, data)
+                drive(f"http://127.0.0.1:{port}", args.sessions, args.seconds, data, args.think)
             )
             mem_end = tree_rss_mb(server.pid)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times, default=0)
-    print(f"sessions: {args.sessions} + 1 importing, {args.seconds} s, scale {args.scale}")
+    print(
+        f"sessions: {args.sessions} + 1 importing, {args.seconds} s, scale {args.scale}, think {args.think} s"
+    )
     print(
         f"page views: {len(times)}; median {statistics.median(times) if times else 0:.2f} s; p95 {p95:.2f} s (target ≤ 3 s)"
     )
