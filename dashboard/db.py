@@ -75,10 +75,22 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         refresh_scores(con)  # cheap when there is nothing to score; fills an older database
     from dashboard import codebook
 
-    for table, frame in (("themes", codebook.load_themes()), ("subthemes", codebook.load_subthemes())):
-        if con.execute(f"select count(*) from {table}").fetchall()[0][0] == 0:  # noqa: S608 - fixed names
+    seeds = (
+        (
+            codebook.load_themes(),
+            "select count(*) from themes",
+            "insert into themes by name select * from codebook_frame",
+        ),
+        (
+            codebook.load_subthemes(),
+            "select count(*) from subthemes",
+            "insert into subthemes by name select * from codebook_frame",
+        ),
+    )
+    for frame, count_sql, insert_sql in seeds:
+        if con.execute(count_sql).fetchall()[0][0] == 0:
             con.register("codebook_frame", frame.to_arrow())
-            con.execute(f"insert into {table} by name select * from codebook_frame")  # noqa: S608
+            con.execute(insert_sql)
             con.unregister("codebook_frame")
 
 
