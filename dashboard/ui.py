@@ -57,8 +57,31 @@ def download(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = 
     )
 
 
-def _audit_export(obj: str, rows: int) -> None:
-    audit.record(db.app_store(), current_scope(), "export", obj, rows)
+def download_on_press(
+    build_csv, key: str, file_name: str, audit_object: str, rows: int, role: str = ""
+) -> None:
+    """A CSV of a long table (every page), built only when the button is pressed; audited."""
+    st.download_button(
+        "Download CSV (all pages)",
+        build_csv,
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click=_audit_export,
+        args=(audit_object, rows, role),
+        icon=":material/download:",
+    )
+
+
+def page_picker(label: str, pages: int, key: str) -> int:
+    """The page of a long table to show (1-based); back to 1 when the table has shrunk below it."""
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = 1
+    return st.number_input(label, min_value=1, max_value=pages, step=1, key=key)
+
+
+def _audit_export(obj: str, rows: int, role: str = "") -> None:
+    audit.record(db.app_store(), current_scope(), "export", obj, rows, role=role)
 
 
 def chart(chart_: alt.Chart, data: pl.DataFrame, key: str, caption: str = "") -> None:

@@ -3,7 +3,7 @@ calibration, and the queue of disagreements waiting for a consensus."""
 
 import streamlit as st
 
-from dashboard import audit, charts, db, reliability, ui
+from dashboard import charts, db, reliability, ui
 from dashboard.auth import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -36,28 +36,13 @@ tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
 def paged(label: str, total: int, key: str) -> int:
     """A page picker for a long table; the table shows PAGE_SIZE rows of it at a time."""
     pages = reliability.page_count(total)
-    if st.session_state.get(key, 1) > pages:
-        st.session_state[key] = 1  # fewer rows than before
-    return st.number_input(
-        f"{label}: page (of {pages}, {reliability.PAGE_SIZE} rows each; {ui.n_label(total)})",
-        min_value=1,
-        max_value=pages,
-        step=1,
-        key=key,
-    )
+    size = reliability.PAGE_SIZE
+    return ui.page_picker(f"{label}: page (of {pages}, {size} rows each; {ui.n_label(total)})", pages, key)
 
 
 def download_all(rows, count: int, key: str, file_name: str) -> None:
     """A CSV of every page, built only when the button is pressed (and audited)."""
-    st.download_button(
-        "Download CSV (all pages)",
-        lambda: rows().write_csv(),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"{key}_download",
-        icon=":material/download:",
-        on_click=lambda: audit.record(store, scope, "export", file_name, count, role=role),
-    )
+    ui.download_on_press(lambda: rows().write_csv(), f"{key}_download", file_name, file_name, count, role)
 
 
 if tab_theme.open:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, db, screening, ui
+from dashboard import db, screening, ui
 from dashboard.auth import current_scope
 from dashboard.contract import THEMES
 
@@ -46,20 +46,14 @@ filters = screening.ScreeningFilters(
 )
 table = screening.screening_table(store, scope, program_id, filters)
 pages = screening.page_count(table.height)
-if st.session_state.get("screening_page", 1) > pages:
-    st.session_state["screening_page"] = 1  # the filters now leave fewer pages
 
 st.subheader(f"Applicants ({ui.n_label(table.height)})")
 st.write(screening.SORT_EXPLAINED + " Click a column heading to sort the rows on this page by it.")
 st.caption(
     screening.SCORE_RULE + " 'raters differ' names the themes where raters were 2 or more points apart."
 )
-page = st.number_input(
-    f"Page (of {pages}, {screening.PAGE_SIZE} applicants each, in ranked order)",
-    min_value=1,
-    max_value=pages,
-    step=1,
-    key="screening_page",
+page = ui.page_picker(
+    f"Page (of {pages}, {screening.PAGE_SIZE} applicants each, in ranked order)", pages, "screening_page"
 )
 page_table = screening.page_rows(store, table, page, hide_names)
 ui.dataframe(
@@ -74,15 +68,12 @@ ui.dataframe(
         "never_probed": st.column_config.TextColumn("Never probed"),
     },
 )
-export = f"screening {program_id or 'all programs'}"
-st.download_button(  # the CSV of every page is built only when the button is pressed
-    "Download CSV (all pages)",
+ui.download_on_press(
     lambda: screening.table_csv(store, table, hide_names),
-    file_name="screening.csv",
-    mime="text/csv",
-    key="screening_ranked_download",
-    on_click=lambda: audit.record(store, scope, "export", export, table.height),
-    icon=":material/download:",
+    "screening_ranked_download",
+    "screening.csv",
+    f"screening {program_id or 'all programs'}",
+    table.height,
 )
 
 selected = st.session_state.get(f"screening_ranked_table_{page}")
