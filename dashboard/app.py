@@ -6,6 +6,11 @@ from pathlib import Path
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# Loaded whole before any page runs: Altair looks numpy and pandas up in sys.modules, and a page
+# drawing a chart in one session while another session's thread is still importing pandas saw a
+# half-initialised module ("partially initialized module 'pandas' has no attribute 'Timestamp'").
+import numpy  # noqa: E402, F401
+import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
 from dashboard import auth, navigation  # noqa: E402

@@ -200,14 +200,20 @@ def _demo_scope(store) -> Scope:
         "Sample data — demo. Nobody is signed in; pick a demo role in the sidebar.",
         icon=":material/science:",
     )
-    asked = st.query_params.get("role", "supervisor")  # ?role=leadership opens as that role
+    roles = list(DEMO_ROLES)
+    if "demo_role_chosen" not in st.session_state:  # ?role=leadership opens the session as that role
+        asked = st.query_params.get("role", "supervisor")
+        st.session_state["demo_role_chosen"] = asked if asked in DEMO_ROLES else "supervisor"
+    # The role is kept in the session, and the picker always starts from it: the browser may
+    # rebuild the picker from its default when the page changes (and the URL has lost ?role=),
+    # which once sent sessions back to the first role.
     role = st.sidebar.selectbox(
         "Demo role",
-        list(DEMO_ROLES),
-        index=list(DEMO_ROLES).index(asked) if asked in DEMO_ROLES else 0,
+        roles,
+        index=roles.index(st.session_state["demo_role_chosen"]),
         format_func=lambda r: DEMO_ROLES[r][0],
-        key="demo_role",
     )
+    st.session_state["demo_role_chosen"] = role
     return Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
 
 

@@ -350,6 +350,8 @@ def compare_labels(store, scope: Scope, application_ids: list[str], hide_names: 
 @db.memoize  # a small answer: cheaper to reuse than to reread the ranked table
 def application_program(store, scope: Scope, application_id: str | None) -> str | None:
     """The program of one readable application (None for none or one outside the scope)."""
+    if application_id is None:
+        return None
     rows = ranked_applicants(store, scope).filter(pl.col("application_id") == application_id)
     return rows["program_id"][0] if rows.height else None
 

@@ -3,6 +3,9 @@ the study's caveat and sample-size labels. Data values are always rendered as te
 
 from __future__ import annotations
 
+import hashlib
+import threading
+
 import altair as alt
 import polars as pl
 import streamlit as st
@@ -33,7 +36,8 @@ def dataframe(frame: pl.DataFrame, key: str, **kwargs):
         if dtype == pl.Date
     }
     config.update(kwargs.pop("column_config", None) or {})
-    return st.dataframe(frame, hide_index=True, key=key, column_config=config or None, **kwargs)
+    # An Arrow table goes to the browser as it is; a polars frame would pass through pandas first.
+    return st.dataframe(frame.to_arrow(), hide_index=True, key=key, column_config=config or None, **kwargs)
 
 
 def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", **kwargs):
@@ -44,10 +48,10 @@ def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "",
 
 
 def download(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "") -> None:
-    """A CSV download button for `frame`; each download is written to the audit log."""
+    """A CSV download button for `frame`, written only when pressed; each download is audited."""
     st.download_button(
         "Download CSV",
-        frame.write_csv(),
+        frame.write_csv,
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_download",
@@ -84,9 +88,42 @@ def _audit_export(obj: str, rows: int, role: str = "") -> None:
     audit.record(db.app_store(), current_scope(), "export", obj, rows, role=role)
 
 
-def chart(chart_: alt.Chart, data: pl.DataFrame, key: str, caption: str = "") -> None:
+# Altair's theme and data transformer are process-wide settings: one chart is converted at a time.
+_ALTAIR_LOCK = threading.Lock()
+
+
+def _named_frame(data: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dict[str, str]:
+    """Altair data transformer: keep a chart's frame as it is, under a name that hashes its content
+    (Streamlit sends it to the browser as Arrow, and a chart redraws only when the data changed)."""
+    digest = hashlib.sha1(str(data.schema).encode())
+    digest.update(data.hash_rows(seed=0).to_numpy().tobytes())
+    name = f"data-{digest.hexdigest()[:16]}"
+    frames[name] = data
+    return {"name": name}
+
+
+alt.data_transformers.register("vocation_named_frames", _named_frame)
+
+
+def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
+    """The chart's Vega-Lite spec, its frames under `datasets`, without Altair's schema validation.
+
+    Validation costs about 45 ms a chart on every re-run and only re-checks what the tests already
+    check once (tests/test_charts.py validates every chart the pages draw)."""
+    frames: dict[str, pl.DataFrame] = {}
+    with (
+        _ALTAIR_LOCK,
+        alt.theme.enable("none"),
+        alt.data_transformers.enable("vocation_named_frames", frames=frames),
+    ):
+        spec = chart_.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **frames}
+    return spec
+
+
+def chart(chart_: alt.TopLevelMixin, data: pl.DataFrame, key: str, caption: str = "") -> None:
     """An Altair chart with its numbers available as a table (the chart's text alternative)."""
-    st.altair_chart(chart_, key=f"{key}_chart")
+    st.vega_lite_chart(spec=vega_lite_spec(chart_), key=f"{key}_chart")
     with st.expander("Chart data (text alternative)"):
         if caption:
             st.caption(caption)

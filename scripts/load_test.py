@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -41,6 +44,25 @@ CHROMIUM_ARGS = [
 BROWSING_ROLES = ("supervisor", "training_director", "leadership")
 
 
+@dataclasses.dataclass
+class Run:
+    """What the sessions saw: each page view's start and seconds, errors, and the import's window."""
+
+    views: list[tuple[str, float, float]] = dataclasses.field(default_factory=list)  # page, start, s
+    errors: list[str] = dataclasses.field(default_factory=list)
+    log: list[str] = dataclasses.field(default_factory=list)
+    import_window: tuple[float, float] | None = None
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # import step -> time it ended
+    cpu: list[tuple[float, float, float]] = dataclasses.field(default_factory=list)  # see sample_cpu
+
+    def seconds(self, during_import: bool | None = None) -> list[float]:
+        """Page times: all of them, or only those that overlapped (or did not overlap) the import."""
+        if during_import is None or self.import_window is None:
+            return [t for _, _, t in self.views]
+        a, b = self.import_window
+        return [t for _, start, t in self.views if (start < b and start + t > a) == during_import]
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as s:
@@ -64,31 +86,74 @@ def tree_rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def _cpu_ticks() -> dict[int, tuple[str, int, int]]:
+    """Every process: pid -> (command name, parent pid, user+system CPU ticks so far)."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        out[int(stat.parent.name)] = (name, int(rest[1]), int(rest[11]) + int(rest[12]))
+    return out
+
+
+async def sample_cpu(server_pid: int, deadline: float, samples: list[tuple[float, float, float]]) -> None:
+    """Once a second until the deadline: (time, server's CPU %, browsers' CPU %) of the last second;
+    100 % is one core busy. The server's share includes its children (the upload parser)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    before, t0 = _cpu_ticks(), time.perf_counter()
+    while time.time() < deadline:
+        await asyncio.sleep(1)
+        now, t1 = _cpu_ticks(), time.perf_counter()
+        server = {server_pid}
+        for _ in range(3):  # children and grandchildren
+            server |= {pid for pid, (_, ppid, _) in now.items() if ppid in server}
+        browsers = {p for p, (name, _, _) in now.items() if "chrom" in name} - server
+        used = [sum(now[p][2] - before.get(p, ("", 0, 0))[2] for p in group) for group in (server, browsers)]
+        samples.append((t1, *(round(100 * u / hz / (t1 - t0), 1) for u in used)))
+        before, t0 = now, t1
+
+
+def generate(scale: int, out: Path, seed: int | None = None) -> Path:
+    """Generate the sample data at `scale` (optionally with another seed) into `out`."""
+    cmd = [
+        sys.executable,
+        str(ROOT / "sample_data" / "generate.py"),
+        "--scale",
+        str(scale),
+        "--out",
+        str(out),
+    ]
+    subprocess.run(cmd + (["--seed", str(seed)] if seed is not None else []), check=True)
+    return out
+
+
 def build(scale: int, folder: Path) -> tuple[Path, Path]:
-    """Generate data at `scale` and import it into a fresh database; return (data dir, db file)."""
-    data, db_file = folder / "data", folder / "load.duckdb"
+    """Build a database at `scale`, and a second dataset for the import during the test: the same
+    people with other answers, scores and outcomes (another seed), so that the import really
+    changes the data and every cached page must be worked out again, as after a real import."""
+    db_file = folder / "load.duckdb"
     subprocess.run(
         [
             sys.executable,
-            str(ROOT / "sample_data" / "generate.py"),
-            "--scale",
-            str(scale),
-            "--out",
-            str(data),
+            "-m",
+            "dashboard",
+            "load",
+            str(generate(scale, folder / "data")),
+            "--db",
+            str(db_file),
         ],
-        check=True,
-    )
-    subprocess.run(
-        [sys.executable, "-m", "dashboard", "load", str(data), "--db", str(db_file)],
         check=True,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
-    return data, db_file
+    return generate(scale, folder / "changed", seed=20261125), db_file
 
 
-def start_server(db_file: Path, port: int) -> subprocess.Popen:
-    """Start the app on `port` and wait until it answers its health check."""
+def start_server(db_file: Path, port: int, log) -> subprocess.Popen:
+    """Start the app on `port` (its output to the open file `log`); wait until it answers."""
     env = {**os.environ, "VOCATION_DB": str(db_file), "VOCATION_DEMO": "1"}
     proc = subprocess.Popen(
         [
@@ -101,11 +166,13 @@ def start_server(db_file: Path, port: int) -> subprocess.Popen:
             "true",
             "--server.port",
             str(port),
+            "--logger.level",
+            "info",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     deadline = time.time() + 90
@@ -128,15 +195,23 @@ async def wait_idle(page, timeout_ms: int = 30_000) -> None:
     await page.wait_for_selector("h1", timeout=timeout_ms)
 
 
-async def browse(
-    browser, base: str, role: str, deadline: float, times: list[float], errors: list[str], think: float
-) -> None:
-    """One session: open the app, then visit every page its role may see through the menu, round
-    and round, until the deadline (one browser session, as a person clicking through)."""
+async def browse(browser, base: str, number: int, deadline: float, run: Run, think: float) -> None:
+    """Session `number`: open the app, then visit every page its role may see through the menu,
+    round and round, until the deadline (one browser session, as a person clicking through).
+
+    Like people, the sessions do not move in step: each starts at its own moment and at its own
+    page, and reads each page for a random time averaging `think` seconds (half to one and a half
+    times it; seeded, so a run can be repeated)."""
+    role = BROWSING_ROLES[number % len(BROWSING_ROLES)]
+    rng = random.Random(number)
+    await asyncio.sleep(rng.uniform(0, 2 * think))
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
+    errors = run.errors
     page.on("pageerror", lambda exc: errors.append(f"{role}: script error {exc}"))
     specs = pages_for(Scope("load", DEMO_ROLES[role][1]))
+    first = number // len(BROWSING_ROLES) % len(specs)
+    specs = specs[first:] + specs[:first]
     try:
         await page.goto(f"{base}/?role={role}")
         await wait_idle(page)
@@ -151,15 +226,18 @@ async def browse(
                 await page.get_by_test_id("stSidebarNav").get_by_text(spec.title, exact=True).click()
                 await page.wait_for_url(f"**/{'' if spec.key == 'home' else spec.key}*", timeout=30_000)
                 await wait_idle(page)
-                times.append(time.perf_counter() - start)
+                run.views.append((spec.key, start, time.perf_counter() - start))
                 if await page.locator('[data-testid="stException"]').count():
                     errors.append(f"{role} {spec.key}: exception shown")
             except Exception as exc:  # a timeout or a crash is an error to count, not a reason to stop
                 errors.append(f"{role} {spec.key}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
-            await asyncio.sleep(think)  # a person reads the page before the next click
+                shot = ROOT / "test-artifacts" / f"load-error-{role}-{spec.key}.png"
+                shot.parent.mkdir(exist_ok=True)
+                await page.screenshot(path=str(shot), full_page=True)
+            await asyncio.sleep(rng.uniform(0.5, 1.5) * think)  # a person reads the page
 
 
-async def import_during_load(browser, base: str, data: Path, errors: list[str], log: list[str]) -> None:
+async def import_during_load(browser, base: str, data: Path, run: Run) -> None:
     """The admin session: upload a dataset on the Data page, check it, import it."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -172,34 +250,53 @@ async def import_during_load(browser, base: str, data: Path, errors: list[str], 
         start = time.perf_counter()
         await page.get_by_role("button", name="Check files").click()
         await page.get_by_role("button", name="Import").wait_for(timeout=300_000)
+        run.phases["checked"] = time.perf_counter()
         await page.get_by_role("button", name="Import").click()
         await page.get_by_text("Imported.").wait_for(timeout=300_000)
-        log.append(f"import through the Data page: {time.perf_counter() - start:.1f} s (check + write)")
+        run.phases["imported"] = time.perf_counter()
+        run.import_window = (start, time.perf_counter())
+        run.log.append(f"import through the Data page: {time.perf_counter() - start:.1f} s (check + write)")
     except Exception as exc:
-        errors.append(f"admin import: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        run.errors.append(f"admin import: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
     await context.close()
 
 
-async def drive(
-    base: str, sessions: int, seconds: int, data: Path, think: float
-) -> tuple[list[float], list[str], list[str]]:
+async def drive(base: str, sessions: int, seconds: int, data: Path, think: float, server_pid: int) -> Run:
     """Run the browsing sessions and the import together."""
     from playwright.async_api import async_playwright
 
-    times: list[float] = []
-    errors: list[str] = []
-    log: list[str] = []
+    run = Run()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         deadline = time.time() + seconds
-        tasks = [
-            browse(browser, base, BROWSING_ROLES[i % len(BROWSING_ROLES)], deadline, times, errors, think)
-            for i in range(sessions)
-        ]
-        tasks.append(import_during_load(browser, base, data, errors, log))
+        tasks = [browse(browser, base, i, deadline, run, think) for i in range(sessions)]
+        tasks.append(import_during_load(browser, base, data, run))
+        tasks.append(sample_cpu(server_pid, deadline, run.cpu))
         await asyncio.gather(*tasks)
         await browser.close()
-    return times, errors, log
+    return run
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (the largest value when there are fewer than 20)."""
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values, default=0.0)
+
+
+def cpu_summary(run: Run, during_import: bool) -> str:
+    """Mean CPU of the server and of the browsers over the seconds inside (or outside) the import."""
+    a, b = run.import_window or (0.0, 0.0)
+    rows = [(srv, br) for t, srv, br in run.cpu if (a <= t <= b + 1) == during_import]
+    if not rows:
+        return "no samples"
+    server, browsers = (statistics.mean(col) for col in zip(*rows, strict=True))
+    return f"server {server:.0f} %, browsers {browsers:.0f} %"
+
+
+def summary(values: list[float]) -> str:
+    """'n=…, median … s, p95 … s' for a list of page times."""
+    if not values:
+        return "n=0"
+    return f"n={len(values)}, median {statistics.median(values):.2f} s, p95 {p95(values):.2f} s"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,34 +305,75 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds each session waits between clicks")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a session reads a page before its next click"
+    )
+    parser.add_argument("--json", type=Path, help="write every page view and the import's steps here")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="record the server with py-spy (if installed) into this file, as collapsed stacks",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="vocation-load-") as tmp:
         data, db_file = build(args.scale, Path(tmp))
         port = free_port()
-        server = start_server(db_file, port)
+        log_file = ROOT / "test-artifacts" / "load-server.log"
+        log_file.parent.mkdir(exist_ok=True)
+        server = start_server(db_file, port, log_file.open("w"))
         try:
             mem_start = tree_rss_mb(server.pid)
-            times, errors, log = asyncio.run(
-                drive(f"http://127.0.0.1:{port}", args.sessions, args.seconds, data, args.think)
+            spy = None
+            if args.profile:
+                spy = subprocess.Popen(
+                    [
+                        str(Path(sys.executable).with_name("py-spy")),
+                        "record",
+                        "--pid",
+                        str(server.pid),
+                        "--format",
+                        "raw",
+                        "--rate",
+                        "50",
+                        "--output",
+                        str(args.profile),
+                        "--duration",
+                        str(args.seconds + 30),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                )
+            run = asyncio.run(
+                drive(f"http://127.0.0.1:{port}", args.sessions, args.seconds, data, args.think, server.pid)
             )
             mem_end = tree_rss_mb(server.pid)
+            if spy:
+                spy.send_signal(signal.SIGINT)
+                spy.wait(timeout=60)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
-    p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 20 else max(times, default=0)
+    times = run.seconds()
+    if args.json:
+        args.json.write_text(json.dumps(dataclasses.asdict(run), indent=1))
     print(
         f"sessions: {args.sessions} + 1 importing, {args.seconds} s, scale {args.scale}, think {args.think} s"
     )
-    print(
-        f"page views: {len(times)}; median {statistics.median(times) if times else 0:.2f} s; p95 {p95:.2f} s (target ≤ 3 s)"
-    )
-    print(f"errors: {len(errors)} (target 0)")
-    for e in errors[:20]:
+    print(f"page views: {summary(times)} (target p95 ≤ 3 s)")
+    print(f"  while the import ran: {summary(run.seconds(during_import=True))}")
+    print(f"  otherwise:            {summary(run.seconds(during_import=False))}")
+    by_page: dict[str, list[float]] = {}
+    for key, _, seconds in run.views:
+        by_page.setdefault(key, []).append(seconds)
+    for key, values in sorted(by_page.items(), key=lambda kv: -p95(kv[1])):
+        print(f"  {key:<14} {summary(values)}, max {max(values):.2f} s")
+    print(f"CPU (100 % = one core of {os.cpu_count()}): {cpu_summary(run, True)} while the import ran;")
+    print(f"  {cpu_summary(run, False)} otherwise")
+    print(f"errors: {len(run.errors)} (target 0)")
+    for e in run.errors[:20]:
         print(f"  {e}")
-    for line in log:
+    for line in run.log:
         print(line)
     print(f"server memory: {mem_start} MB at start, {mem_end} MB at end")
-    return 0 if not errors and p95 <= 3.0 and times else 1
+    return 0 if not run.errors and times and p95(times) <= 3.0 else 1
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ person who does not hold its role. Written over navigation.PAGES, so new pages a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import altair as alt
 import pytest
 from conftest import ROOT, app_as, grant
 from streamlit.testing.v1 import AppTest
@@ -39,10 +41,35 @@ def test_role_sees_exactly_its_pages_and_each_renders(role, db_file, monkeypatch
     registered = _registered_scripts(at)
     for spec in PAGES:
         assert (Path(spec.path).resolve() in registered) == spec.allows(scope), (role, spec.key)
+    charts = 0
     for spec in PAGES:
         if spec.allows(scope):
             at.switch_page(spec.script).run()
             assert not at.exception, (role, spec.key, [e.message for e in at.exception])
+            charts += _assert_charts_valid(at, spec.key)
+    assert charts or role == "admin", role  # the walk did check charts
+
+
+def _assert_charts_valid(at: AppTest, page: str) -> int:
+    """Every chart the page drew is valid Vega-Lite with its data attached (the app skips Altair's
+    validation at run time; this is where it is checked)."""
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        alt.Root.validate(spec)
+        names = {d.name for d in element.proto.datasets}
+        assert _data_names(spec) and _data_names(spec) <= names, page
+        assert all(d.data.data for d in element.proto.datasets), page
+    return len(at.get("vega_lite_chart"))
+
+
+def _data_names(spec) -> set[str]:
+    """The named datasets a Vega-Lite spec (or any part of it) draws from."""
+    if isinstance(spec, list):
+        return set().union(*map(_data_names, spec)) if spec else set()
+    if not isinstance(spec, dict):
+        return set()
+    own = {spec["data"]["name"]} if isinstance(spec.get("data"), dict) and "name" in spec["data"] else set()
+    return own.union(*(_data_names(v) for k, v in spec.items() if k != "data"))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -4,6 +4,8 @@ The texts are the project's own wording of the study's themes (see STUDY.md). Re
 interview kit into a printable Markdown or HTML document; the HTML escapes every value.
 """
 
+import copy
+import functools
 import html
 import tomllib
 from pathlib import Path
@@ -26,6 +28,7 @@ STUDY_LIMITS = (
 SCORING_LINE = "Rater: ____________  Score: ____  Not probed [ ]"
 
 
+@functools.cache  # package data: read once per process (a polars frame is not changed in place)
 def load_themes() -> pl.DataFrame:
     """The six themes (code, name, definition, sounds_like, counter_sounds_like) in THEME_ORDER."""
     frame = pl.read_csv(HERE / "themes.csv", infer_schema=False)
@@ -33,6 +36,7 @@ def load_themes() -> pl.DataFrame:
     return frame.sort(pl.col("code").replace_strict(order, return_dtype=pl.Int32))
 
 
+@functools.cache
 def load_subthemes() -> pl.DataFrame:
     """The sub-themes (code, theme, name, definition, sounds_like, counter_sounds_like)."""
     return pl.read_csv(HERE / "subthemes.csv", infer_schema=False)
@@ -45,8 +49,20 @@ def theme_names() -> dict[str, str]:
 
 def load_interview_kit() -> dict:
     """The interview kit: title, intro, honesty_note and per-theme questions, probes, anchors."""
+    return copy.deepcopy(_read_interview_kit())
+
+
+@functools.cache
+def _read_interview_kit() -> dict:
     with open(HERE / "interview_kit.toml", "rb") as f:
         return tomllib.load(f)
+
+
+@functools.cache
+def interview_kit_documents() -> tuple[str, str, str]:
+    """The whole kit's title, Markdown and printable HTML, rendered once per process."""
+    kit = _read_interview_kit()
+    return kit["title"], interview_kit_markdown(kit=kit), interview_kit_html(kit=kit)
 
 
 def _selected(kit: dict, themes: list[str] | None) -> list[str]:

@@ -5,8 +5,7 @@ import streamlit as st
 from dashboard import codebook
 
 st.title("Interview kit")
-kit = codebook.load_interview_kit()
-kit_markdown = codebook.interview_kit_markdown(kit=kit)
+title, kit_markdown, kit_html = codebook.interview_kit_documents()
 left, right = st.columns(2)
 left.download_button(
     "Download (Markdown)",
@@ -18,7 +17,7 @@ left.download_button(
 )
 right.download_button(
     "Download (printable HTML: open it and print)",
-    codebook.interview_kit_html(kit=kit),
+    kit_html,
     file_name="vocation-interview-kit.html",
     mime="text/html",
     key="interview_kit_download_html",
@@ -28,5 +27,5 @@ st.caption(codebook.STUDY_CAVEAT)
 st.divider()
 # The kit is the project's own fixed text (dashboard/codebook), never imported data, so it may be
 # rendered as Markdown; its first line repeats the page title.
-st.subheader(kit["title"])
-st.markdown(kit_markdown.removeprefix(f"# {kit['title']}\n"))
+st.subheader(title)
+st.markdown(kit_markdown.removeprefix(f"# {title}\n"))

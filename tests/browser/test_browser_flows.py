@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import db
-from dashboard.auth import ROLES, SCOPED_ROLES, Scope
+from dashboard.auth import DEMO_EMAIL, DEMO_ROLES, ROLES, SCOPED_ROLES, Scope
 from dashboard.navigation import PAGES, pages_for
 
 pytestmark = pytest.mark.browser
@@ -95,10 +95,24 @@ def app_url(provider, sample_db_file, tmp_path_factory):
     )
     env = {**os.environ, "VOCATION_DB": str(db_path), "AUTHLIB_INSECURE_TRANSPORT": "1"}
     env.pop("VOCATION_DEMO", None)
+    yield from _serve(work, port, env, ["--secrets.files", str(secrets)])
+
+
+@pytest.fixture(scope="module")
+def demo_url(sample_db_file, tmp_path_factory):
+    """The app in demo mode (no sign-in configured) on a copy of the sample database."""
+    work = tmp_path_factory.mktemp("demo")
+    shutil.copy(sample_db_file, work / "vocation.duckdb")
+    env = {**os.environ, "VOCATION_DB": str(work / "vocation.duckdb"), "VOCATION_DEMO": "1"}
+    yield from _serve(work, _free_port(), env, ["--secrets.files", str(work / "no-secrets.toml")])
+
+
+def _serve(work: Path, port: int, env: dict, extra: list[str]):
+    """Run `streamlit run dashboard/app.py` on `port` until the fixture ends; yields its URL."""
     log = (work / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--secrets.files", str(secrets)],
+         "--server.port", str(port), *extra],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://localhost:{port}"
@@ -298,3 +312,21 @@ def test_sign_out_returns_to_the_sign_in_page(page, app_url):
     page.goto(f"{app_url}/data")  # the identity cookie is gone
     _settle(page)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+
+
+def test_a_demo_link_keeps_its_role_from_page_to_page(page, demo_url):
+    # ?role= is in the URL only until the first click; the role must stay (it once fell back to
+    # the first role when the browser got a selectbox whose default had changed with the URL)
+    page.goto(f"{demo_url}/?role=leadership")
+    _settle(page)
+    titles = [p.title for p in pages_for(Scope(DEMO_EMAIL, DEMO_ROLES["leadership"][1]))]
+    for title in [*titles[1:], titles[0], *titles[1:]]:
+        page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+        _settle(page)
+        assert nav_titles(page) == titles, title
+        expect(page.get_by_role("heading", name=title if title != "Home" else "Vocation")).to_be_visible()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=DEMO_ROLES["training_director"][0]).click()
+    _settle(page)
+    director = pages_for(Scope(DEMO_EMAIL, DEMO_ROLES["training_director"][1]))
+    assert nav_titles(page) == [p.title for p in director]
