@@ -124,7 +124,11 @@ def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
 def chart(chart_: alt.TopLevelMixin, data: pl.DataFrame, key: str, caption: str = "") -> None:
     """An Altair chart with its numbers available as a table (the chart's text alternative)."""
     st.vega_lite_chart(spec=vega_lite_spec(chart_), key=f"{key}_chart")
-    with st.expander("Chart data (text alternative)"):
-        if caption:
-            st.caption(caption)
-        dataframe(data, f"{key}_chart_data")
+    # The table is drawn only while the expander is open (opening it re-runs the page, from the
+    # cache): a hidden table under every chart cost the browser a tenth of a chart page's work.
+    numbers = st.expander("Chart data (text alternative)", key=f"{key}_chart_numbers", on_change="rerun")
+    if numbers.open:
+        with numbers:
+            if caption:
+                st.caption(caption)
+            dataframe(data, f"{key}_chart_data")

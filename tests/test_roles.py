@@ -123,3 +123,15 @@ def test_every_page_script_exists_and_is_under_views():
         assert Path(spec.path).is_file(), spec.script
         assert spec.script.startswith("views/"), spec.script
     assert (ROOT / "dashboard" / "views" / "data.py").is_file()
+
+
+def test_a_charts_numbers_are_drawn_when_its_expander_is_opened(db_file, monkeypatch):
+    grant(db_file, "lead@example.org", "leadership")
+    at = app_as(db_file, "lead@example.org", monkeypatch, "views/overview.py")
+    assert not at.exception
+    shown = len(at.dataframe)
+    assert at.get("vega_lite_chart")
+    at.session_state["overview_prevalence_chart_numbers"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == shown + 1

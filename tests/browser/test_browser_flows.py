@@ -314,7 +314,7 @@ def test_sign_out_returns_to_the_sign_in_page(page, app_url):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
 
 
-def test_a_demo_link_keeps_its_role_from_page_to_page(page, demo_url):
+def test_a_demo_session_keeps_its_role_and_opens_a_charts_numbers(page, demo_url):
     # ?role= is in the URL only until the first click; the role must stay (it once fell back to
     # the first role when the browser got a selectbox whose default had changed with the URL)
     page.goto(f"{demo_url}/?role=leadership")
@@ -325,6 +325,13 @@ def test_a_demo_link_keeps_its_role_from_page_to_page(page, demo_url):
         _settle(page)
         assert nav_titles(page) == titles, title
         expect(page.get_by_role("heading", name=title if title != "Home" else "Vocation")).to_be_visible()
+    # a chart's numbers are drawn when its expander is opened
+    page.get_by_test_id("stSidebarNav").get_by_text("Overview", exact=True).click()
+    _settle(page)
+    numbers = page.get_by_test_id("stExpander").filter(has_text="Chart data").first
+    expect(numbers.get_by_test_id("stDataFrame")).to_have_count(0)
+    numbers.get_by_text("Chart data (text alternative)").click()
+    expect(numbers.get_by_test_id("stDataFrame")).to_have_count(1)
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name=DEMO_ROLES["training_director"][0]).click()
     _settle(page)
