@@ -109,7 +109,7 @@ def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
     """The chart's Vega-Lite spec, its frames under `datasets`, without Altair's schema validation.
 
     Validation costs about 45 ms a chart on every re-run and only re-checks what the tests already
-    check once (tests/test_charts.py validates every chart the pages draw)."""
+    check once (tests/test_roles.py validates every chart the pages draw, for every role)."""
     frames: dict[str, pl.DataFrame] = {}
     with (
         _ALTAIR_LOCK,
