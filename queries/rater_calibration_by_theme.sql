@@ -3,15 +3,9 @@
 -- difference (positive = lenient, negative = severe), its standard deviation and counts.
 -- params: $program_ids (list of program ids the reader may see)
 with differences as (
-    select
-        r.rater_id,
-        r.theme,
-        r.score - s.score as difference,
-        s.consensus_score is not null as against_consensus,
-    from ratings as r
-    inner join interview_theme_scores as s
-        on s.interview_id = r.interview_id and s.theme = r.theme
-    where list_contains($program_ids, s.program_id)
+    select rater_id, theme, difference, against_consensus,
+    from rater_score_differences
+    where list_contains($program_ids, program_id)
 )
 
 select

@@ -4,13 +4,11 @@
 -- params: $program_ids (list of program ids the reader may see)
 with differences as (
     select
-        r.rater_id,
-        strftime(s.interview_date, '%Y') || '-Q' || cast(quarter(s.interview_date) as varchar) as quarter,
-        r.score - s.score as difference,
-    from ratings as r
-    inner join interview_theme_scores as s
-        on s.interview_id = r.interview_id and s.theme = r.theme
-    where list_contains($program_ids, s.program_id)
+        rater_id,
+        strftime(interview_date, '%Y') || '-Q' || cast(quarter(interview_date) as varchar) as quarter,
+        difference,
+    from rater_score_differences
+    where list_contains($program_ids, program_id)
 )
 
 select

@@ -327,3 +327,18 @@ left join effective_consensus as c on c.interview_id = k.interview_id and c.them
 create table if not exists interview_theme_scores as
 select * from interview_theme_scores_live
 limit 0;
+
+-- rater_score_differences: each independent rating against its interview's score (the consensus
+-- in force, else the mean of the raters); positive = lenient, negative = severe. Reliability's
+-- rater calibration (per theme) and drift (per quarter) both read it.
+create or replace view rater_score_differences as
+select
+    r.rater_id,
+    r.theme,
+    s.program_id,
+    s.interview_date,
+    r.score - s.score as difference,
+    s.consensus_score is not null as against_consensus,
+from ratings as r
+inner join interview_theme_scores as s
+    on s.interview_id = r.interview_id and s.theme = r.theme;
