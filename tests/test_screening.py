@@ -327,13 +327,14 @@ def test_compare_offers_those_asked_then_a_programs_ranked_applicants(store):
 # --- charts ---------------------------------------------------------------------------------
 
 
-def test_theme_profile_chart_has_a_fixed_scale_rater_ticks_and_not_rated(store):
+def test_theme_profile_chart_has_a_fixed_scale_rater_points_and_not_rated(store):
     detail = screening.candidate_detail(store, SUPERVISOR, "TA1")
     spec = charts.theme_profile_bar_chart(
         screening.profile_chart_frame(detail.profile, detail.ratings)
     ).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
-    assert marks == ["bar", "tick", "text"]
+    assert marks == ["bar", "point", "text"]
+    assert spec["layer"][1]["encoding"]["shape"]["field"] == "series"  # raters differ in shape too
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 4]
     assert spec["layer"][2]["mark"]["text"] == "not rated"
     data = next(iter(spec["datasets"].values()))

@@ -1,0 +1,45 @@
+"""What every chart shares: colour-blind-safe palettes, the 0-4 score scale, and the title and
+description that make a chart announce itself to a screen reader."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from dashboard.contract import THEMES
+
+SCORE_SCALE = alt.Scale(domain=[0, 4], nice=False)
+# Okabe & Ito's colour-blind-safe palette, without its yellow (too pale on a light background).
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+THEME_COLOURS = alt.Scale(domain=list(THEMES), range=OKABE_ITO[: len(THEMES)])
+THEME_SHAPES = alt.Scale(
+    domain=list(THEMES), range=["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+)
+SEQUENTIAL = "cividis"  # colour-blind-safe, light to dark in one hue ramp
+BAR_COLOUR = "#0072B2"
+NUMBERS_BELOW = "Its numbers are in the 'Chart data' table below it."
+
+
+def accessible(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
+    """The chart with a visible title and a description screen readers announce."""
+    return chart.properties(
+        title=alt.Title(title, anchor="start", fontSize=15),
+        description=f"{title}. {description} {NUMBERS_BELOW}",
+    )
+
+
+def listing(frame: pl.DataFrame, name: str, value: str, fmt: str = "{:.1f}", limit: int = 12) -> str:
+    """'balance 3.0, fit 2.5, …': the values a chart draws, as words (nulls left out)."""
+    rows = frame.filter(pl.col(value).is_not_null()).select(name, value).rows()
+    words = [f"{n} {fmt.format(v)}" for n, v in rows[:limit]]
+    return ", ".join(words) + (f" and {len(rows) - limit} more" if len(rows) > limit else "") or "none"
+
+
+def theme_colour(title: str | None = "Theme") -> alt.Color:
+    """Colour by theme, the same colour for a theme in every chart."""
+    return alt.Color("theme:N", scale=THEME_COLOURS, sort=list(THEMES), title=title)
+
+
+def theme_shape(title: str | None = "Theme") -> alt.Shape:
+    """Point shape by theme, so a theme is told apart without its colour."""
+    return alt.Shape("theme:N", scale=THEME_SHAPES, sort=list(THEMES), title=title)
