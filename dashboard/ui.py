@@ -121,9 +121,20 @@ def vega_lite_spec(chart_: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def chart(chart_: alt.TopLevelMixin, data: pl.DataFrame, key: str, caption: str = "") -> None:
-    """An Altair chart with its numbers available as a table (the chart's text alternative)."""
-    st.vega_lite_chart(spec=vega_lite_spec(chart_), key=f"{key}_chart")
+def chart(
+    chart_: alt.TopLevelMixin, data: pl.DataFrame, key: str, caption: str = "", empty: str | None = None
+) -> None:
+    """An Altair chart, announced to screen readers by its description, with its numbers available
+    as a table (the chart's text alternative). When `empty` gives a reason (labels.empty_reason),
+    the reason is said in words instead of drawing an empty axis."""
+    if empty:
+        st.info(empty, icon=":material/info:")
+        if data.is_empty():
+            return
+    else:
+        # Vega names the chart for screen readers by the spec's description (charts/style.py); an
+        # `alt` here would also be repeated in each of the chart's toolbar buttons
+        st.vega_lite_chart(spec=vega_lite_spec(chart_), key=f"{key}_chart")
     # The table is drawn only while the expander is open (opening it re-runs the page, from the
     # cache): a hidden table under every chart cost the browser a tenth of a chart page's work.
     numbers = st.expander("Chart data (text alternative)", key=f"{key}_chart_numbers", on_change="rerun")

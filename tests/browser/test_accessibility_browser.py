@@ -1,0 +1,182 @@
+"""WCAG 2.1 AA in a real browser: axe-core on every page for every role that may open it (demo mode,
+`?role=`), and a keyboard-only path from Screening to a recorded decision.
+
+One app server for the module. A page passes with no critical or serious violation and no skipped
+heading level; moderate and minor findings are printed (run with -s to see them). A screenshot
+of every page and role lands in test-artifacts/a11y-<role>-<page>.png.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from test_browser_flows import ARTIFACTS, _settle, browser, demo_url  # noqa: F401 (fixtures)
+
+from dashboard.auth import DEMO_EMAIL, DEMO_ROLES, Scope
+from dashboard.navigation import PAGES
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"critical", "serious"}
+ALWAYS_BLOCKING = {"heading-order", "page-has-heading-one"}  # headings in order, one title per page
+AXE = Axe()
+
+
+def _cases() -> list[tuple[str, str]]:
+    """Every (role, page) pair navigation allows, read from navigation.PAGES (new pages included)."""
+    return [
+        (role, spec.key)
+        for role, (_, grants) in DEMO_ROLES.items()
+        for spec in PAGES
+        if spec.allows(Scope(DEMO_EMAIL, grants))
+    ]
+
+
+@pytest.fixture(scope="module")
+def applications(sample_db_file) -> list[str]:
+    """Applications with a hiring interview, to open on Candidate and Compare."""
+    con = duckdb.connect(str(sample_db_file), read_only=True)
+    rows = con.execute(
+        "select distinct application_id from interviews where application_id is not null"
+        " order by application_id limit 2"
+    ).fetchall()
+    con.close()
+    return [r[0] for r in rows]
+
+
+@pytest.fixture(scope="module")
+def tab(browser):  # noqa: F811 (the imported fixture)
+    """One browser tab for the module (a new demo session per page load)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _url(base: str, role: str, page: str, applications: list[str]) -> str:
+    path = "" if page == "home" else page
+    extra = {"candidate": applications[:1], "compare": applications[:2]}.get(page, [])
+    return f"{base}/{path}?role={role}" + "".join(f"&application={a}" for a in extra)
+
+
+def _ready(page, charts: int = 0) -> None:
+    """The page's script has run (its title is drawn) and Vega has drawn at least `charts` charts,
+    and every chart on the page (Vega draws after the script has run)."""
+    _settle(page)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "n => { const c = [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')];"
+        " return c.length >= n && c.every(x => x.querySelector('svg')); }",
+        arg=charts,
+        timeout=30_000,
+    )
+
+
+def full_page_shot(page, name: str) -> None:
+    """A screenshot of the whole page (Streamlit scrolls inside its own container, so the window
+    is made as tall as the content first)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": min(max(height + 40, 900), 12_000)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def check_page(page, name: str) -> list[str]:
+    """Run axe on the page; return the blocking findings, print the others."""
+    results = AXE.run(page)
+    blocking, others = [], []
+    for violation in results.response["violations"]:
+        targets = "; ".join(str(n["target"]) for n in violation["nodes"][:3])
+        line = f"{name}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])}): {targets}"
+        if violation["impact"] in BLOCKING or violation["id"] in ALWAYS_BLOCKING:
+            blocking.append(line + "\n    " + violation["nodes"][0].get("failureSummary", ""))
+        else:
+            others.append(line)
+    for line in others:
+        print("axe (not blocking):", line)
+    return blocking
+
+
+@pytest.mark.parametrize(("role", "page_key"), _cases())
+def test_axe_finds_no_serious_violation(tab, demo_url, applications, role, page_key):  # noqa: F811
+    tab.goto(_url(demo_url, role, page_key, applications))
+    _ready(tab)
+    assert tab.get_by_text("Page not found").count() == 0
+    blocking = check_page(tab, f"{role}/{page_key}")
+    full_page_shot(tab, f"a11y-{role}-{page_key}")
+    assert not blocking, "\n".join(blocking)
+
+
+def test_every_chart_is_named_for_screen_readers_by_its_description(tab, demo_url, applications):  # noqa: F811
+    tab.goto(_url(demo_url, "training_director", "curriculum", applications))
+    _ready(tab, charts=2)
+    names = tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(
+        "charts => charts.map(c => c.getAttribute('aria-label'))"
+    )
+    assert names and all(n and n != "Vega visualization" and "Chart data" in n for n in names), names
+
+
+# --- keyboard only ----------------------------------------------------------------------------
+
+
+def _focused(page) -> dict:
+    """What has the keyboard focus: tag, type, accessible name, visible label, text, test id."""
+    return page.evaluate(
+        """() => { const a = document.activeElement;
+                   const host = a.closest('[data-testid]');
+                   return {tag: a.tagName, type: a.type || '', label: a.getAttribute('aria-label') || '',
+                           labelled: a.labels && a.labels[0] ? a.labels[0].innerText.trim() : '',
+                           text: (a.innerText || '').trim(),
+                           testid: host ? host.getAttribute('data-testid') : ''}; }"""
+    )
+
+
+def tab_to(page, wanted, limit: int = 120, key: str = "Tab") -> dict:
+    """Press Tab until `wanted(focused)` holds; fail if it takes more than `limit` presses."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        focused = _focused(page)
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"never reached the element with {limit} presses of {key}; last: {focused}")
+
+
+def test_keyboard_only_screening_to_candidate_to_a_recorded_decision(browser, demo_url):  # noqa: F811
+    """Screening -> select an applicant -> open -> record a decision, with key presses only."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    note = "Keyboard only: invite to a second interview"
+    page.goto(f"{demo_url}/screening?role=supervisor")
+    _ready(page)
+    # into the ranked table; arrow down to the first applicant; Shift+Space selects the row
+    tab_to(page, lambda f: f["testid"] == "data-grid-canvas")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+Space")
+    _settle(page)
+    # Tab moves along the row and then out of the table, on to "Open applicant"
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Open applicant")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/candidate**", timeout=30_000)
+    _ready(page, charts=1)
+    full_page_shot(page, "a11y-keyboard-candidate")
+    # the decision: the radio group takes the focus on its checked option; arrows pick "hold"
+    tab_to(page, lambda f: f["type"] == "radio" and f["labelled"] in ("advance", "hold", "decline"))
+    for _ in range(3):
+        if _focused(page)["labelled"] == "hold":
+            break
+        page.keyboard.press("ArrowRight")
+    assert _focused(page)["labelled"] == "hold"
+    tab_to(page, lambda f: f["tag"] == "TEXTAREA")
+    page.keyboard.type(note)
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Record decision")
+    page.keyboard.press("Enter")
+    _settle(page)
+    decisions = page.get_by_test_id("stDataFrame").filter(has_text=note)
+    decisions.first.wait_for(state="attached", timeout=30_000)
+    assert page.get_by_text(note).count() >= 1
+    full_page_shot(page, "a11y-keyboard-decision-recorded")
+    context.close()
