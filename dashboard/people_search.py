@@ -47,7 +47,7 @@ def find_applicants(store, scope: Scope, text: str, hide_names: bool = False) ->
     if not text:
         return _matches(pl.DataFrame(schema={"application_id": pl.String, "label": pl.String}))
     found = store.query(
-        "applications_by_search_text",
+        "applications_for_search_text",
         text="" if hide_names else text,
         match_names=not hide_names,
         program_ids=allowed_programs(store, scope, "supervisor"),
@@ -78,7 +78,7 @@ def find_trainees(store, scope: Scope, text: str) -> Matches:
     if not text:
         return _matches(pl.DataFrame(schema=schema))
     found = store.query(
-        "trainees_by_search_text",
+        "trainees_for_search_text",
         text=text,
         program_ids=allowed_programs(store, scope, "training_director"),
     )

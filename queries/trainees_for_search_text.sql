@@ -1,4 +1,4 @@
--- trainees_by_search_text: the enrollments in cohorts of the given programs whose trainee's name
+-- trainees_for_search_text: the enrollments in cohorts of the given programs whose trainee's name
 -- or person id contains $text, case-insensitive; newest cohort first, then by name.
 -- params: $text, $program_ids (list of program ids the reader may see)
 select

@@ -1,4 +1,4 @@
--- applications_by_search_text: the applications of the given programs whose application id,
+-- applications_for_search_text: the applications of the given programs whose application id,
 -- person id or (when $match_names) applicant's name contains $text, case-insensitive ('' matches
 -- every one), with the latest decision; newest application first.
 -- params: $text, $match_names (boolean), $program_ids (list of program ids the reader may see)
