@@ -59,7 +59,7 @@ def test_primary_colour_carries_white_button_text_and_reads_as_text():
 
 
 def test_chart_text_colours_are_readable_on_the_background():
-    for colour in ("#111111", "#333333", "#555555", charts.BAR_COLOUR):
+    for colour in ("#111111", "#333333", "#555555", charts.BAR_COLOUR, charts.style.TEXT):
         assert contrast(colour, THEME["backgroundColor"]) >= 4.5, colour
 
 
@@ -255,6 +255,8 @@ def test_every_chart_has_a_title_and_a_description_with_its_values(name):
     description = spec["description"]
     assert description.startswith(spec["title"]["text"]) and "Chart data" in description
     assert len(description) > len(spec["title"]["text"]) + 60, description  # says what is drawn
+    # axis, legend and panel labels in the dark text colour, not the theme's 3.6:1 grey
+    assert spec["config"]["axis"]["labelColor"] == spec["config"]["legend"]["labelColor"] == charts.style.TEXT
 
 
 @pytest.mark.parametrize("name", CASES)

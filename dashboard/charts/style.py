@@ -20,11 +20,20 @@ BAR_COLOUR = "#0072B2"
 NUMBERS_BELOW = "Its numbers are in the 'Chart data' table below it."
 
 
+TEXT = "#1f2a2e"  # axis, legend and panel labels: 13:1 on the page background (the default grey is 3.6:1)
+
+
 def accessible(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
-    """The chart with a visible title and a description screen readers announce."""
-    return chart.properties(
-        title=alt.Title(title, anchor="start", fontSize=15),
-        description=f"{title}. {description} {NUMBERS_BELOW}",
+    """The chart with a visible title, a description screen readers announce, and labels dark
+    enough to read (WCAG 1.4.3)."""
+    return (
+        chart.properties(
+            title=alt.Title(title, anchor="start", fontSize=15, color=TEXT),
+            description=f"{title}. {description} {NUMBERS_BELOW}",
+        )
+        .configure_axis(labelColor=TEXT, titleColor=TEXT, labelLimit=260)
+        .configure_legend(labelColor=TEXT, titleColor=TEXT)
+        .configure_header(labelColor=TEXT, titleColor=TEXT)
     )
 
 

@@ -26,7 +26,7 @@ def trainee_theme_heatmap_chart(frame: pl.DataFrame) -> alt.LayerChart:
     `frame` is training.heatmap_frame: trainee, theme, assessed, latest_score, growth, label, ...
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top")),
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("trainee:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -117,7 +117,7 @@ def curriculum_coverage_heatmap_chart(frame: pl.DataFrame) -> alt.LayerChart:
     `frame` has module_name, theme, hours, emphasis, coverage.
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top")),
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("module_name:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
