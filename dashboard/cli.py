@@ -82,7 +82,7 @@ def _cli_scope():
     """The command line acts as an admin; the audit log names the operating-system user."""
     import getpass
 
-    from dashboard.auth import Scope
+    from dashboard.access import Scope
 
     return Scope(f"command line ({getpass.getuser()})", Scope.system().grants)
 
@@ -96,10 +96,10 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action == "list":
             print_frame(users.list_users(store, _cli_scope()), args.format)
         elif args.action == "add":
-            n = users.add_user(store, _cli_scope(), args.email, args.role, args.program or [])
+            n = users.grant_role(store, _cli_scope(), args.email, args.role, args.program or [])
             print(f"Granted {args.role} to {args.email.strip().lower()} ({n} row(s)).")
         else:
-            n = users.remove_user(store, _cli_scope(), args.email, args.role)
+            n = users.revoke_role(store, _cli_scope(), args.email, args.role)
             print(f"Removed {n} role row(s) from {args.email.strip().lower()}.")
     except users.UserChangeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -111,11 +111,11 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print the audit log, newest first."""
-    from dashboard import users
+    from dashboard import audit
 
     store = db.Store.open(args.db)
     try:
-        log = users.audit_log(store, _cli_scope(), since=args.since, action=args.action)
+        log = audit.read_log(store, _cli_scope(), since=args.since, action=args.action)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -127,7 +127,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _add_users_parser(sub) -> None:
     """`users list|add|remove`."""
-    from dashboard.auth import ROLES
+    from dashboard.access import ROLES
 
     users = sub.add_parser("users", help="list, add or remove people's roles")
     users_sub = users.add_subparsers(dest="action", required=True)

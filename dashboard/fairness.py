@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import privacy, stats
-from dashboard.auth import Scope
+from dashboard.access import Scope
 from dashboard.cli import report
 from dashboard.leadership import ROLE, aggregate, program_ids
 

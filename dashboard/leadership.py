@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from dashboard import db, privacy, stats
-from dashboard.auth import ALL_PROGRAMS, Scope
+from dashboard.access import ALL_PROGRAMS, Scope
 from dashboard.cli import report
 
 ROLE = "leadership"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ import numpy as np
 import polars as pl
 
 from dashboard import agreement, audit, codebook, db, stats
-from dashboard.auth import AccessDenied, Scope, allowed_programs
+from dashboard.access import SCOPED_ROLES, AccessDenied, Scope, readable_programs
 from dashboard.cli import report
 
-ROLES = ("supervisor", "training_director")
 ROLE_LABELS = {"supervisor": "Supervisor", "training_director": "Training director"}
 BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 2007
@@ -46,24 +45,24 @@ REPORT_COLUMNS = (
 
 def roles_for(scope: Scope) -> list[str]:
     """The roles this person holds that may open Reliability (empty: no access)."""
-    return [role for role in ROLES if scope.has(role)]
+    return [role for role in SCOPED_ROLES if scope.has(role)]
 
 
-def program_ids(store, scope: Scope, role: str) -> list[str]:
-    """The programs whose interviews `role` lets this person read; AccessDenied otherwise."""
-    if role not in ROLES:
+def rater_role(role: str) -> str:
+    """`role` when it may read rater-level data (supervisor, training director); else AccessDenied."""
+    if role not in SCOPED_ROLES:
         raise AccessDenied(f"the {role} role does not see rater-level reliability data")
-    return allowed_programs(store, scope, role)
+    return role
 
 
 def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     """Every independent rating of the interviews in scope (interview, rater, theme, score)."""
-    return store.query("ratings_by_interview", program_ids=program_ids(store, scope, role))
+    return store.query("ratings_by_interview", program_ids=readable_programs(store, scope, rater_role(role)))
 
 
 def rating_patterns(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter: each pattern of scores an interview got (raters per 0-4), with n."""
-    return _patterns(store, tuple(program_ids(store, scope, role)))
+    return _patterns(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
@@ -72,7 +71,9 @@ def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def pair_counts(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and two raters of the same interviews: interviews per pair of scores, in scope."""
-    return store.query("rating_pair_counts_by_theme", program_ids=program_ids(store, scope, role))
+    return store.query(
+        "rating_pair_counts_by_theme", program_ids=readable_programs(store, scope, rater_role(role))
+    )
 
 
 # --- statistics on frames (pure) ---------------------------------------------------------------
@@ -200,7 +201,7 @@ def page_of(frame: pl.DataFrame, page: int, size: int | None = None) -> pl.DataF
 
 def theme_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme: Krippendorff's alpha, its interval and reading, agreement, n (in scope)."""
-    return _theme_table(store, tuple(program_ids(store, scope, role)))
+    return _theme_table(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 @db.memoize
@@ -210,7 +211,7 @@ def _theme_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def pair_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and rater pair: agreement, kappas, alpha and n (in scope)."""
-    return _pair_table(store, tuple(program_ids(store, scope, role)))
+    return _pair_table(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 @db.memoize
@@ -220,7 +221,7 @@ def _pair_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def reliability_by_quarter(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter of the interview date: alpha, agreement and n (in scope)."""
-    return _quarter_table(store, tuple(program_ids(store, scope, role)))
+    return _quarter_table(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 @db.memoize
@@ -230,7 +231,9 @@ def _quarter_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and theme: mean difference from the interview's score, its spread and count."""
-    frame = store.query("rater_calibration_by_theme", program_ids=program_ids(store, scope, role))
+    frame = store.query(
+        "rater_calibration_by_theme", program_ids=readable_programs(store, scope, rater_role(role))
+    )
     return frame.with_columns(
         leaning=pl.when(pl.col("mean_difference") >= 0.5)
         .then(pl.lit("lenient"))
@@ -243,7 +246,9 @@ def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
 
 def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and quarter: mean difference from the interview's score and its count."""
-    frame = store.query("rater_drift_by_quarter", program_ids=program_ids(store, scope, role))
+    frame = store.query(
+        "rater_drift_by_quarter", program_ids=readable_programs(store, scope, rater_role(role))
+    )
     return frame.with_columns(small_sample=pl.col("n_ratings") < stats.SMALL_N)
 
 
@@ -255,7 +260,7 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
     limit, offset = _window(page)
     return store.query(
         "disagreement_queue_by_interview",
-        program_ids=program_ids(store, scope, role),
+        program_ids=readable_programs(store, scope, rater_role(role)),
         limit=limit,
         offset=offset,
     )
@@ -263,7 +268,7 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
 
 def disagreement_count(store, scope: Scope, role: str) -> int:
     """How many interview themes wait in the disagreement queue (in scope)."""
-    ids = program_ids(store, scope, role)
+    ids = readable_programs(store, scope, rater_role(role))
     return int(store.query("disagreement_count_by_program", program_ids=ids)["n_items"][0])
 
 
@@ -277,7 +282,9 @@ def _window(page: int | None) -> tuple[int | None, int]:
 def _require_interview(store, scope: Scope, role: str, interview_id: str) -> None:
     """AccessDenied unless the interview belongs to one of the role's programs."""
     found = store.query(
-        "interview_program", interview_id=interview_id, program_ids=program_ids(store, scope, role)
+        "interview_program",
+        interview_id=interview_id,
+        program_ids=readable_programs(store, scope, rater_role(role)),
     )
     if found.is_empty():
         raise AccessDenied(f"interview {interview_id} is not in your programs")
@@ -290,7 +297,7 @@ def rater_evidence(store, scope: Scope, role: str, interview_id: str, theme: str
         "rater_evidence_by_interview",
         interview_id=interview_id,
         theme=theme,
-        program_ids=program_ids(store, scope, role),
+        program_ids=readable_programs(store, scope, rater_role(role)),
     )
 
 
@@ -322,7 +329,7 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
     limit, offset = _window(page)
     return store.query(
         "consensus_by_interview",
-        program_ids=program_ids(store, scope, role),
+        program_ids=readable_programs(store, scope, rater_role(role)),
         limit=limit,
         offset=offset,
     )
@@ -330,7 +337,7 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
 
 def consensus_count(store, scope: Scope, role: str) -> int:
     """How many interview themes in scope have a consensus in force."""
-    ids = program_ids(store, scope, role)
+    ids = readable_programs(store, scope, rater_role(role))
     return int(store.query("consensus_count_by_program", program_ids=ids)["n_items"][0])
 
 

@@ -19,7 +19,7 @@ from datetime import date
 import polars as pl
 
 from dashboard import audit, db
-from dashboard.auth import AccessDenied, Scope, allowed_programs
+from dashboard.access import AccessDenied, Scope, readable_programs
 from dashboard.cli import report
 from dashboard.contract import DECISIONS, STAGES, THEMES
 
@@ -52,19 +52,9 @@ class ScreeningFilters:
 # --- scope ----------------------------------------------------------------------------------
 
 
-def readable_programs(store, scope: Scope, program_id: str | None = None) -> list[str]:
-    """The program ids to read: all the supervisor's, or one of them (AccessDenied if not theirs)."""
-    allowed = allowed_programs(store, scope, ROLE)
-    if program_id is None:
-        return allowed
-    if program_id not in allowed:
-        raise AccessDenied(f"the program {program_id} is not one of your programs")
-    return [program_id]
-
-
 def program_choices(store, scope: Scope) -> pl.DataFrame:
     """The programs this supervisor may screen, with their names, for a picker."""
-    allowed = allowed_programs(store, scope, ROLE)
+    allowed = readable_programs(store, scope, ROLE)
     return store.query("program_list").filter(pl.col("program_id").is_in(allowed))
 
 
@@ -73,12 +63,12 @@ def program_choices(store, scope: Scope) -> pl.DataFrame:
 
 def ranked_applicants(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
     """Every applicant of the supervisor's programs (or one of them), one ranked row each."""
-    program_ids = readable_programs(store, scope, program_id)
+    program_ids = readable_programs(store, scope, ROLE, program_id)
     # one ranked query per scope (cached in the app); a program is a filter on it, so switching
     # programs reads nothing new and keeps the ranked order
     everyone = store.query(
         "screening_ranked_by_application",
-        program_ids=readable_programs(store, scope),
+        program_ids=readable_programs(store, scope, ROLE),
         high_score=HIGH_SCORE,
     )
     return everyone if program_id is None else everyone.filter(pl.col("program_id").is_in(program_ids))
@@ -207,7 +197,7 @@ class CandidateDetail:
 
 def application(store, scope: Scope, application_id: str) -> dict:
     """One application of the supervisor's programs; AccessDenied for any other (or none)."""
-    program_ids = readable_programs(store, scope)
+    program_ids = readable_programs(store, scope, ROLE)
     row = store.query("application_by_id", application_id=application_id, program_ids=program_ids)
     if row.height == 0:
         # the same answer whether the application exists elsewhere or not at all
@@ -248,7 +238,7 @@ def score_table(scores: pl.DataFrame, ratings: pl.DataFrame) -> pl.DataFrame:
 def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool = False) -> CandidateDetail:
     """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
     app = application(store, scope, application_id)
-    program_ids, person_id = readable_programs(store, scope), app["person_id"]
+    program_ids, person_id = readable_programs(store, scope, ROLE), app["person_id"]
     profile = store.query(
         "theme_scores_by_application", application_ids=[application_id], program_ids=program_ids
     )
@@ -370,7 +360,7 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
     """Profiles on one scale and a theme-by-applicant table with each cell's strongest excerpt."""
     if not 2 <= len(set(application_ids)) <= 4:
         raise ValueError("pick two to four applicants to compare")
-    program_ids = readable_programs(store, scope)
+    program_ids = readable_programs(store, scope, ROLE)
     names = compare_labels(store, scope, application_ids, hide_names)
     if len(names) != len(set(application_ids)):
         # the same answer whether an application exists elsewhere or not at all

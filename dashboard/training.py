@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard import codebook, db
-from dashboard.auth import AccessDenied, Scope, allowed_programs
+from dashboard.access import AccessDenied, Scope, readable_programs
 from dashboard.cli import report
 
 ROLE = "training_director"
@@ -257,20 +257,14 @@ def module_growth_association(
 # --- data functions: scoped reads ----------------------------------------------------------
 
 
-def program_ids(store, scope: Scope) -> list[str]:
-    """The programs whose training data this person may read (AccessDenied without the role)."""
-    return allowed_programs(store, scope, ROLE)
-
-
 def cohorts(store, scope: Scope) -> pl.DataFrame:
     """The cohorts of the reader's programs, newest first, with trainee counts by status."""
-    return store.query("cohort_list_by_program", program_ids=program_ids(store, scope))
+    return store.query("cohort_list_by_program", program_ids=readable_programs(store, scope, ROLE))
 
 
 def _cohort_ids(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> list[str]:
     """The cohorts to read: one cohort, or every cohort of a program; refused outside scope."""
-    if program_id not in program_ids(store, scope):
-        raise AccessDenied(f"program {program_id} is not one of your programs")
+    readable_programs(store, scope, ROLE, program_id)  # AccessDenied outside the reader's programs
     listed = cohorts(store, scope).filter(pl.col("program_id") == program_id)
     if cohort_id is None:
         return listed["cohort_id"].to_list()
@@ -290,13 +284,17 @@ def cohort_program(store, scope: Scope, cohort_id: str) -> str:
 def trainees(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The trainees of one cohort with status and modules completed."""
     ids = _cohort_ids(store, scope, cohort_program(store, scope, cohort_id), cohort_id)
-    return store.query("trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope))
+    return store.query(
+        "trainee_list_by_cohort", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+    )
 
 
 def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
     """Every trainee assessment score of these (already checked) cohorts."""
     return store.query(
-        "trainee_scores_by_assessment", cohort_ids=cohort_ids, program_ids=program_ids(store, scope)
+        "trainee_scores_by_assessment",
+        cohort_ids=cohort_ids,
+        program_ids=readable_programs(store, scope, ROLE),
     )
 
 
@@ -317,7 +315,9 @@ def cohort_trajectories(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
 def _enrollment(store, scope: Scope, person_id: str) -> dict:
     """The person's newest enrollment in the reader's programs; AccessDenied if none."""
     rows = store.query(
-        "trainee_enrollments_by_person", person_id=person_id, program_ids=program_ids(store, scope)
+        "trainee_enrollments_by_person",
+        person_id=person_id,
+        program_ids=readable_programs(store, scope, ROLE),
     )
     if rows.is_empty():
         raise AccessDenied(f"{person_id} is not a trainee of your programs")
@@ -363,7 +363,9 @@ def development_plan(store, scope: Scope, person_id: str) -> Plan:
     ids = [enrollment["cohort_id"]]
     scores = cohort_scores(store, scope, ids).filter(pl.col("person_id") == person_id)
     weak = weakest_themes(latest_and_growth(scores))
-    done = store.query("module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope))
+    done = store.query(
+        "module_completions_by_trainee", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+    )
     done = done.filter(pl.col("person_id") == person_id)["module_id"].to_list()
     modules = plan_modules(weak, coverage_by_module(store, scope), done)
     return Plan(enrollment, weak, modules, _latest_excerpts(store, scope, scores, weak))
@@ -382,7 +384,9 @@ def _latest_excerpts(store, scope: Scope, scores: pl.DataFrame, weak: pl.DataFra
         )
     latest = scores.with_columns(_purpose_rank().alias("_o")).sort("interview_date", "_o")["interview_id"][-1]
     rows = store.query(
-        "trainee_excerpts_by_interview", interview_id=latest, program_ids=program_ids(store, scope)
+        "trainee_excerpts_by_interview",
+        interview_id=latest,
+        program_ids=readable_programs(store, scope, ROLE),
     )
     rows = rows.filter(pl.col("theme").is_in(weak["theme"].to_list()))
     return rows.select("theme", "stance", "subtheme", "text", "interview_date", "purpose")
@@ -417,7 +421,9 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
 def curriculum_need(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> pl.DataFrame:
     """Cohort need per theme (level, growth, n) over a program's cohorts, or one cohort."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
-    people = store.query("trainee_list_by_cohort", cohort_ids=ids, program_ids=program_ids(store, scope))
+    people = store.query(
+        "trainee_list_by_cohort", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+    )
     staying = people.filter(pl.col("status") != "withdrawn")["person_id"].to_list()
     growth = latest_and_growth(cohort_scores(store, scope, ids))
     return need_by_theme(growth.filter(pl.col("person_id").is_in(staying)))
@@ -435,7 +441,9 @@ def module_growth(store, scope: Scope, program_id: str, cohort_id: str | None = 
     """Mean growth in each module's themes, completers vs. the rest, with n (not causal)."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
     growth = latest_and_growth(cohort_scores(store, scope, ids))
-    done = store.query("module_completions_by_trainee", cohort_ids=ids, program_ids=program_ids(store, scope))
+    done = store.query(
+        "module_completions_by_trainee", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+    )
     return module_growth_association(growth, done, coverage_by_module(store, scope))
 
 

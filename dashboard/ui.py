@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import audit, codebook, db
-from dashboard.auth import current_scope
+from dashboard.signin import current_scope
 
 SMALL_N = 10
 

@@ -11,8 +11,9 @@ import tomllib
 import pytest
 from conftest import ROOT, app_as, grant
 
-from dashboard import cli, db, users
-from dashboard.auth import AccessDenied, Scope, scope_for_email, session_expired
+from dashboard import audit, cli, db, users
+from dashboard.access import AccessDenied, Scope
+from dashboard.signin import scope_for_email, session_expired
 
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -32,7 +33,7 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
 def _audit_rows(db_file, action=None):
     store = db.Store.open(db_file)
     try:
-        return users.audit_log(store, Scope.system(), action=action).to_dicts()
+        return audit.read_log(store, Scope.system(), action=action).to_dicts()
     finally:
         store.close()
 
@@ -115,14 +116,14 @@ def test_all_programs_grant_resolves_to_every_program(db_file, capsys):
         str(db_file),
     )
     store = db.Store.open(db_file)
-    from dashboard.auth import allowed_programs
+    from dashboard.access import readable_programs
 
     scope = scope_for_email(store, "td@example.org")
     every = store.query("program_list")["program_id"].to_list()
     assert len(every) > 1
-    assert allowed_programs(store, scope, "training_director") == every
+    assert readable_programs(store, scope, "training_director") == every
     with pytest.raises(AccessDenied):
-        allowed_programs(store, scope, "supervisor")
+        readable_programs(store, scope, "supervisor")
     store.close()
 
 
@@ -131,9 +132,9 @@ def test_user_functions_require_admin(db_file):
     lead = Scope("lead@example.org", (("leadership", ""),))
     for call in (
         lambda: users.list_users(store, lead),
-        lambda: users.add_user(store, lead, "x@example.org", "admin"),
-        lambda: users.remove_user(store, lead, "x@example.org"),
-        lambda: users.audit_log(store, lead),
+        lambda: users.grant_role(store, lead, "x@example.org", "admin"),
+        lambda: users.revoke_role(store, lead, "x@example.org"),
+        lambda: audit.read_log(store, lead),
         lambda: users.import_history(store, lead),
     ):
         with pytest.raises(AccessDenied):
@@ -270,10 +271,10 @@ def test_no_html_is_rendered_from_code():
         assert "st.html(" not in text and "components.html" not in text, path
 
 
-def test_secrets_are_read_only_by_the_auth_module_and_never_printed():
+def test_secrets_are_read_only_by_the_signin_module_and_never_printed():
     for path in (ROOT / "dashboard").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        if path.name != "auth.py":
+        if path.name != "signin.py":
             assert "st.secrets" not in text, path
         assert not re.search(r"(print|log\w*\.\w+|st\.\w+)\(\s*st\.secrets", text), path
         assert "cookie_secret" not in text and "client_secret" not in text, path

@@ -12,7 +12,7 @@ import pytest
 from conftest import app_as, grant
 
 from dashboard import db, fairness, leadership
-from dashboard.auth import AccessDenied, Scope
+from dashboard.access import AccessDenied, Scope
 
 LEAD = Scope("lead@example.org", (("leadership", ""),))
 

@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLE, app_as, grant
 from sklearn.metrics import cohen_kappa_score
 
 from dashboard import charts, cli, db, reliability, stats
-from dashboard.auth import AccessDenied, Scope
+from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 
 THEMES = ("balance", "adaptiveness", "transcendence", "learning", "fit", "beliefs")

@@ -15,7 +15,7 @@ from streamlit.testing.v1.util import patch_config_options
 from streamlit.util import calc_hash
 
 from dashboard import db
-from dashboard.auth import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
+from dashboard.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
 from dashboard.navigation import PAGES, PageSpec
 
 PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}

@@ -14,7 +14,7 @@ import pytest
 from conftest import SAMPLE, app_as, grant
 
 from dashboard import charts, cli, db, screening
-from dashboard.auth import AccessDenied, Scope
+from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 
 SUP = "sup@example.org"

@@ -11,7 +11,7 @@ import pytest
 from conftest import app_as, grant
 
 from dashboard import charts, cli, db, training
-from dashboard.auth import AccessDenied, Scope
+from dashboard.access import AccessDenied, Scope
 
 DIRECTOR = "director@example.org"
 SCRIPT_NAME = "Ada <script>alert(1)</script>"

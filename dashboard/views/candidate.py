@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import audit, charts, codebook, db, screening, ui
-from dashboard.auth import AccessDenied, current_scope
+from dashboard.access import AccessDenied
 from dashboard.contract import DECISIONS, THEMES
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Candidate")

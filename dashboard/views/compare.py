@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import charts, db, screening, ui
-from dashboard.auth import AccessDenied, current_scope
+from dashboard.access import AccessDenied
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Compare applicants")

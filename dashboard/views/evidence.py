@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, db, leadership, ui
-from dashboard.auth import current_scope
+from dashboard.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()

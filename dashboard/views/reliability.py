@@ -4,7 +4,7 @@ calibration, and the queue of disagreements waiting for a consensus."""
 import streamlit as st
 
 from dashboard import charts, db, reliability, ui
-from dashboard.auth import current_scope
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Reliability")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import db, screening, ui
-from dashboard.auth import current_scope
 from dashboard.contract import THEMES
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Screening")

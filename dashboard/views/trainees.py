@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, db, training, ui
-from dashboard.auth import current_scope
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Trainees")

@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import db
-from dashboard.auth import DEMO_EMAIL, DEMO_ROLES, ROLES, SCOPED_ROLES, Scope
+from dashboard.access import ROLES, SCOPED_ROLES, Scope
 from dashboard.navigation import PAGES, pages_for
+from dashboard.signin import DEMO_EMAIL, DEMO_ROLES
 
 pytestmark = pytest.mark.browser
 

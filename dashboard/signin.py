@@ -1,63 +1,13 @@
-"""Who is signed in and what they may see: roles, program scopes, demo mode.
+"""The signed-in session (Streamlit): sign-in and sign-out pages, session expiry, demo mode.
 
-A `Scope` is what every data function receives; it raises `AccessDenied` when asked for a role
-the person does not hold, so the rule holds where data is read, not only in the menu.
+`sign_in()` is called once per run by app.py; it stores the person's `Scope` (see access.py)
+for the page, which reads it with `current_scope()`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-ROLES = ("supervisor", "training_director", "leadership", "admin")
-SCOPED_ROLES = ("supervisor", "training_director")
-ALL_PROGRAMS = "*"
-
-
-class AccessDenied(PermissionError):
-    """The signed-in person's roles do not allow this."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A person's roles, each with the programs it covers ('*' = every program)."""
-
-    email: str
-    grants: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def roles(self) -> frozenset[str]:
-        """The roles held."""
-        return frozenset(role for role, _ in self.grants)
-
-    def has(self, role: str) -> bool:
-        """True when the person holds `role`."""
-        return role in self.roles
-
-    def require(self, *roles: str) -> None:
-        """Raise AccessDenied unless the person holds one of `roles`."""
-        if not self.roles.intersection(roles):
-            raise AccessDenied(f"{self.email or 'this user'} does not hold the role {' or '.join(roles)}")
-
-    def programs(self, role: str) -> tuple[str, ...]:
-        """The programs `role` covers for this person ('*' for all); AccessDenied without it."""
-        self.require(role)
-        return tuple(sorted({p for r, p in self.grants if r == role}))
-
-    @classmethod
-    def system(cls) -> Scope:
-        """Every role over every program: for the command line, which the file owner runs."""
-        return cls("command line", tuple((r, ALL_PROGRAMS) for r in ROLES))
-
-
-def allowed_programs(store, scope: Scope, role: str) -> list[str]:
-    """The program ids `role` lets this person read, '*' resolved against the database."""
-    programs = scope.programs(role)
-    if ALL_PROGRAMS in programs:
-        return store.query("program_list")["program_id"].to_list()
-    return list(programs)
-
-
-# --- the signed-in session (Streamlit) -----------------------------------------------------
+from dashboard import audit
+from dashboard.access import ALL_PROGRAMS, Scope
 
 DEMO_EMAIL = "demo@vocation.local"
 DEMO_ROLES = {
@@ -158,8 +108,6 @@ def sign_out_button(email: str) -> None:
 def _record_sign_in_once(store, scope: Scope) -> None:
     """Write one sign_in entry to the audit log per session."""
     import streamlit as st
-
-    from dashboard import audit
 
     if not st.session_state.get("auth_sign_in_recorded"):
         audit.record(store, scope, "sign_in", scope.email)
