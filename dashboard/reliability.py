@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from dashboard import agreement, audit, codebook, db, stats
+from dashboard import agreement, audit, db, stats
 from dashboard.access import SCOPED_ROLES, AccessDenied, Scope, readable_programs
-from dashboard.cli import report
+from dashboard.contract import SMALL_SAMPLE, THEMES
 
 ROLE_LABELS = {"supervisor": "Supervisor", "training_director": "Training director"}
 BOOTSTRAP_DRAWS = 1000
@@ -137,7 +137,7 @@ _PAIR_SCHEMA = {
 def theme_figures(patterns: pl.DataFrame) -> pl.DataFrame:
     """Per theme over all raters: alpha with interval, pooled agreement, n and a plain reading."""
     rows = []
-    for theme in codebook.THEME_ORDER:
+    for theme in THEMES:
         counts, units = _pattern_arrays(patterns.filter(pl.col("theme") == theme))
         interval = agreement.alpha_interval(counts, units, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
         rows.append(
@@ -180,7 +180,7 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.is_empty() or "n_units" not in frame.columns:
         return frame
     return frame.with_columns(pl.selectors.float().fill_nan(None)).with_columns(
-        small_sample=pl.col("n_units") < stats.SMALL_N
+        small_sample=pl.col("n_units") < SMALL_SAMPLE
     )
 
 
@@ -240,7 +240,7 @@ def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
         .when(pl.col("mean_difference") <= -0.5)
         .then(pl.lit("severe"))
         .otherwise(pl.lit("in line")),
-        small_sample=pl.col("n_ratings") < stats.SMALL_N,
+        small_sample=pl.col("n_ratings") < SMALL_SAMPLE,
     )
 
 
@@ -249,7 +249,7 @@ def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
     frame = store.query(
         "rater_drift_by_quarter", program_ids=readable_programs(store, scope, rater_role(role))
     )
-    return frame.with_columns(small_sample=pl.col("n_ratings") < stats.SMALL_N)
+    return frame.with_columns(small_sample=pl.col("n_ratings") < SMALL_SAMPLE)
 
 
 def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) -> pl.DataFrame:
@@ -345,7 +345,7 @@ def record_consensus(
     store, scope: Scope, role: str, interview_id: str, theme: str, score: int, note: str = ""
 ) -> dict:
     """Record the panel's consensus score (0-4, with a note); return the consensus now in force."""
-    if theme not in codebook.THEME_ORDER:
+    if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}")
     if score not in SCORES:
         raise ValueError("a consensus score is a whole number from 0 to 4")
@@ -378,7 +378,7 @@ def reliability_report_frame(store, scope: Scope, role: str = "supervisor") -> p
         cohen_kappa=pl.lit(None, pl.Float64),
         weighted_kappa=pl.lit(None, pl.Float64),
     )
-    order = {theme: i for i, theme in enumerate(codebook.THEME_ORDER)}
+    order = {theme: i for i, theme in enumerate(THEMES)}
     combined = pl.concat([themes.select(REPORT_COLUMNS), pairs.select(REPORT_COLUMNS)])
     return (
         combined.with_columns(_order=pl.col("theme").replace_strict(order, default=len(order)))
@@ -387,9 +387,3 @@ def reliability_report_frame(store, scope: Scope, role: str = "supervisor") -> p
         # 12 decimals keep every figure exact to 1e-9 and keep float noise out of the CSV.
         .with_columns(pl.selectors.float().round(12))
     )
-
-
-@report("reliability", "inter-rater reliability per theme and rater pair (all programs)")
-def reliability_report(store, args):
-    """Agreement, Cohen's kappa and Krippendorff's alpha per theme and rater pair."""
-    return reliability_report_frame(store, Scope.system())

@@ -20,7 +20,6 @@ import polars as pl
 
 from dashboard import audit, db
 from dashboard.access import AccessDenied, Scope, readable_programs
-from dashboard.cli import report
 from dashboard.contract import DECISIONS, STAGES, THEMES
 
 ROLE = "supervisor"
@@ -405,22 +404,3 @@ def _compare_table(profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict
         )
         table = table.join(cell, on="theme", how="left")
     return table
-
-
-# --- the report command ---------------------------------------------------------------------
-
-
-def _report_args(parser) -> None:
-    parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
-    parser.add_argument("--hide-names", action="store_true", help="blind review: codes instead of names")
-
-
-@report(
-    "screening",
-    "the ranked applicants of one program, as the Screening page shows them",
-    _report_args,
-)
-def screening_report(store, args) -> pl.DataFrame:
-    """The Screening page's ranked table for one program (run with every permission)."""
-    table = screening_table(store, Scope.system(), args.program, hide_names=args.hide_names)
-    return visible_columns(table, args.hide_names)

@@ -18,8 +18,9 @@ import numpy as np
 import polars as pl
 from scipy import special, stats
 
+from dashboard.contract import SMALL_SAMPLE
+
 CATEGORIES = tuple(range(5))
-SMALL_N = 10
 RELIABLE = 0.800
 TENTATIVE = 0.667
 IMPACT_THRESHOLD = 0.80
@@ -174,8 +175,8 @@ def reliability_label(alpha: float) -> str:
 
 
 def is_small(n: int) -> bool:
-    """True when n is below SMALL_N and a figure should carry a small-sample mark."""
-    return n < SMALL_N
+    """True when n is below SMALL_SAMPLE and a figure should carry a small-sample mark."""
+    return n < SMALL_SAMPLE
 
 
 def _g(x, y, axis=-1):
@@ -277,7 +278,7 @@ def _fisher_p(sel: int, apps: int, ref_sel: int, ref_apps: int) -> float:
     return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
 
 
-def impact_ratios(frame: pl.DataFrame, min_applicants: int = SMALL_N) -> pl.DataFrame:
+def impact_ratios(frame: pl.DataFrame, min_applicants: int = SMALL_SAMPLE) -> pl.DataFrame:
     """Add selection_rate, impact_ratio, fisher_p, is_reference and flag to a group frame.
 
     Input columns: group, applicants, selected. Rules, in plain words:
@@ -326,4 +327,17 @@ def impact_ratios(frame: pl.DataFrame, min_applicants: int = SMALL_N) -> pl.Data
         )
         .with_columns(flag=flag)
         .drop("_i")
+    )
+
+
+def share_intervals(frame: pl.DataFrame, k: str, n: str, share: str) -> pl.DataFrame:
+    """Add Wilson 95% limits for each shown share (null where the share is hidden)."""
+    lows, highs = [], []
+    for kv, nv, sv in frame.select(k, n, share).iter_rows():
+        ci = proportion_ci(kv, nv) if sv is not None else None
+        lows.append(ci.low if ci else None)
+        highs.append(ci.high if ci else None)
+    return frame.with_columns(
+        pl.Series(f"{share}_low", lows, dtype=pl.Float64),
+        pl.Series(f"{share}_high", highs, dtype=pl.Float64),
     )

@@ -17,17 +17,16 @@ programs (through cohorts.program_id); pure functions below them work on polars 
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard import codebook, db
+from dashboard import db
 from dashboard.access import AccessDenied, Scope, readable_programs
-from dashboard.cli import report
+from dashboard.contract import PURPOSES, SMALL_SAMPLE, THEMES
 
 ROLE = "training_director"
-PURPOSES = ("intake", "midpoint", "exit", "annual")
+ASSESSMENTS = tuple(p for p in PURPOSES if p != "hiring")  # intake, midpoint, exit, annual
 TOP_SCORE = 4
 WEAKEST_COUNT = 2
 
@@ -55,7 +54,7 @@ ASSOCIATION_CAUTION = (
 
 def _purpose_rank() -> pl.Expr:
     """Assessment order within a day: intake, midpoint, exit, annual."""
-    return pl.col("purpose").replace_strict(list(PURPOSES), list(range(len(PURPOSES))), default=9)
+    return pl.col("purpose").replace_strict(list(ASSESSMENTS), list(range(len(ASSESSMENTS))), default=9)
 
 
 def latest_and_growth(scores: pl.DataFrame) -> pl.DataFrame:
@@ -90,7 +89,7 @@ def latest_and_growth(scores: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def need_by_theme(growth: pl.DataFrame, themes=codebook.THEME_ORDER) -> pl.DataFrame:
+def need_by_theme(growth: pl.DataFrame, themes=THEMES) -> pl.DataFrame:
     """Per theme: mean latest level and mean growth with their n, and need (see NEED_RULE)."""
     stats = growth.group_by("theme").agg(
         pl.col("latest_score").count().alias("n_level"),
@@ -139,7 +138,7 @@ def gap_ranking(need: pl.DataFrame, coverage: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([ranked, unranked], how="diagonal_relaxed").select(columns)
 
 
-def heatmap_frame(trainees: pl.DataFrame, growth: pl.DataFrame, themes=codebook.THEME_ORDER) -> pl.DataFrame:
+def heatmap_frame(trainees: pl.DataFrame, growth: pl.DataFrame, themes=THEMES) -> pl.DataFrame:
     """Every trainee x theme cell: latest score, growth and a label; unassessed cells say so."""
     people = trainees.select("person_id", "full_name", "status").unique("person_id", maintain_order=True)
     cells = people.join(pl.DataFrame({"theme": list(themes)}), how="cross")
@@ -171,7 +170,7 @@ def _cell_label(cell: dict) -> str:
     return text if cell["growth"] is None else f"{text} ({cell['growth']:+g})"
 
 
-def cohort_trajectory(scores: pl.DataFrame) -> pl.DataFrame:
+def means_by_assessment(scores: pl.DataFrame) -> pl.DataFrame:
     """Mean score per theme per assessment point (intake, midpoint, exit, annual), with n."""
     frame = (
         scores.filter(pl.col("score").is_not_null())
@@ -188,7 +187,7 @@ def cohort_trajectory(scores: pl.DataFrame) -> pl.DataFrame:
 
 def weakest_themes(growth: pl.DataFrame, count: int = WEAKEST_COUNT) -> pl.DataFrame:
     """One trainee's weakest assessed themes: lowest latest score, then lowest growth."""
-    order = {t: i for i, t in enumerate(codebook.THEME_ORDER)}
+    order = {t: i for i, t in enumerate(THEMES)}
     frame = growth.filter(pl.col("latest_score").is_not_null()).with_columns(
         pl.col("theme").replace_strict(order, default=99).alias("_theme_order")
     )
@@ -250,7 +249,7 @@ def module_growth_association(
     return frame.with_columns(
         pl.col(means).round(3),
         (pl.col(means[0]) - pl.col(means[1])).round(3).alias("difference"),
-        (pl.min_horizontal("n_completed", "n_not_completed") < 10).alias("small_sample"),
+        (pl.min_horizontal("n_completed", "n_not_completed") < SMALL_SAMPLE).alias("small_sample"),
     ).sort("module_id")
 
 
@@ -299,17 +298,17 @@ def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
 
 
 @db.memoize  # polars work on every re-run otherwise; keyed on data version and arguments
-def cohort_growth(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
+def cohort_heatmap(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The heatmap cells of one cohort: every trainee x theme, latest score and growth."""
     people = trainees(store, scope, cohort_id)
     return heatmap_frame(people, latest_and_growth(cohort_scores(store, scope, [cohort_id])))
 
 
 @db.memoize
-def cohort_trajectories(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
+def cohort_trajectory(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """Mean score per theme per assessment point for one cohort, with n."""
     cohort_program(store, scope, cohort_id)
-    return cohort_trajectory(cohort_scores(store, scope, [cohort_id]))
+    return means_by_assessment(cohort_scores(store, scope, [cohort_id]))
 
 
 def _enrollment(store, scope: Scope, person_id: str) -> dict:
@@ -445,33 +444,3 @@ def module_growth(store, scope: Scope, program_id: str, cohort_id: str | None = 
         "module_completions_by_trainee", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
     )
     return module_growth_association(growth, done, coverage_by_module(store, scope))
-
-
-# --- report commands -----------------------------------------------------------------------
-
-
-def _gap_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--program", required=True, metavar="ID", help="program id")
-    parser.add_argument("--cohort", metavar="ID", help="one cohort of that program (default: all)")
-
-
-@report("curriculum-gaps", "themes ranked by curriculum gap (need high, coverage low)", _gap_args)
-def curriculum_gaps_report(store, args):
-    """The Curriculum page's gap list."""
-    try:
-        return curriculum_gaps(store, Scope.system(), args.program, args.cohort)
-    except AccessDenied as exc:  # an unknown program or cohort: a message, not a traceback
-        raise SystemExit(f"curriculum-gaps: {exc}") from None
-
-
-def _plan_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--person", required=True, metavar="ID", help="the trainee's person id")
-
-
-@report("trainee-plan", "one trainee's development plan: weak themes, modules, excerpts", _plan_args)
-def trainee_plan_report(store, args):
-    """The Trainees page's development plan for one person."""
-    try:
-        return plan_frame(development_plan(store, Scope.system(), args.person))
-    except AccessDenied as exc:
-        raise SystemExit(f"trainee-plan: {exc}") from None

@@ -11,9 +11,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import audit, codebook, db
+from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
-
-SMALL_N = 10
 
 
 def caveat() -> None:
@@ -25,7 +24,7 @@ def n_label(n: int | None) -> str:
     """'n = 12', marked when the sample is small."""
     if n is None:
         return "n = 0"
-    return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_N else "")
+    return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_SAMPLE else "")
 
 
 def dataframe(frame: pl.DataFrame, key: str, **kwargs):

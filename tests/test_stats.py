@@ -183,7 +183,7 @@ def test_reliability_label(alpha, label):
 
 
 def test_is_small():
-    assert stats.SMALL_N == 10
+    assert stats.SMALL_SAMPLE == 10
     assert stats.is_small(9) and not stats.is_small(10)
 
 

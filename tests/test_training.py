@@ -292,7 +292,7 @@ DIRECTOR_A = Scope(DIRECTOR, (("training_director", "PA"),))
 
 
 def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
-    cells = training.cohort_growth(store, DIRECTOR_A, "CA")
+    cells = training.cohort_heatmap(store, DIRECTOR_A, "CA")
     growth = {(r["person_id"], r["theme"]): r["growth"] for r in cells.iter_rows(named=True)}
     assert growth[("T1", "balance")] == 1 and growth[("T2", "adaptiveness")] == 1
     assert growth[("T3", "adaptiveness")] == 2  # exit minus intake, no midpoint needed
@@ -301,7 +301,7 @@ def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
 
 
 def test_cohort_trajectory_means_with_n(store):
-    frame = training.cohort_trajectories(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
+    frame = training.cohort_trajectory(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
     got = {r["purpose"]: (r["n"], r["mean_score"]) for r in frame.iter_rows(named=True)}
     assert got == {"intake": (3, pytest.approx(4 / 3)), "midpoint": (2, 1.0), "exit": (2, 2.5)}
 
@@ -356,14 +356,14 @@ def test_a_director_reads_only_their_own_programs(store):
 
 
 def test_heatmap_chart_greys_unassessed_cells_and_writes_change(store):
-    spec = charts.trainee_theme_heatmap_chart(training.cohort_growth(store, DIRECTOR_A, "CA")).to_dict()
+    spec = charts.trainee_theme_heatmap_chart(training.cohort_heatmap(store, DIRECTOR_A, "CA")).to_dict()
     cells, text = spec["layer"]
     assert cells["mark"]["type"] == "rect"
     color = cells["encoding"]["color"]
     assert color["condition"]["field"] == "latest_score" and color["value"] == charts.NOT_ASSESSED_GREY
     assert color["condition"]["scale"]["domain"] == [0, 4]
     assert text["encoding"]["text"]["field"] == "label"
-    assert cells["encoding"]["x"]["sort"] == list(training.codebook.THEME_ORDER)
+    assert cells["encoding"]["x"]["sort"] == list(training.THEMES)
 
 
 def test_trajectory_charts(store):
@@ -371,7 +371,7 @@ def test_trajectory_charts(store):
     spec = charts.trainee_trajectory_line_chart(points).to_dict()
     assert spec["encoding"]["x"]["type"] == "temporal" and spec["encoding"]["y"]["field"] == "score"
     cohort = charts.cohort_trajectory_line_chart(
-        training.cohort_trajectories(store, DIRECTOR_A, "CA")
+        training.cohort_trajectory(store, DIRECTOR_A, "CA")
     ).to_dict()
     assert cohort["encoding"]["x"]["sort"] == ["intake", "midpoint", "exit", "annual"]
     assert {"field": "n", "type": "quantitative"} in cohort["encoding"]["tooltip"]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, db, training, ui
+from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -49,7 +50,7 @@ st.subheader("Modules and growth")
 st.warning(training.ASSOCIATION_CAUTION)
 st.caption(
     "Mean growth in the module's themes; n = trainees with a growth score in each group; "
-    "small_sample marks a group under 10."
+    f"small_sample marks a group under {SMALL_SAMPLE}."
 )
 association = training.module_growth(store, scope, program, cohort)
 ui.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")

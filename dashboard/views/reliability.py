@@ -4,6 +4,7 @@ calibration, and the queue of disagreements waiting for a consensus."""
 import streamlit as st
 
 from dashboard import charts, db, reliability, ui
+from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -19,7 +20,7 @@ st.write(
     "Two raters score each interview independently. These figures say how far their scores agree, "
     "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
     "or more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than "
-    "10 interviews are marked as small samples."
+    f"{SMALL_SAMPLE} interviews are marked as small samples."
 )
 ui.caveat()
 PERCENT = {

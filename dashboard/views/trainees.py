@@ -26,12 +26,12 @@ ui.table(people.drop("cohort_id"), "trainees_list", f"trainees_{cohort}.csv")
 
 st.subheader("Latest score and change since intake")
 st.caption(training.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
-cells = training.cohort_growth(store, scope, cohort)
+cells = training.cohort_heatmap(store, scope, cohort)
 ui.chart(charts.trainee_theme_heatmap_chart(cells), cells.drop("person_id"), "trainees_heatmap")
 
 st.subheader("Cohort trajectories")
 st.caption("Mean score per theme at each assessment; n = trainees assessed (see the chart data).")
-trajectory = training.cohort_trajectories(store, scope, cohort)
+trajectory = training.cohort_trajectory(store, scope, cohort)
 ui.chart(charts.cohort_trajectory_line_chart(trajectory), trajectory, "trainees_cohort_trajectory")
 
 st.header("One trainee")
