@@ -65,7 +65,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table if missing and seed the default codebook into empty codebook tables."""
+    """Create every table if missing, seed the default codebook into empty codebook tables and make
+    the blind-review key if there is none."""
     if con.execute(
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
@@ -92,6 +93,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.register("codebook_frame", frame.to_arrow())
             con.execute(insert_sql)
             con.unregister("codebook_frame")
+    from dashboard import blind
+
+    blind.create_secret(con)  # made with the database, so reading a blind view never writes
 
 
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:

@@ -25,7 +25,26 @@ BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 2007
 SCORES = (0, 1, 2, 3, 4)
 PATTERN_COLUMNS = ("n_0", "n_1", "n_2", "n_3", "n_4")  # raters who gave an interview 0 ... 4
-PAGE_SIZE = 500  # rows on screen per page of a long table
+PAGE_SIZE = 500  # rows on screen per page of a long table (ui.page_of, or a SQL window)
+INTRO = (
+    "Two raters score each interview independently. These figures say how far their scores agree, "
+    "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
+    "or more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than "
+    f"{SMALL_SAMPLE} interviews are marked as small samples."
+)
+ALPHA_NOTE = (
+    "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
+    f"95% bootstrap interval ({BOOTSTRAP_DRAWS} seeded resamples of interviews)."
+)
+CALIBRATION_NOTE = (
+    "Difference of each rater's score from the interview's score (the consensus where one "
+    "is in force, else the mean of the raters). Positive: lenient; negative: severe."
+)
+QUEUE_NOTE = "Interview themes where raters differ by 2 or more and no consensus is in force, oldest first."
+CONSENSUS_RULE = (
+    "A consensus recorded here is used unless an imported consensus is dated later; "
+    "used_because says which one counts and why. An import never changes what is recorded here."
+)
 REPORT_COLUMNS = (
     "theme",
     "rater_a",
@@ -60,20 +79,8 @@ def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     return store.query("ratings_by_interview", program_ids=readable_programs(store, scope, rater_role(role)))
 
 
-def rating_patterns(store, scope: Scope, role: str) -> pl.DataFrame:
-    """Per theme and quarter: each pattern of scores an interview got (raters per 0-4), with n."""
-    return _patterns(store, tuple(readable_programs(store, scope, rater_role(role))))
-
-
 def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
     return store.query("rating_patterns_by_theme", program_ids=list(ids))
-
-
-def pair_counts(store, scope: Scope, role: str) -> pl.DataFrame:
-    """Per theme and two raters of the same interviews: interviews per pair of scores, in scope."""
-    return store.query(
-        "rating_pair_counts_by_theme", program_ids=readable_programs(store, scope, rater_role(role))
-    )
 
 
 # --- statistics on frames (pure) ---------------------------------------------------------------
@@ -182,18 +189,6 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.selectors.float().fill_nan(None)).with_columns(
         small_sample=pl.col("n_units") < SMALL_SAMPLE
     )
-
-
-def page_count(rows: int, size: int | None = None) -> int:
-    """How many pages of `size` (default PAGE_SIZE) rows a table of `rows` rows fills (at least one)."""
-    return max(1, -(-rows // (size or PAGE_SIZE)))
-
-
-def page_of(frame: pl.DataFrame, page: int, size: int | None = None) -> pl.DataFrame:
-    """Rows of one page (1-based, clamped to the last) of a table already read."""
-    size = size or PAGE_SIZE
-    page = min(max(page, 1), page_count(frame.height, size))
-    return frame.slice((page - 1) * size, size)
 
 
 # --- what the page and the report call ---------------------------------------------------------

@@ -10,9 +10,6 @@ interviews, each theme takes its score from the latest interview that scored it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,13 +17,13 @@ import polars as pl
 
 from dashboard import audit, db
 from dashboard.access import AccessDenied, Scope, readable_programs
+from dashboard.blind import blind, blind_code, blind_secret
 from dashboard.contract import DECISIONS, STAGES, THEMES
 
 ROLE = "supervisor"
 HIGH_SCORE = 3
-BLIND_SECRET_KEY = "blind_review_secret"
 NOTE_MAX = 2000
-PAGE_SIZE = 200  # rows on screen per page of the ranked table
+PAGE_SIZE = 200  # rows on screen per page of the ranked table (ui.page_of)
 SORT_EXPLAINED = (
     "Ranked by the number of themes scored 3 or above, then by the mean of the themes that "
     "were scored, then by the earliest application date."
@@ -99,7 +96,7 @@ def screening_table(
 ) -> pl.DataFrame:
     """The ranked, filtered table the Screening page and the report show."""
     table = apply_filters(ranked_applicants(store, scope, program_id), filters or ScreeningFilters())
-    return blind(store, table) if hide_names else table
+    return with_names(store, table, hide_names)
 
 
 def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
@@ -108,24 +105,14 @@ def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
     return frame.select([c for c in frame.columns if c not in hidden])
 
 
-def page_count(rows: int, size: int | None = None) -> int:
-    """How many pages of `size` rows (PAGE_SIZE by default) a table of `rows` rows fills (at least one)."""
-    return max(1, -(-rows // (size or PAGE_SIZE)))
-
-
-def page_rows(
-    store, table: pl.DataFrame, page: int, hide_names: bool, size: int | None = None
-) -> pl.DataFrame:
-    """Rows of one page (1-based, clamped to the last) in ranked order, names blinded if asked."""
-    size = size or PAGE_SIZE
-    page = min(max(page, 1), page_count(table.height, size))
-    rows = table.slice((page - 1) * size, size)
-    return blind(store, rows) if hide_names else rows
+def with_names(store, frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
+    """The rows as shown: names replaced by blind codes (until a decision) when asked."""
+    return blind(store, frame) if hide_names else frame
 
 
 def table_csv(store, table: pl.DataFrame, hide_names: bool) -> str:
     """The whole ranked, filtered table as the download's CSV (the same text as the report)."""
-    return visible_columns(blind(store, table) if hide_names else table, hide_names).write_csv()
+    return visible_columns(with_names(store, table, hide_names), hide_names).write_csv()
 
 
 def filter_options(frame: pl.DataFrame) -> dict[str, list]:
@@ -143,36 +130,6 @@ def filter_options(frame: pl.DataFrame) -> dict[str, list]:
 def filter_choices(store, scope: Scope, program_id: str | None = None) -> dict[str, list]:
     """The filter widgets' choices for the supervisor's programs (or one of them)."""
     return filter_options(ranked_applicants(store, scope, program_id))
-
-
-# --- blind review ---------------------------------------------------------------------------
-
-
-def blind_secret(store) -> str:
-    """This database's blind-review key: made once with a random token, kept in app_meta."""
-    found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
-    if found.height == 0:
-        store.execute("app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
-        found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
-    return found["value"][0]
-
-
-def blind_code(secret: str, application_id: str) -> str:
-    """A stable code for an application: a keyed hash, so it cannot be reversed without the key."""
-    digest = hmac.new(secret.encode(), application_id.encode(), hashlib.sha256).hexdigest()
-    return "Applicant " + digest[:8].upper()
-
-
-def blind(store, frame: pl.DataFrame) -> pl.DataFrame:
-    """Replace each name by its code until a decision is recorded on the application."""
-    secret = blind_secret(store)
-    codes = [blind_code(secret, a) for a in frame["application_id"].to_list()]
-    return frame.with_columns(
-        pl.when(pl.col("decision").is_null())
-        .then(pl.Series("codes", codes, dtype=pl.String))
-        .otherwise(pl.col("full_name"))
-        .alias("candidate")
-    )
 
 
 # --- one candidate --------------------------------------------------------------------------
@@ -331,7 +288,7 @@ def compare_labels(store, scope: Scope, application_ids: list[str], hide_names: 
     """Each readable application's label (its name, or the blind code while undecided), in order."""
     everyone = ranked_applicants(store, scope)
     rows = everyone.filter(pl.col("application_id").is_in(list(application_ids)))
-    rows = blind(store, rows) if hide_names else rows
+    rows = with_names(store, rows, hide_names)
     found = dict(zip(rows["application_id"], rows["candidate"], strict=True))
     return {a: found[a] for a in dict.fromkeys(application_ids) if a in found}
 

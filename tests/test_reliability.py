@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, SAMPLE, app_as, grant
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import charts, cli, db, reliability, stats
+from dashboard import charts, cli, db, reliability, stats, ui
 from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 
@@ -450,9 +450,9 @@ def test_page_refuses_leadership(page_db, monkeypatch):
 
 def test_page_count_and_page_of():
     frame = pl.DataFrame({"i": list(range(12))})
-    assert reliability.page_count(0, 5) == 1 and reliability.page_count(12, 5) == 3
-    assert reliability.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
-    assert reliability.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
+    assert ui.page_count(0, 5) == 1 and ui.page_count(12, 5) == 3
+    assert ui.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
+    assert ui.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
 
 
 def test_queue_and_consensus_pages_are_slices_of_the_whole(rich_store, monkeypatch):

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 from conftest import app_as, grant
 
-from dashboard import charts, cli, db, training
+from dashboard import charts, cli, db, training, training_rules
 from dashboard.access import AccessDenied, Scope
+from dashboard.contract import THEMES
 
 DIRECTOR = "director@example.org"
 SCRIPT_NAME = "Ada <script>alert(1)</script>"
@@ -44,18 +45,18 @@ def test_growth_is_latest_minus_intake_only_when_both_exist():
             ("d", "d4", "2025-07-01", "exit", "fit", None),  # a null score is not an assessment
         ]
     )
-    out = training.latest_and_growth(scores).sort("person_id").filter(pl.col("theme") == "balance")
+    out = training_rules.latest_and_growth(scores).sort("person_id").filter(pl.col("theme") == "balance")
     assert out["latest_score"].to_list() == [3, 1, 2, 1]
     assert out["growth"].to_list() == [1, None, None, -2]
     assert out["latest_purpose"].to_list() == ["exit", "intake", "midpoint", "exit"]
-    assert training.latest_and_growth(scores).filter(pl.col("theme") == "fit").is_empty()
+    assert training_rules.latest_and_growth(scores).filter(pl.col("theme") == "fit").is_empty()
 
 
 def test_heatmap_marks_unassessed_cells_instead_of_zero():
     trainees = pl.DataFrame(
         {"person_id": ["a", "b"], "full_name": ["A", "B"], "status": ["active", "withdrawn"]}
     )
-    growth = training.latest_and_growth(
+    growth = training_rules.latest_and_growth(
         _scores(
             [
                 ("a", "a1", "2025-01-01", "intake", "balance", 0),
@@ -63,7 +64,7 @@ def test_heatmap_marks_unassessed_cells_instead_of_zero():
             ]
         )
     )
-    cells = training.heatmap_frame(trainees, growth)
+    cells = training_rules.heatmap_frame(trainees, growth)
     assert cells.height == 12
     a_balance = cells.filter((pl.col("person_id") == "a") & (pl.col("theme") == "balance")).row(0, named=True)
     assert a_balance["label"] == "2 (+2)" and a_balance["assessed"]
@@ -85,7 +86,7 @@ def test_need_is_shortfall_from_top_less_mean_growth_with_n():
             "growth": [1.0, 0.0, None, 1.0, None],
         }
     )
-    need = training.need_by_theme(growth).sort("theme")
+    need = training_rules.need_by_theme(growth).sort("theme")
     row = {r["theme"]: r for r in need.iter_rows(named=True)}
     assert row["balance"]["need"] == pytest.approx(4 - 2.5 - 0.5)
     assert (row["balance"]["n_level"], row["balance"]["n_growth"]) == (2, 2)
@@ -113,7 +114,7 @@ def test_gap_ranking_adds_need_and_coverage_ranks():
             "coverage": [30.0, 20.0, 10.0, 0.0, 0.0],
         }
     )
-    gaps = training.gap_ranking(need, coverage)
+    gaps = training_rules.gap_ranking(need, coverage)
     # need ranks: transcendence 1, fit 2, balance 3, learning 4
     # coverage ranks: learning 1, fit 2, transcendence 3, balance 4
     # sums: fit 4, transcendence 4 (tie: transcendence has the higher need), learning 5, balance 7
@@ -133,7 +134,7 @@ def test_weakest_themes_and_modules_not_yet_completed():
             "latest_date": [dt.date(2025, 7, 1)] * 4,
         }
     )
-    weak = training.weakest_themes(growth)
+    weak = training_rules.weakest_themes(growth)
     assert weak["theme"].to_list() == ["fit", "balance"]  # lowest score, then lower growth
     coverage = pl.DataFrame(
         {
@@ -145,7 +146,7 @@ def test_weakest_themes_and_modules_not_yet_completed():
             "coverage": [10.0, 15.0, 40.0, 24.0],
         }
     )
-    modules = training.plan_modules(weak, coverage, completed=["M3"])
+    modules = training_rules.plan_modules(weak, coverage, completed=["M3"])
     assert modules["module_id"].to_list() == ["M2", "M1"]
 
 
@@ -161,7 +162,7 @@ def test_module_growth_association_compares_completers_with_the_rest():
     coverage = pl.DataFrame(
         {"module_id": ["M1", "M1"], "module_name": ["one", "one"], "theme": ["balance", "fit"]}
     )
-    out = training.module_growth_association(growth, completions, coverage).row(0, named=True)
+    out = training_rules.module_growth_association(growth, completions, coverage).row(0, named=True)
     assert (out["n_completed"], out["mean_growth_completed"]) == (1, 1.0)
     assert (out["n_not_completed"], out["mean_growth_not_completed"]) == (1, 1.0)  # c has no growth
     assert out["difference"] == 0.0 and out["small_sample"]
@@ -363,7 +364,7 @@ def test_heatmap_chart_greys_unassessed_cells_and_writes_change(store):
     assert color["condition"]["field"] == "latest_score" and color["value"] == charts.NOT_ASSESSED_GREY
     assert color["condition"]["scale"]["domain"] == [0, 4]
     assert text["encoding"]["text"]["field"] == "label"
-    assert cells["encoding"]["x"]["sort"] == list(training.THEMES)
+    assert cells["encoding"]["x"]["sort"] == list(THEMES)
 
 
 def test_trajectory_charts(store):

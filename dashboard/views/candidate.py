@@ -25,7 +25,9 @@ try:
 except AccessDenied:
     st.error("This applicant is not in your programs, so Vocation will not show the record.")
     st.stop()
-audit.record(store, scope, "view_person", f"application {application_id}")
+if st.session_state.get("candidate_audited") != application_id:  # once per opening, not per rerun
+    audit.record(store, scope, "view_person", f"application {application_id}")
+    st.session_state["candidate_audited"] = application_id
 
 app = detail.application
 st.text(f"Applicant: {detail.label}")

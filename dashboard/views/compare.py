@@ -64,5 +64,6 @@ st.caption(
 ui.table(comparison.table, key="compare_table", file_name="compare.csv", audit_object="compare")
 if st.button("Open the first of these applicants", key="compare_open"):
     st.session_state["candidate_application_id"] = picked[0]
+    st.session_state.pop("candidate_audited", None)  # a new opening of the record is audited
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/candidate.py")
