@@ -25,7 +25,7 @@ def create_secret(con) -> None:
 
 def blind_secret(store) -> str:
     """This database's blind-review key (made with the database, kept in app_meta)."""
-    found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
+    found = store.query("app_meta_for_key", key=BLIND_SECRET_KEY)
     if found.height == 0:
         raise RuntimeError(
             "this database has no blind-review key; open it once with write access "

@@ -107,8 +107,8 @@ def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = No
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
     else:
-        run_statement(con, "scores_delete_by_interview", interview_id=interview_id)
-        run_statement(con, "scores_insert_by_interview", interview_id=interview_id)
+        run_statement(con, "scores_delete_for_interview", interview_id=interview_id)
+        run_statement(con, "scores_insert_for_interview", interview_id=interview_id)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:

@@ -70,9 +70,7 @@ def write_batch(
         db.refresh_scores(con)
         totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
         con.execute(
-            "insert into app_imports (imported_at, imported_by, files, checksum, inserted, updated,"
-            " unchanged, summary) values ($at, $by, $files, $checksum, $inserted, $updated,"
-            " $unchanged, $summary)",
+            db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
             {**record, **totals, "summary": json.dumps(counts)},
         )
         con.commit()

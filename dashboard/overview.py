@@ -33,8 +33,8 @@ def filter_options(store, scope: Scope) -> dict[str, pl.DataFrame]:
     """Programs (with sites) and the year range leadership can filter on."""
     scope.require(ROLE)
     allowed = chosen_programs(store, scope)
-    programs = store.query("leadership_programs").filter(pl.col("program_id").is_in(allowed))
-    return {"programs": programs, "years": store.query("leadership_years")}
+    programs = store.query("program_site_list").filter(pl.col("program_id").is_in(allowed))
+    return {"programs": programs, "years": store.query("data_year_range")}
 
 
 @aggregate

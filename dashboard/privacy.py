@@ -105,7 +105,7 @@ def aggregate(fn):
 def chosen_programs(store, scope: Scope, programs=None, sites=None) -> list[str]:
     """Program ids leadership may read, narrowed to the chosen programs and sites."""
     allowed = set(readable_programs(store, scope, ROLE))
-    catalog = store.query("leadership_programs").filter(pl.col("program_id").is_in(sorted(allowed)))
+    catalog = store.query("program_site_list").filter(pl.col("program_id").is_in(sorted(allowed)))
     if programs:
         catalog = catalog.filter(pl.col("program_id").is_in(list(programs)))
     if sites:

@@ -76,7 +76,7 @@ def rater_role(role: str) -> str:
 
 def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     """Every independent rating of the interviews in scope (interview, rater, theme, score)."""
-    return store.query("ratings_by_interview", program_ids=readable_programs(store, scope, rater_role(role)))
+    return store.query("ratings_for_programs", program_ids=readable_programs(store, scope, rater_role(role)))
 
 
 def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
@@ -254,7 +254,7 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
     """
     limit, offset = _window(page)
     return store.query(
-        "disagreement_queue_by_interview",
+        "disagreement_queue_for_programs",
         program_ids=readable_programs(store, scope, rater_role(role)),
         limit=limit,
         offset=offset,
@@ -264,7 +264,7 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
 def disagreement_count(store, scope: Scope, role: str) -> int:
     """How many interview themes wait in the disagreement queue (in scope)."""
     ids = readable_programs(store, scope, rater_role(role))
-    return int(store.query("disagreement_count_by_program", program_ids=ids)["n_items"][0])
+    return int(store.query("disagreement_total_for_programs", program_ids=ids)["n_items"][0])
 
 
 def _window(page: int | None) -> tuple[int | None, int]:
@@ -277,7 +277,7 @@ def _window(page: int | None) -> tuple[int | None, int]:
 def _require_interview(store, scope: Scope, role: str, interview_id: str) -> None:
     """AccessDenied unless the interview belongs to one of the role's programs."""
     found = store.query(
-        "interview_program",
+        "program_for_interview",
         interview_id=interview_id,
         program_ids=readable_programs(store, scope, rater_role(role)),
     )
@@ -289,7 +289,7 @@ def rater_evidence(store, scope: Scope, role: str, interview_id: str, theme: str
     """Each rater's score and excerpts for one interview and theme (side by side on the page)."""
     _require_interview(store, scope, role, interview_id)
     return store.query(
-        "rater_evidence_by_interview",
+        "rater_evidence_for_interview",
         interview_id=interview_id,
         theme=theme,
         program_ids=readable_programs(store, scope, rater_role(role)),
@@ -323,7 +323,7 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
     """The consensus used per interview theme in scope, which source and why (one page or all)."""
     limit, offset = _window(page)
     return store.query(
-        "consensus_by_interview",
+        "consensus_in_force_for_programs",
         program_ids=readable_programs(store, scope, rater_role(role)),
         limit=limit,
         offset=offset,
@@ -333,7 +333,7 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
 def consensus_count(store, scope: Scope, role: str) -> int:
     """How many interview themes in scope have a consensus in force."""
     ids = readable_programs(store, scope, rater_role(role))
-    return int(store.query("consensus_count_by_program", program_ids=ids)["n_items"][0])
+    return int(store.query("consensus_total_for_programs", program_ids=ids)["n_items"][0])
 
 
 def record_consensus(

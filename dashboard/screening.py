@@ -154,7 +154,7 @@ class CandidateDetail:
 def application(store, scope: Scope, application_id: str) -> dict:
     """One application of the supervisor's programs; AccessDenied for any other (or none)."""
     program_ids = readable_programs(store, scope, ROLE)
-    row = store.query("application_by_id", application_id=application_id, program_ids=program_ids)
+    row = store.query("application_for_id", application_id=application_id, program_ids=program_ids)
     if row.height == 0:
         # the same answer whether the application exists elsewhere or not at all
         raise AccessDenied(f"the application {application_id} is not in your programs")
@@ -198,12 +198,14 @@ def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool 
     profile = store.query(
         "theme_scores_by_application", application_ids=[application_id], program_ids=program_ids
     )
-    ratings = store.query("ratings_by_application", application_ids=[application_id], program_ids=program_ids)
+    ratings = store.query(
+        "ratings_for_applications", application_ids=[application_id], program_ids=program_ids
+    )
     scores = store.query(
-        "interview_scores_by_application", application_id=application_id, program_ids=program_ids
+        "interview_scores_for_application", application_id=application_id, program_ids=program_ids
     )
     decisions = store.query(
-        "decisions_by_application", application_id=application_id, program_ids=program_ids
+        "decisions_for_application", application_id=application_id, program_ids=program_ids
     )
     return CandidateDetail(
         application=app,
@@ -212,11 +214,11 @@ def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool 
         ratings=ratings,
         score_table=score_table(scores, ratings),
         excerpts=store.query(
-            "excerpts_by_application", application_id=application_id, program_ids=program_ids
+            "excerpts_for_application", application_id=application_id, program_ids=program_ids
         ),
-        applications=store.query("applications_by_person", person_id=person_id, program_ids=program_ids),
-        interviews=store.query("interviews_by_person", person_id=person_id, program_ids=program_ids),
-        nominations=store.query("peer_nominations_by_nominee", person_id=person_id, program_ids=program_ids),
+        applications=store.query("applications_for_person", person_id=person_id, program_ids=program_ids),
+        interviews=store.query("interviews_for_person", person_id=person_id, program_ids=program_ids),
+        nominations=store.query("peer_nominations_for_person", person_id=person_id, program_ids=program_ids),
         decisions=decisions,
     )
 
@@ -326,7 +328,7 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
         labels[application_id] = name if name not in labels.values() else f"{name} ({application_id})"
     wanted = list(labels)
     scores = store.query("theme_scores_by_application", application_ids=wanted, program_ids=program_ids)
-    ratings = store.query("ratings_by_application", application_ids=wanted, program_ids=program_ids)
+    ratings = store.query("ratings_for_applications", application_ids=wanted, program_ids=program_ids)
     profiles = pl.concat(
         [
             profile_chart_frame(

@@ -29,7 +29,7 @@ def demo_allowed(store) -> bool:
 
 def scope_for_email(store, email: str) -> Scope:
     """The scope granted to `email` in the users-and-roles table (no roles: no access)."""
-    rows = store.query("user_roles_by_email", email=email)
+    rows = store.query("user_roles_for_email", email=email)
     return Scope(email, tuple(zip(rows["role"], rows["program_id"], strict=True)))
 
 

@@ -31,7 +31,7 @@ ROLE = "training_director"
 
 def cohorts(store, scope: Scope) -> pl.DataFrame:
     """The cohorts of the reader's programs, newest first, with trainee counts by status."""
-    return store.query("cohort_list_by_program", program_ids=readable_programs(store, scope, ROLE))
+    return store.query("cohorts_for_programs", program_ids=readable_programs(store, scope, ROLE))
 
 
 def _cohort_ids(store, scope: Scope, program_id: str, cohort_id: str | None = None) -> list[str]:
@@ -57,14 +57,14 @@ def trainees(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The trainees of one cohort with status and modules completed."""
     ids = _cohort_ids(store, scope, cohort_program(store, scope, cohort_id), cohort_id)
     return store.query(
-        "trainee_list_by_cohort", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+        "trainees_for_cohorts", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
     )
 
 
 def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
     """Every trainee assessment score of these (already checked) cohorts."""
     return store.query(
-        "trainee_scores_by_assessment",
+        "trainee_scores_for_cohorts",
         cohort_ids=cohort_ids,
         program_ids=readable_programs(store, scope, ROLE),
     )
@@ -87,7 +87,7 @@ def cohort_trajectory(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
 def _enrollment(store, scope: Scope, person_id: str) -> dict:
     """The person's newest enrollment in the reader's programs; AccessDenied if none."""
     rows = store.query(
-        "trainee_enrollments_by_person",
+        "enrollments_for_person",
         person_id=person_id,
         program_ids=readable_programs(store, scope, ROLE),
     )
@@ -134,7 +134,7 @@ def development_plan(store, scope: Scope, person_id: str) -> Plan:
     scores = cohort_scores(store, scope, ids).filter(pl.col("person_id") == person_id)
     weak = weakest_themes(latest_and_growth(scores))
     done = store.query(
-        "module_completions_by_trainee", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+        "module_completions_for_cohorts", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
     )
     done = done.filter(pl.col("person_id") == person_id)["module_id"].to_list()
     modules = plan_modules(weak, coverage_by_module(store, scope), done)
@@ -154,7 +154,7 @@ def _latest_excerpts(store, scope: Scope, scores: pl.DataFrame, weak: pl.DataFra
         )
     latest = scores.with_columns(purpose_rank().alias("_o")).sort("interview_date", "_o")["interview_id"][-1]
     rows = store.query(
-        "trainee_excerpts_by_interview",
+        "trainee_excerpts_for_interview",
         interview_id=latest,
         program_ids=readable_programs(store, scope, ROLE),
     )
@@ -192,7 +192,7 @@ def curriculum_need(store, scope: Scope, program_id: str, cohort_id: str | None 
     """Cohort need per theme (level, growth, n) over a program's cohorts, or one cohort."""
     ids = _cohort_ids(store, scope, program_id, cohort_id)
     people = store.query(
-        "trainee_list_by_cohort", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+        "trainees_for_cohorts", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
     )
     staying = people.filter(pl.col("status") != "withdrawn")["person_id"].to_list()
     growth = latest_and_growth(cohort_scores(store, scope, ids))
@@ -212,6 +212,6 @@ def module_growth(store, scope: Scope, program_id: str, cohort_id: str | None = 
     ids = _cohort_ids(store, scope, program_id, cohort_id)
     growth = latest_and_growth(cohort_scores(store, scope, ids))
     done = store.query(
-        "module_completions_by_trainee", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
+        "module_completions_for_cohorts", cohort_ids=ids, program_ids=readable_programs(store, scope, ROLE)
     )
     return module_growth_association(growth, done, coverage_by_module(store, scope))

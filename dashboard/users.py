@@ -85,7 +85,7 @@ def revoke_role(store, scope: Scope, email: str, role: str | None = None) -> int
     email = check_email(email)
     if role is not None:
         check_role(role)
-    held = store.query("user_roles_by_email", email=email)
+    held = store.query("user_roles_for_email", email=email)
     removed = held.height if role is None else held.filter(pl.col("role") == role).height
     store.execute("user_role_delete", email=email, role=role)
     what = role or "every role"

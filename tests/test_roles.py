@@ -113,7 +113,7 @@ def test_page_data_is_refused_to_every_other_role(spec, db_file, monkeypatch):
         (e.proto.type, e.message) for e in at.exception
     ]
     refused = list(at.exception)
-    reads = [r for r in reads if r != "user_roles_by_email"]  # app.py signing the person in
+    reads = [r for r in reads if r != "user_roles_for_email"]  # app.py signing the person in
     assert refused or not reads, f"{spec.key} read {reads} for roles {others} without AccessDenied"
     assert not at.dataframe or refused
 

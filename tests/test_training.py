@@ -21,7 +21,7 @@ T3_COUNTER = "<b>not</b> sure this *matters* to me"
 
 
 def _scores(rows) -> pl.DataFrame:
-    """A scores frame like trainee_scores_by_assessment from (person, interview, date, purpose, theme, score)."""
+    """A scores frame like trainee_scores_for_cohorts from (person, interview, date, purpose, theme, score)."""
     return pl.DataFrame(
         rows,
         schema=["person_id", "interview_id", "interview_date", "purpose", "theme", "score"],

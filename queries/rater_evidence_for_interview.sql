@@ -1,4 +1,4 @@
--- rater_evidence_by_interview: for one interview and theme, each rater's independent score and
+-- rater_evidence_for_interview: for one interview and theme, each rater's independent score and
 -- the excerpts that rater coded for that theme (one row per excerpt; a rater without excerpts
 -- gets one row with empty excerpt columns). Empty when the interview is outside the programs.
 -- params: $interview_id, $theme, $program_ids (list of program ids the reader may see)

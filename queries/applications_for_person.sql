@@ -1,4 +1,4 @@
--- applications_by_person: the stage history of one person: every application they made to the
+-- applications_for_person: the stage history of one person: every application they made to the
 -- given programs, newest first.
 -- params: $person_id, $program_ids (list of program ids the reader may see)
 select

@@ -1,4 +1,4 @@
--- interviews_by_person: every interview of one person in the given programs, newest first,
+-- interviews_for_person: every interview of one person in the given programs, newest first,
 -- with how many raters scored it and how many themes were rated or agreed.
 -- params: $person_id, $program_ids (list of program ids the reader may see)
 with theirs as (

@@ -1,4 +1,4 @@
--- peer_nominations_by_nominee: the peer nominations one person received, only when that person
+-- peer_nominations_for_person: the peer nominations one person received, only when that person
 -- is on staff in one of the given programs (no rows otherwise).
 -- params: $person_id, $program_ids (list of program ids the reader may see)
 with on_staff as (

@@ -1,4 +1,4 @@
--- interview_program: the program of one interview, if it is in the given programs (else no row).
+-- program_for_interview: the program of one interview, if it is in the given programs (else no row).
 -- params: $interview_id, $program_ids (list of program ids the reader may see)
 select
     interview_id,

@@ -1,4 +1,4 @@
--- ratings_by_interview: every independent rating (0-4) of the interviews in the given programs,
+-- ratings_for_programs: every independent rating (0-4) of the interviews in the given programs,
 -- one row per interview, rater and theme, with the interview's date and quarter.
 -- params: $program_ids (list of program ids the reader may see)
 with allowed as (

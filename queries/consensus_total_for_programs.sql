@@ -1,4 +1,4 @@
--- consensus_count_by_program: how many interview themes in the given programs have a consensus
+-- consensus_total_for_programs: how many interview themes in the given programs have a consensus
 -- in force (the length of the consensus table).
 -- params: $program_ids (list of program ids the reader may see)
 select

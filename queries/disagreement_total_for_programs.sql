@@ -1,4 +1,4 @@
--- disagreement_count_by_program: how many interview themes in the given programs have
+-- disagreement_total_for_programs: how many interview themes in the given programs have
 -- independent scores 2 or more apart and no consensus in force (the disagreement queue's length).
 -- params: $program_ids (list of program ids the reader may see)
 select

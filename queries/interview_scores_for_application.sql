@@ -1,4 +1,4 @@
--- interview_scores_by_application: per hiring interview of one application (in the given
+-- interview_scores_for_application: per hiring interview of one application (in the given
 -- programs) and per theme rated or agreed there: raters, mean rating, consensus, the score
 -- used, and the disagreement and pending flags (from the view interview_theme_scores).
 -- params: $application_id, $program_ids (list of program ids the reader may see)

@@ -1,4 +1,4 @@
--- excerpts_by_application: every excerpt coded in the hiring interviews of one application (in
+-- excerpts_for_application: every excerpt coded in the hiring interviews of one application (in
 -- the given programs), with its theme, sub-theme, stance, rater and interview date.
 -- params: $application_id, $program_ids (list of program ids the reader may see)
 select

@@ -1,4 +1,4 @@
--- leadership_years: the first and last year with an application, interview or cohort start.
+-- data_year_range: the first and last year with an application, interview or cohort start.
 -- params: none
 with years as (
     select year(applied_on) as y, from applications

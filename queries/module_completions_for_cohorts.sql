@@ -1,4 +1,4 @@
--- module_completions_by_trainee: the modules each trainee of the given cohorts has completed.
+-- module_completions_for_cohorts: the modules each trainee of the given cohorts has completed.
 -- params: $cohort_ids (list), $program_ids (list of program ids the reader may see)
 with scoped as (
     select distinct

@@ -1,4 +1,4 @@
--- user_roles_by_email: the roles (and programs, '' when unscoped) granted to one email address.
+-- user_roles_for_email: the roles (and programs, '' when unscoped) granted to one email address.
 -- params: $email (matched case-insensitively)
 select
     role,

@@ -1,4 +1,4 @@
--- application_by_id: one application with its applicant and program, only when the application
+-- application_for_id: one application with its applicant and program, only when the application
 -- belongs to one of the given programs (no row otherwise).
 -- params: $application_id, $program_ids (list of program ids the reader may see)
 select

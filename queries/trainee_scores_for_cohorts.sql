@@ -1,4 +1,4 @@
--- trainee_scores_by_assessment: one row per trainee, assessment (intake, midpoint, exit, annual)
+-- trainee_scores_for_cohorts: one row per trainee, assessment (intake, midpoint, exit, annual)
 -- and rated theme, for the given cohorts of the reader's programs. Only assessments held in the
 -- cohort's own program count. score = consensus where it exists, else the mean of ratings.
 -- params: $cohort_ids (list), $program_ids (list of program ids the reader may see)

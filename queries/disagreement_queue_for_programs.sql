@@ -1,4 +1,4 @@
--- disagreement_queue_by_interview: interview themes whose independent scores differ by 2 or
+-- disagreement_queue_for_programs: interview themes whose independent scores differ by 2 or
 -- more and that have no consensus in force, oldest interview first, with every rater's score.
 -- params: $program_ids (list of program ids the reader may see), $limit and $offset (one page
 -- of rows; a null $limit reads them all)

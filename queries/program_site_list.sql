@@ -1,4 +1,4 @@
--- leadership_programs: programs with their site and the years that have hiring or training data,
+-- program_site_list: programs with their site and the years that have hiring or training data,
 -- for the leadership filters.
 -- params: none
 select

@@ -1,4 +1,4 @@
--- trainee_enrollments_by_person: the cohorts (of the reader's programs) one person is
+-- enrollments_for_person: the cohorts (of the reader's programs) one person is
 -- enrolled in, newest first; empty when the person is no trainee the reader may see.
 -- params: $person_id, $program_ids (list of program ids the reader may see)
 select

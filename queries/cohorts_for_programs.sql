@@ -1,4 +1,4 @@
--- cohort_list_by_program: the cohorts of the given programs with how many trainees each has
+-- cohorts_for_programs: the cohorts of the given programs with how many trainees each has
 -- by enrollment status, newest first.
 -- params: $program_ids (list of program ids the reader may see)
 with counts as (

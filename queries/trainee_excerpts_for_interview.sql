@@ -1,4 +1,4 @@
--- trainee_excerpts_by_interview: the excerpts raters took from one trainee assessment
+-- trainee_excerpts_for_interview: the excerpts raters took from one trainee assessment
 -- (intake, midpoint, exit, annual) held in one of the reader's programs.
 -- params: $interview_id, $program_ids (list of program ids the reader may see)
 select

@@ -1,4 +1,4 @@
--- ratings_by_application: every independent rating from the hiring interviews of the given
+-- ratings_for_applications: every independent rating from the hiring interviews of the given
 -- applications (in the given programs): application, interview, date, rater, theme and score.
 -- params: $application_ids (list), $program_ids (list of program ids the reader may see)
 select

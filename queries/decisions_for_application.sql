@@ -1,4 +1,4 @@
--- decisions_by_application: every decision recorded on one application (in the given programs),
+-- decisions_for_application: every decision recorded on one application (in the given programs),
 -- newest first; the first row is the decision in force.
 -- params: $application_id, $program_ids (list of program ids the reader may see)
 select

@@ -1,4 +1,4 @@
--- consensus_by_interview: the consensus in force for each interview theme in the given programs
+-- consensus_in_force_for_programs: the consensus in force for each interview theme in the given programs
 -- (from the shared view effective_consensus), saying which source is used and why; latest first.
 -- params: $program_ids (list of program ids the reader may see), $limit and $offset (one page
 -- of rows; a null $limit reads them all)

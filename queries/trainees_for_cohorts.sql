@@ -1,4 +1,4 @@
--- trainee_list_by_cohort: the trainees enrolled in the given cohorts (of the reader's programs),
+-- trainees_for_cohorts: the trainees enrolled in the given cohorts (of the reader's programs),
 -- with enrollment status and how many modules each has completed.
 -- params: $cohort_ids (list), $program_ids (list of program ids the reader may see)
 with scoped as (
