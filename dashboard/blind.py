@@ -2,25 +2,17 @@
 
 The code is a keyed hash (HMAC-SHA256) of the application id, so nobody without this database's
 secret can recompute it. The secret is a random token made once when the database is created
-(`db.ensure_schema` calls `create_secret`); reading it never writes.
+(`db.ensure_schema`); reading it never writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 import polars as pl
 
-from dashboard import db
-
-BLIND_SECRET_KEY = "blind_review_secret"
-
-
-def create_secret(con) -> None:
-    """Store a random blind-review key in app_meta unless the database already has one."""
-    db.run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
+from dashboard.db import BLIND_SECRET_KEY
 
 
 def blind_secret(store) -> str:

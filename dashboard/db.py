@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import threading
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
+BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -93,9 +95,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.register("codebook_frame", frame.to_arrow())
             con.execute(insert_sql)
             con.unregister("codebook_frame")
-    from dashboard import blind
-
-    blind.create_secret(con)  # made with the database, so reading a blind view never writes
+    # the blind-review key is made with the database (first write wins), so no read ever writes it
+    run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:

@@ -9,7 +9,6 @@ import re
 import numpy as np
 import polars as pl
 import pytest
-from conftest import app_as, grant
 
 from dashboard import contract, db, evidence, fairness, overview, privacy
 from dashboard.access import AccessDenied, Scope
@@ -112,8 +111,8 @@ def test_leadership_pages_never_call_the_unsuppressed_fairness_table():
         assert "selection_table" not in text and "store.query" not in text
 
 
-def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_file):
-    store = db.Store.open(sample_db_file, read_only=True)
+def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_file, store_at):
+    store = store_at(sample_db_file, read_only=True)
     supervisor = Scope("s@example.org", (("supervisor", "*"),))
     for fn in (
         overview.theme_prevalence,
@@ -125,7 +124,6 @@ def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_fi
     ):
         with pytest.raises(AccessDenied):
             fn(store, supervisor)
-    store.close()
 
 
 # --- suppression -----------------------------------------------------------------------------
@@ -345,7 +343,7 @@ def _rendered_text(at) -> str:
 
 
 @pytest.mark.parametrize("page", ["views/overview.py", "views/evidence.py", "views/fairness.py"])
-def test_leadership_pages_show_no_person(db_file, monkeypatch, page):
+def test_leadership_pages_show_no_person(db_file, monkeypatch, page, app_as):
     con = db.connect(db_file)
     con.execute("update programs set program_name = '<script>alert(1)</script> **bold**' "
                 "where program_id = 'P02'")  # fmt: skip
@@ -354,8 +352,7 @@ def test_leadership_pages_show_no_person(db_file, monkeypatch, page):
         "select application_id from applications union select interview_id from interviews"
     ).fetchall()]  # fmt: skip
     con.close()
-    grant(db_file, "lead@example.org", "leadership")
-    at = app_as(db_file, "lead@example.org", monkeypatch, page=page)
+    at = app_as("leadership", page=page, email="lead@example.org")
     assert not at.exception
     text = _rendered_text(at)
     assert at.title[0].value in ("Overview", "Evidence", "Fairness")
@@ -368,22 +365,20 @@ def test_leadership_pages_show_no_person(db_file, monkeypatch, page):
         assert "<script>" not in md.value
 
 
-def test_a_supervisor_cannot_open_leadership_pages(db_file, monkeypatch):
-    grant(db_file, "sup@example.org", "supervisor", ("P01",))
-    at = app_as(db_file, "sup@example.org", monkeypatch)
+def test_a_supervisor_cannot_open_leadership_pages(db_file, monkeypatch, app_as):
+    at = app_as("supervisor", ("P01",), email="sup@example.org")
     for page in ("views/overview.py", "views/evidence.py", "views/fairness.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)
 
 
-def test_overview_filters_by_program_and_dimension(sample_db_file):
-    store = db.Store.open(sample_db_file, read_only=True)
+def test_overview_filters_by_program_and_dimension(sample_db_file, store_at):
+    store = store_at(sample_db_file, read_only=True)
     name = store.query("program_list").filter(pl.col("program_id") == "P02")["program_name"][0]
     out = overview.theme_prevalence(store, LEAD, "program", programs=["P02"])
     assert set(out["group"]) <= {name, privacy.ALL_LABEL}
     out = overview.theme_prevalence(store, LEAD, "year", years=(2024, 2024))
     assert set(out["group"]) <= {"2024", privacy.ALL_LABEL}
-    store.close()
     with pytest.raises(ValueError):
         overview.theme_prevalence(store, LEAD, "person")
 

@@ -11,7 +11,7 @@ import json
 
 import polars as pl
 import pytest
-from conftest import SAMPLE, app_as, grant
+from conftest import SAMPLE, build, grant, signed_in_app
 
 from dashboard import blind, charts, cli, db, screening, ui
 from dashboard.access import AccessDenied, Scope
@@ -76,21 +76,16 @@ ROWS = {
 def test_db(db_file):
     """The sample database plus the hand-made programs TP1 and TP2; a supervisor of TP1 only."""
     con = db.connect(db_file)
-    for table, rows in ROWS.items():
-        marks = ", ".join("?" * len(rows[0]))
-        con.executemany(f"insert into {table} values ({marks})", rows)  # noqa: S608 - fixed names
-    db.refresh_scores(con)
+    build(con, ROWS)
     con.close()
     grant(db_file, SUP, "supervisor", ("TP1",))
     return db_file
 
 
 @pytest.fixture
-def store(test_db):
+def store(test_db, store_at):
     """An uncached store on the test database."""
-    opened = db.Store.open(test_db)
-    yield opened
-    opened.close()
+    return store_at(test_db)
 
 
 SUPERVISOR = Scope(SUP, (("supervisor", "TP1"),))
@@ -224,25 +219,23 @@ def test_blind_codes_are_stable_keyed_and_lifted_by_a_decision(store):
     assert _row(after, "TA3")["candidate"] == codes["TA3"]
 
 
-def test_the_blind_secret_is_made_with_the_database_and_kept(test_db):
-    first = db.Store.open(test_db)
+def test_the_blind_secret_is_made_with_the_database_and_kept(test_db, store_at):
+    first = store_at(test_db)
     secret = blind.blind_secret(first)
     first.close()
-    second = db.Store.open(test_db)
+    second = store_at(test_db)
     assert blind.blind_secret(second) == secret and len(secret) == 64
-    second.close()
 
 
-def test_a_blind_view_writes_nothing_and_keeps_the_cache(test_db):
-    store = db.Store.open(test_db)
+def test_a_blind_view_writes_nothing_and_keeps_the_cache(test_db, store_at):
+    store = store_at(test_db)
     before = db.data_version(test_db)
     blind_rows = screening.screening_table(store, SUPERVISOR, "TP1", hide_names=True)
     assert blind_rows["candidate"].str.starts_with("Applicant ").all()
     assert db.data_version(test_db) == before  # reading a blind view bumps no data version
     store.close()
-    reader = db.Store.open(test_db, read_only=True)  # and works on a read-only connection
+    reader = store_at(test_db, read_only=True)  # and works on a read-only connection
     assert screening.screening_table(reader, SUPERVISOR, "TP1", hide_names=True).height == 3
-    reader.close()
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -266,7 +259,7 @@ def test_the_latest_decision_is_in_force_and_survives_a_reimport(store):
 # --- the report -----------------------------------------------------------------------------
 
 
-def test_report_prints_the_ranked_table(test_db, capsys):
+def test_report_prints_the_ranked_table(test_db, capsys, store_at):
     assert (
         cli.main(["report", "screening", "--program", "TP1", "--db", str(test_db), "--format", "json"]) == 0
     )
@@ -274,9 +267,8 @@ def test_report_prints_the_ranked_table(test_db, capsys):
     assert [r["application_id"] for r in rows] == ["TA3", "TA1", "TA2"]
     assert rows[1]["balance"] == 3.5 and rows[1]["raters_differ"] == "adaptiveness, transcendence (pending)"
     assert cli.main(["report", "screening", "--program", "TP1", "--db", str(test_db)]) == 0
-    store = db.Store.open(test_db)
+    store = store_at(test_db)
     page = screening.visible_columns(screening.screening_table(store, Scope.system(), "TP1"), False)
-    store.close()
     assert capsys.readouterr().out == page.write_csv()
 
 
@@ -382,7 +374,7 @@ def _markdown_text(at) -> str:
 
 
 def test_screening_page_ranks_filters_and_hides_names(test_db, monkeypatch):
-    at = app_as(test_db, SUP, monkeypatch, page="views/screening.py")
+    at = signed_in_app(test_db, SUP, monkeypatch, page="views/screening.py")
     assert not at.exception
     ranked = at.dataframe[0].value
     assert ranked["application_id"].tolist() == ["TA3", "TA1", "TA2"]  # TP2's applicant is absent
@@ -402,7 +394,7 @@ def test_screening_page_ranks_filters_and_hides_names(test_db, monkeypatch):
 
 def test_screening_page_shows_one_page_and_counts_all(test_db, monkeypatch):
     monkeypatch.setattr(screening, "PAGE_SIZE", 2)
-    at = app_as(test_db, SUP, monkeypatch, page="views/screening.py")
+    at = signed_in_app(test_db, SUP, monkeypatch, page="views/screening.py")
     assert not at.exception
     assert at.dataframe[0].value["application_id"].tolist() == ["TA3", "TA1"]
     assert "n = 3" in at.subheader[0].value  # the count is of every page
@@ -415,7 +407,7 @@ def test_screening_page_shows_one_page_and_counts_all(test_db, monkeypatch):
 
 
 def test_candidate_page_shows_evidence_as_text_audits_and_records_a_decision(test_db, monkeypatch):
-    at = app_as(test_db, SUP, monkeypatch)
+    at = signed_in_app(test_db, SUP, monkeypatch)
     at.session_state["candidate_application_id"] = "TA1"
     at.switch_page("views/candidate.py").run()
     assert not at.exception
@@ -441,7 +433,7 @@ def test_candidate_page_shows_evidence_as_text_audits_and_records_a_decision(tes
 
 
 def test_candidate_page_accepts_a_query_parameter(test_db, monkeypatch):
-    at = app_as(test_db, SUP, monkeypatch)
+    at = signed_in_app(test_db, SUP, monkeypatch)
     at.query_params["application"] = "TA3"
     at.switch_page("views/candidate.py").run()
     assert not at.exception
@@ -449,7 +441,7 @@ def test_candidate_page_accepts_a_query_parameter(test_db, monkeypatch):
 
 
 def test_candidate_page_refuses_another_programs_applicant(test_db, monkeypatch):
-    at = app_as(test_db, SUP, monkeypatch)
+    at = signed_in_app(test_db, SUP, monkeypatch)
     at.session_state["candidate_application_id"] = "TA4"
     at.switch_page("views/candidate.py").run()
     assert not at.exception
@@ -459,7 +451,7 @@ def test_candidate_page_refuses_another_programs_applicant(test_db, monkeypatch)
 
 
 def test_compare_page_shows_two_applicants(test_db, monkeypatch):
-    at = app_as(test_db, SUP, monkeypatch)
+    at = signed_in_app(test_db, SUP, monkeypatch)
     at.session_state["compare_application_ids"] = ["TA1", "TA3", "TA4"]
     at.switch_page("views/compare.py").run()
     assert not at.exception
@@ -473,7 +465,7 @@ def test_interview_kit_page_for_a_training_director_and_a_supervisor(test_db, mo
 
     grant(test_db, "td@example.org", "training_director", ("TP1",))
     for email in ("td@example.org", SUP):
-        at = app_as(test_db, email, monkeypatch, page="views/interview_kit.py")
+        at = signed_in_app(test_db, email, monkeypatch, page="views/interview_kit.py")
         assert not at.exception
         assert at.title[0].value == "Interview kit"
         assert len(at.get("download_button")) == 2

@@ -8,7 +8,7 @@ import io
 
 import polars as pl
 import pytest
-from conftest import app_as, grant
+from conftest import build
 
 from dashboard import charts, cli, db, training, training_rules
 from dashboard.access import AccessDenied, Scope
@@ -188,48 +188,9 @@ ASSESSMENTS = {  # person: {(purpose, date): {theme: score}}
 }
 
 
-def _insert(con, table: str, rows: list[tuple]) -> None:
-    """Insert literal rows into a table (test data only)."""
-    marks = ", ".join("?" * len(rows[0]))
-    con.executemany(f"insert into {table} values ({marks})", rows)  # noqa: S608 - fixed test tables
-
-
 @pytest.fixture
 def handmade_db(tmp_path):
     """Program PA (cohort CA: completed T1, withdrawn T2, T3 without a midpoint), program PB (T9)."""
-    path = tmp_path / "handmade.duckdb"
-    con = db.connect(path)
-    _insert(con, "sites", [("S", "Site", None)])
-    _insert(con, "programs", [("PA", "S", "Program A", None), ("PB", "S", "Program B", None)])
-    _insert(
-        con,
-        "people",
-        [
-            ("T1", SCRIPT_NAME, None),
-            ("T2", "Bo", None),
-            ("T3", MARKDOWN_NAME, None),
-            ("T9", "Other", None),
-        ],
-    )
-    _insert(con, "raters", [("R", "Rater")])
-    _insert(
-        con,
-        "cohorts",
-        [
-            ("CA", "PA", "Cohort A", "internship", dt.date(2025, 1, 1), None),
-            ("CB", "PB", "Cohort B", "internship", dt.date(2025, 1, 1), None),
-        ],
-    )
-    _insert(
-        con,
-        "enrollments",
-        [
-            ("T1", "CA", dt.date(2025, 1, 1), "completed", None),
-            ("T2", "CA", dt.date(2025, 1, 1), "withdrawn", dt.date(2025, 5, 1)),
-            ("T3", "CA", dt.date(2025, 1, 1), "active", None),
-            ("T9", "CB", dt.date(2025, 1, 1), "active", None),
-        ],
-    )
     interviews, ratings = [], []
     for person, sessions in ASSESSMENTS.items():
         for (purpose, day), scores in sessions.items():
@@ -237,56 +198,64 @@ def handmade_db(tmp_path):
             program = "PB" if person == "T9" else "PA"
             interviews.append((iid, person, program, None, dt.date.fromisoformat(day), purpose))
             ratings += [(iid, "R", theme, score) for theme, score in scores.items()]
-    _insert(con, "interviews", interviews)
-    _insert(con, "ratings", ratings)
-    _insert(
+    jan = dt.date(2025, 1, 1)
+    path = tmp_path / "handmade.duckdb"
+    con = db.connect(path)
+    build(
         con,
-        "excerpts",
-        [
-            ("X1", "T3-exit", "R", "transcendence", None, "counter", T3_COUNTER),
-            ("X2", "T3-exit", "R", "balance", None, "supports", "I keep weekends free"),
-            ("X3", "T3-exit", "R", "adaptiveness", None, "supports", "not shown"),
-            ("X4", "T3-intake", "R", "balance", None, "counter", "older, not shown"),
-        ],
+        {
+            "sites": [("S", "Site", None)],
+            "programs": [("PA", "S", "Program A", None), ("PB", "S", "Program B", None)],
+            "people": [
+                ("T1", SCRIPT_NAME, None),
+                ("T2", "Bo", None),
+                ("T3", MARKDOWN_NAME, None),
+                ("T9", "Other", None),
+            ],
+            "raters": [("R", "Rater")],
+            "cohorts": [
+                ("CA", "PA", "Cohort A", "internship", jan, None),
+                ("CB", "PB", "Cohort B", "internship", jan, None),
+            ],
+            "enrollments": [
+                ("T1", "CA", jan, "completed", None),
+                ("T2", "CA", jan, "withdrawn", dt.date(2025, 5, 1)),
+                ("T3", "CA", jan, "active", None),
+                ("T9", "CB", jan, "active", None),
+            ],
+            "interviews": interviews,
+            "ratings": ratings,
+            "excerpts": [
+                ("X1", "T3-exit", "R", "transcendence", None, "counter", T3_COUNTER),
+                ("X2", "T3-exit", "R", "balance", None, "supports", "I keep weekends free"),
+                ("X3", "T3-exit", "R", "adaptiveness", None, "supports", "not shown"),
+                ("X4", "T3-intake", "R", "balance", None, "counter", "older, not shown"),
+            ],
+            "modules": [
+                ("M1", "Self care", 10.0, None),
+                ("M2", "Meaning", 5.0, None),
+                ("M3", "Skills", 20.0, None),
+            ],
+            "module_themes": [
+                ("M1", "balance", 3),
+                ("M2", "transcendence", 1),
+                ("M3", "adaptiveness", 2),
+                ("M3", "transcendence", 1),
+            ],
+            "module_completions": [
+                ("T1", "M1", dt.date(2025, 3, 1)),
+                ("T1", "M2", dt.date(2025, 3, 1)),
+                ("T3", "M3", dt.date(2025, 3, 1)),
+            ],
+        },
     )
-    _insert(
-        con,
-        "modules",
-        [
-            ("M1", "Self care", 10.0, None),
-            ("M2", "Meaning", 5.0, None),
-            ("M3", "Skills", 20.0, None),
-        ],
-    )
-    _insert(
-        con,
-        "module_themes",
-        [
-            ("M1", "balance", 3),
-            ("M2", "transcendence", 1),
-            ("M3", "adaptiveness", 2),
-            ("M3", "transcendence", 1),
-        ],
-    )
-    _insert(
-        con,
-        "module_completions",
-        [
-            ("T1", "M1", dt.date(2025, 3, 1)),
-            ("T1", "M2", dt.date(2025, 3, 1)),
-            ("T3", "M3", dt.date(2025, 3, 1)),
-        ],
-    )
-    db.refresh_scores(con)
     con.close()
     return path
 
 
 @pytest.fixture
-def store(handmade_db):
-    opened = db.Store.open(handmade_db)
-    yield opened
-    opened.close()
+def store(handmade_db, store_at):
+    return store_at(handmade_db)
 
 
 DIRECTOR_A = Scope(DIRECTOR, (("training_director", "PA"),))
@@ -439,9 +408,8 @@ def _markdown(at) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
-def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handmade_db, monkeypatch):
-    grant(handmade_db, DIRECTOR, "training_director", ("PA",))
-    at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/trainees.py")
+def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handmade_db, monkeypatch, app_as):
+    at = app_as("training_director", ("PA",), page="views/trainees.py", db=handmade_db, email=DIRECTOR)
     assert not at.exception
     assert at.selectbox(key="trainees_program").options == ["Program A"]
     assert at.selectbox(key="trainees_cohort").options == ["Cohort A"]
@@ -458,9 +426,8 @@ def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handm
     )
 
 
-def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch):
-    grant(handmade_db, DIRECTOR, "training_director", ("PA",))
-    at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/curriculum.py")
+def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch, app_as):
+    at = app_as("training_director", ("PA",), page="views/curriculum.py", db=handmade_db, email=DIRECTOR)
     assert not at.exception
     assert any(t.startswith("Biggest gap: transcendence") for t in _texts(at))
     gaps = _frame(at, *GAP_COLUMNS)
@@ -468,9 +435,8 @@ def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch
     assert any("not an effect" in w.value for w in at.warning)
 
 
-def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch):
-    grant(db_file, DIRECTOR, "training_director", ("P02",))
-    at = app_as(db_file, DIRECTOR, monkeypatch, page="views/trainees.py")
+def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch, app_as):
+    at = app_as("training_director", ("P02",), page="views/trainees.py", email=DIRECTOR)
     assert not at.exception
     assert len(at.selectbox(key="trainees_program").options) == 1
     listed = _frame(at, *TRAINEE_COLUMNS)
@@ -478,9 +444,8 @@ def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch
     assert _frame(at, *WEAKEST_COLUMNS).shape[0] == 2
 
 
-def test_pages_are_refused_to_a_supervisor(handmade_db, monkeypatch):
-    grant(handmade_db, "sup@example.org", "supervisor", ("PA",))
-    at = app_as(handmade_db, "sup@example.org", monkeypatch)
+def test_pages_are_refused_to_a_supervisor(handmade_db, monkeypatch, app_as):
+    at = app_as("supervisor", ("PA",), db=handmade_db, email="sup@example.org")
     assert not at.exception
     for page in ("views/trainees.py", "views/curriculum.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -495,9 +460,8 @@ def _report(capsys, *argv) -> pl.DataFrame:
     return pl.read_csv(io.StringIO(capsys.readouterr().out))
 
 
-def test_curriculum_gaps_report_prints_what_the_page_shows(handmade_db, monkeypatch, capsys):
-    grant(handmade_db, DIRECTOR, "training_director", ("PA",))
-    at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/curriculum.py")
+def test_curriculum_gaps_report_prints_what_the_page_shows(handmade_db, monkeypatch, capsys, app_as):
+    at = app_as("training_director", ("PA",), page="views/curriculum.py", db=handmade_db, email=DIRECTOR)
     shown = _frame(at, *GAP_COLUMNS)
     printed = _report(capsys, "curriculum-gaps", "--program", "PA", "--db", str(handmade_db))
     assert printed["theme"].to_list() == shown["theme"].to_list()

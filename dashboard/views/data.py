@@ -68,7 +68,7 @@ with users_tab:
             ["*", *users.grantable_programs(store, scope)],
             key="data_user_programs",
         )
-        if st.form_submit_button("Grant"):
+        if st.form_submit_button("Grant", key="data_grant"):
             try:
                 users.grant_role(store, scope, email, role, programs)
                 st.success("Role granted.")
@@ -79,7 +79,7 @@ with users_tab:
         st.subheader("Take a role away")
         email = st.selectbox("Person", users.emails(store, scope), key="data_remove_email")
         role = st.selectbox("Role", ["every role", *ROLES], key="data_remove_role")
-        if st.form_submit_button("Remove") and email:
+        if st.form_submit_button("Remove", key="data_remove") and email:
             n = users.revoke_role(store, scope, email, None if role == "every role" else role)
             st.success(f"Removed {n} role row(s).")
     st.subheader("Who may see what")
