@@ -69,7 +69,7 @@ def build(con: duckdb.DuckDBPyConnection, rows: dict[str, list[tuple]]) -> None:
 
 
 @pytest.fixture
-def app_as(db_file, monkeypatch):
+def app_as(request, monkeypatch):
     """`app_as(role, programs, page=..., db=..., email=...)`: the app signed in with that role.
 
     The role is granted (over `programs`; '' for an unscoped role) to `email` (default
@@ -78,7 +78,7 @@ def app_as(db_file, monkeypatch):
     """
 
     def run(role, programs=("",), page=None, db=None, email=None):
-        path = db or db_file
+        path = db or request.getfixturevalue("db_file")  # copied only when no other database is given
         email = email or f"{role or 'nobody'}@example.org"
         if role:
             grant(path, email, role, tuple(programs))

@@ -368,6 +368,7 @@ def page_db(rich_db_file, tmp_path, store_at):
             "insert into excerpts values (?, ?, ?, ?, null, 'supports', ?)",
             [f"TST-E{i}", item["interview_id"], rater, item["theme"], HOSTILE],
         )
+    store.close()
     return path, item
 
 
