@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.auth import Scope, allowed_programs
-from dashboard.screening import blind, blind_code, blind_secret
+from dashboard.access import Scope, readable_programs
+from dashboard.blind import blind, blind_code, blind_secret
 
 RESULT_LIMIT = 50  # matches offered at a time; typing more narrows them
 
@@ -50,7 +50,7 @@ def find_applicants(store, scope: Scope, text: str, hide_names: bool = False) ->
         "applications_for_search_text",
         text="" if hide_names else text,
         match_names=not hide_names,
-        program_ids=allowed_programs(store, scope, "supervisor"),
+        program_ids=readable_programs(store, scope, "supervisor"),
     )
     if hide_names:
         found = blind(store, found).with_columns(pl.col("candidate").alias("full_name"))
@@ -80,7 +80,7 @@ def find_trainees(store, scope: Scope, text: str) -> Matches:
     found = store.query(
         "trainees_for_search_text",
         text=text,
-        program_ids=allowed_programs(store, scope, "training_director"),
+        program_ids=readable_programs(store, scope, "training_director"),
     )
     label = pl.format(
         "{} · {} · {} ({}) · {}",

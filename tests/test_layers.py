@@ -13,10 +13,21 @@ PAGE_LIMIT = 120
 # Layer of every module (README "Development"): a module imports only from its own layer or below.
 LAYERS = {
     1: {"contract", "access"},
-    2: {"codebook", "stats", "agreement", "charts", "training_rules", "import_read", "import_check"},
+    2: {
+        "codebook",
+        "stats",
+        "agreement",
+        "charts",
+        "labels",
+        "templates",
+        "training_rules",
+        "import_read",
+        "import_check",
+    },
     3: {"db", "audit"},
     4: {
         "blind",
+        "people_search",
         "privacy",
         "screening",
         "training",

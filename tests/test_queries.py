@@ -135,6 +135,8 @@ def _sample_values(con) -> dict:
         "updated": 0,
         "unchanged": 0,
         "summary": "{}",
+        "text": "a",
+        "match_names": True,
     }
 
 

@@ -13,8 +13,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from test_browser_flows import ARTIFACTS, _settle, browser, demo_url  # noqa: F401 (fixtures)
 
-from dashboard.auth import DEMO_EMAIL, DEMO_ROLES, Scope
+from dashboard.access import Scope
 from dashboard.navigation import PAGES
+from dashboard.signin import DEMO_EMAIL, DEMO_ROLES
 
 pytestmark = pytest.mark.browser
 
