@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard.contract import THEMES
-from dashboard.privacy import THRESHOLD
+from dashboard.contract import SMALL_SAMPLE, THEMES
 
 # Column name -> heading. A name not listed is turned into words ('left_on' -> 'Left on').
 HEADINGS: dict[str, str] = {
@@ -121,7 +120,7 @@ HEADINGS: dict[str, str] = {
     "program": "Program",
     "program_id": "Program ID",
     "program_name": "Program",
-    "purpose": "Assessment",
+    "purpose": "Purpose",
     "quarter": "Quarter",
     "rater": "Rater",
     "rater_a": "Rater A",
@@ -169,6 +168,7 @@ HEADINGS: dict[str, str] = {
     "trainees": "Trainees",
     "used_because": "Used because",
     "value": "Value",
+    "weighted_kappa": "Weighted kappa",
     "who": "Who",
 }
 
@@ -177,6 +177,7 @@ SCORE = "%.1f"  # a 0-4 score or a mean of scores
 CHANGE = "%+.1f"  # a change or difference in score points: always signed
 COEFFICIENT = "%.2f"
 AGREEMENT = "%.3f"  # kappa and alpha are read against 0.667 and 0.800
+QUANTITY = "%.1f"  # hours, and hours x emphasis
 P_VALUE = "%.3f"
 PERCENT = "percent"  # a proportion from 0 to 1
 _SCORES = {*THEMES, "score", "score_used", "consensus_score", "mean_score", "latest_score", "intake_score"}
@@ -193,6 +194,8 @@ NUMBER_FORMATS: dict[str, str] = {
     **dict.fromkeys(_AGREEMENT, AGREEMENT),
     **dict.fromkeys(_PERCENT, PERCENT),
     "fisher_p": P_VALUE,
+    "hours": QUANTITY,
+    "coverage": QUANTITY,
 }
 DATE_FORMAT = "YYYY-MM-DD"
 DATETIME_FORMAT = "YYYY-MM-DD HH:mm"
@@ -204,6 +207,7 @@ class Display:
 
     frame: pl.DataFrame
     formats: dict[str, tuple[str, str]]  # heading -> ("number" | "date" | "datetime", format)
+    headings: dict[str, str]  # column name -> heading
 
 
 def heading(name: str) -> str:
@@ -244,7 +248,21 @@ def for_display(frame: pl.DataFrame, scores: tuple[str, ...] = ()) -> Display:
         for name, dtype in frame.schema.items()
         if dtype == pl.Boolean
     )
-    return Display(shown.rename(renamed), formats)
+    return Display(shown.rename(renamed), formats, renamed)
+
+
+CODE_WORDS = {
+    "retained_12m": "12-month retention",
+    "race_ethnicity": "race/ethnicity",
+    "sex_x_race_ethnicity": "sex and race/ethnicity",
+}
+
+
+def words(code: str) -> str:
+    """A code offered in a picker, as words: 'client_outcome' -> 'Client outcome',
+    'applied->interviewed' -> 'Applied to interviewed', 'retained_12m' -> '12-month retention'."""
+    text = CODE_WORDS.get(code) or code.replace("->", " to ").replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def score_text(score: float | None) -> str:
@@ -278,7 +296,7 @@ def empty_reason(
         return nothing
     if frame[value].is_null().all():
         return hidden or (
-            f"Every group here has {THRESHOLD} or fewer people, so no figure is drawn: showing it could "
+            f"Every group here has {SMALL_SAMPLE} or fewer people, so no figure is drawn: showing it could "
             "identify someone. The table under 'Chart data' lists the groups."
         )
     return None

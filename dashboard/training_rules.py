@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dashboard import labels
 from dashboard.contract import PURPOSES, SMALL_SAMPLE, THEMES
 
 ASSESSMENTS = tuple(p for p in PURPOSES if p != "hiring")  # intake, midpoint, exit, annual
@@ -152,11 +153,8 @@ def heatmap_frame(trainees: pl.DataFrame, growth: pl.DataFrame, themes=THEMES) -
 
 
 def _cell_label(cell: dict) -> str:
-    """'3 (+1)', '3' without growth, or 'not assessed'."""
-    if cell["latest_score"] is None:
-        return "not assessed"
-    text = f"{cell['latest_score']:g}"
-    return text if cell["growth"] is None else f"{text} ({cell['growth']:+g})"
+    """'2.3 (+1.3)', '3.0' without growth, or 'not assessed' (labels.score_with_change)."""
+    return labels.score_with_change(cell["latest_score"], cell["growth"])
 
 
 def means_by_assessment(scores: pl.DataFrame) -> pl.DataFrame:

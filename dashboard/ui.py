@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import audit, codebook, db
+from dashboard import audit, codebook, db, labels
 from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
 
@@ -27,16 +27,33 @@ def n_label(n: int | None) -> str:
     return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_SAMPLE else "")
 
 
-def dataframe(frame: pl.DataFrame, key: str, **kwargs):
-    """A table with dates shown as dates (values are always plain text, never HTML)."""
+NOTHING = "Nothing to show here for this choice."
+_COLUMNS = {"date": st.column_config.DateColumn, "datetime": st.column_config.DatetimeColumn}
+
+
+def dataframe(frame: pl.DataFrame, key: str, scores: tuple[str, ...] = (), empty: str = NOTHING, **kwargs):
+    """A table as people read it (labels.for_display): readable headings, dates as dates, empty
+    cells blank, scores to one decimal, changes signed; values always plain text, never HTML.
+    `scores` names further 0-4 score columns; a table without rows says `empty` instead."""
+    if frame.is_empty():
+        st.info(empty, icon=":material/info:")
+        return None
+    shown = labels.for_display(frame, scores)
     config = {
-        name: st.column_config.DateColumn(format="YYYY-MM-DD")
-        for name, dtype in frame.schema.items()
-        if dtype == pl.Date
+        heading: _COLUMNS.get(kind, st.column_config.NumberColumn)(format=fmt)
+        for heading, (kind, fmt) in shown.formats.items()
     }
-    config.update(kwargs.pop("column_config", None) or {})
+    for name, setting in (kwargs.pop("column_config", None) or {}).items():
+        config[shown.headings.get(name, name)] = setting
     # An Arrow table goes to the browser as it is; a polars frame would pass through pandas first.
-    return st.dataframe(frame.to_arrow(), hide_index=True, key=key, column_config=config or None, **kwargs)
+    return st.dataframe(
+        shown.frame.to_arrow(),
+        hide_index=True,
+        key=key,
+        column_config=config or None,
+        placeholder="",
+        **kwargs,
+    )
 
 
 def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", **kwargs):
@@ -108,8 +125,9 @@ def percent_columns(*names: str) -> dict:
 def side_by_side(tables: list[tuple[str, str, pl.DataFrame]], key: str) -> None:
     """One column per (id, label, table): the label as text above its table."""
     for column, (item, label, frame) in zip(st.columns(len(tables)), tables, strict=True):
-        column.text(label)
-        column.dataframe(frame, hide_index=True, key=f"{key}_{item}")
+        with column:
+            st.text(label)
+            dataframe(frame, f"{key}_{item}")
 
 
 def program_picker(programs: pl.DataFrame, key: str, everything: str | None = None, label="Program"):
@@ -132,6 +150,29 @@ def cohort_picker(cohorts: pl.DataFrame, program: str, key: str, everything: str
     if everything is not None:
         labels = {"": everything} | labels
     return st.selectbox("Cohort", list(labels), format_func=labels.get, key=key) or None
+
+
+def find_person(search, noun: str, key: str, on_pick) -> None:
+    """Find a person: a search box, what it found, and a choice among the matches; choosing one
+    calls `on_pick(row)` (before the page runs again). `search(text)` is a people_search function,
+    which reads only the programs of the signed-in person."""
+    text = st.text_input(f"Name or id of the {noun} (part of either)", key=f"{key}_text")
+    if not text.strip():
+        return
+    matches = search(text)
+    st.caption(matches.summary(noun))
+    if matches.total:
+        rows = {row["label"]: row for row in matches.rows.iter_rows(named=True)}
+        st.selectbox(
+            f"Matching {noun}s",
+            list(rows),
+            index=None,
+            placeholder=f"Choose the {noun} to open",
+            key=f"{key}_pick",
+            on_change=lambda: (
+                (picked := st.session_state[f"{key}_pick"]) is not None and on_pick(rows[picked])
+            ),
+        )
 
 
 def _audit_export(obj: str, rows: int, role: str = "") -> None:

@@ -6,6 +6,8 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from dashboard import labels
+
 APP = str(ROOT / "dashboard" / "app.py")
 
 
@@ -24,7 +26,7 @@ def test_home_renders_themes_limits_and_counts(app):
     assert len(at.expander) == 6
     assert any("demo" in w.value.lower() for w in at.warning)
     counts = at.dataframe[0].value
-    assert "excerpts" in set(counts["table_name"])
+    assert "excerpts" in set(counts[labels.heading("table_name")])
 
 
 def test_demo_mode_refuses_a_database_that_is_not_the_sample(app, db_file):

@@ -88,6 +88,14 @@ def test_score_with_change(score, change, text):
     assert labels.score_with_change(score, change) == text
 
 
+def test_codes_in_pickers_read_as_words():
+    assert labels.words("retained_12m") == "12-month retention"
+    assert labels.words("client_outcome") == "Client outcome"
+    assert labels.words("applied->interviewed") == "Applied to interviewed"
+    assert labels.words("sex_x_race_ethnicity") == "Sex and race/ethnicity"
+    assert labels.words("site") == "Site"
+
+
 def test_blank_for_missing_scores_and_changes():
     assert labels.score_text(None) == "" and labels.change_text(None) == ""
     assert labels.score_text(2.25) == "2.2" and labels.change_text(1.0) == "+1.0"

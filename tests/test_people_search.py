@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import db, people_search, screening
-from dashboard.auth import AccessDenied, Scope
+from dashboard import blind, db, people_search
+from dashboard.access import AccessDenied, Scope
 
 P01_SUPERVISOR = Scope("sup@example.org", (("supervisor", "P01"),))
 P02_DIRECTOR = Scope("dir@example.org", (("training_director", "P02"),))
-
-
-@pytest.fixture
-def store(db_file):
-    opened = db.Store.open(db_file)
-    yield opened
-    opened.close()
 
 
 def _one(store, sql: str, **params):
@@ -55,7 +48,7 @@ def test_blind_review_finds_by_id_or_code_never_by_name(store):
         " where a.program_id = 'P01' and a.application_id not in (select application_id from app_decisions)"
         " order by 1 limit 1",
     )[0]
-    code = screening.blind_code(screening.blind_secret(store), application_id)
+    code = blind.blind_code(blind.blind_secret(store), application_id)
     assert people_search.find_applicants(store, P01_SUPERVISOR, name, hide_names=True).total == 0
     by_id = people_search.find_applicants(store, P01_SUPERVISOR, application_id, hide_names=True)
     by_code = people_search.find_applicants(store, P01_SUPERVISOR, code[-6:].lower(), hide_names=True)
@@ -104,3 +97,60 @@ def test_many_matches_are_capped_and_say_so(store):
         people_search.Matches(found.rows.clear(), 0).summary("trainee")
         == "No trainees found in your programs."
     )
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def _rows(db_file, sql: str, **params) -> list[tuple]:
+    """Rows from a short-lived connection (closed before the app opens the file)."""
+    con = db.connect(db_file)
+    try:
+        return con.execute(sql, params or None).fetchall()
+    finally:
+        con.close()
+
+
+def test_candidate_page_finds_an_applicant_by_name_and_opens_them(db_file, app_as):
+    (application_id, name), *_ = _rows(
+        db_file,
+        "select a.application_id, p.full_name from applications as a join people as p using (person_id)"
+        " where a.program_id = 'P01' order by 1",
+    )
+    (outsider,) = _rows(
+        db_file,
+        "select p.full_name from people as p where person_id in (select person_id from applications"
+        " where program_id <> 'P01') and person_id not in (select person_id from applications"
+        " where program_id = 'P01') order by 1 limit 1",
+    )[0]
+    at = app_as("supervisor", ("P01",), page="views/candidate.py")
+    assert not at.exception
+    assert any("Find an applicant above" in i.value for i in at.info)  # nothing open yet: say how
+    at.text_input(key="candidate_find_text").input(name.split()[-1].lower()).run()
+    assert any("found" in c.value for c in at.caption)
+    pick = at.selectbox(key="candidate_find_pick")
+    pick.select(next(o for o in pick.options if application_id in o)).run()
+    assert not at.exception
+    assert f"Applicant: {name}" in [t.value for t in at.text]
+    assert at.query_params["application"] == application_id  # the address names who is open
+    at.text_input(key="candidate_find_text").input(outsider).run()
+    assert "No applicants found in your programs." in [c.value for c in at.caption]
+
+
+def test_trainees_page_finds_a_trainee_and_turns_the_pickers_to_them(db_file, app_as):
+    at = app_as("training_director", ("P02", "P04"), page="views/trainees.py")
+    other = "P02" if at.selectbox(key="trainees_program").value == "P04" else "P04"  # not the one shown
+    person_id, name, cohort_id = _rows(
+        db_file,
+        "select e.person_id, p.full_name, e.cohort_id from enrollments as e"
+        " join people as p using (person_id) join cohorts as c using (cohort_id)"
+        " where c.program_id = $program order by 1 limit 1",
+        program=other,
+    )[0]
+    at.text_input(key="trainees_find_text").input(person_id).run()
+    pick = at.selectbox(key="trainees_find_pick")
+    pick.select(next(o for o in pick.options if o.startswith(name))).run()
+    assert not at.exception
+    assert at.selectbox(key="trainees_program").value == other
+    assert at.selectbox(key="trainees_cohort").value == cohort_id
+    assert at.selectbox(key="trainees_person").value == person_id

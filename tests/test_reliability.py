@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT, SAMPLE, build
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import charts, cli, db, reliability, stats, ui
+from dashboard import charts, cli, db, labels, reliability, stats, ui
 from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 
@@ -345,12 +345,21 @@ def test_chart_builders_encode_their_fields(rich_store):
 # --- the page --------------------------------------------------------------------------------
 
 
+NAMES = ("gap", "program_id", "text", "reading", "krippendorff_alpha", "alpha_ci_low", "weighted_kappa")
+NAMES += ("theme", "rater_a", "rater_b", "interview_id")
+
+
+def _named(frame):
+    """A table as the page shows it, with its columns' own names back (the page shows headings)."""
+    return frame.rename(columns={labels.heading(n): n for n in NAMES})
+
+
 def _open_tab(at, label: str):
     """Switch the page to one tab (only the open tab's content runs) and re-run it."""
     at.session_state["reliability_tab"] = label
     at.run()
     assert not at.exception
-    return [d.value for d in at.dataframe]
+    return [_named(d.value) for d in at.dataframe]
 
 
 @pytest.fixture
@@ -406,7 +415,7 @@ def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch, app_as,
     assert not at.exception
     store = store_at(path)
     report = reliability.reliability_report_frame(store, Scope.system())
-    themes = next(d.value for d in at.dataframe if "reading" in d.value.columns)
+    themes = next(_named(d.value) for d in at.dataframe if "Reading" in d.value.columns)
     pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
     overall = report.filter(pl.col("rater_a").is_null())
     assert np.allclose(themes["krippendorff_alpha"], overall["krippendorff_alpha"], atol=1e-9)
@@ -484,7 +493,7 @@ def test_page_shows_one_page_of_long_tables(page_db, monkeypatch, app_as, store_
     assert len(at.selectbox(key="reliability_item").options) == 3
     at.number_input(key="reliability_queue_page").set_value(2).run()
     assert not at.exception
-    second = next(d.value for d in at.dataframe if "gap" in d.value.columns)
+    second = next(_named(d.value) for d in at.dataframe if labels.heading("gap") in d.value.columns)
     store = store_at(path)
     expected = reliability.disagreement_queue(store, Scope.system(), "supervisor", 2)
     assert list(zip(second["interview_id"], second["theme"], strict=True)) == list(

@@ -46,7 +46,15 @@ def test_role_sees_exactly_its_pages_and_each_renders(role, db_file, monkeypatch
             at.switch_page(spec.script).run()
             assert not at.exception, (role, spec.key, [e.message for e in at.exception])
             charts += _assert_charts_valid(at, spec.key)
+            _assert_tables_readable(at, spec.key)
     assert charts or role == "admin", role  # the walk did check charts
+
+
+def _assert_tables_readable(at: AppTest, page: str) -> None:
+    """Every table has readable headings (no database names) and shows empty cells blank."""
+    for table in at.dataframe:
+        assert not [c for c in table.value.columns if "_" in str(c)], (page, list(table.value.columns))
+        assert table.proto.HasField("placeholder") and table.proto.placeholder == "", page
 
 
 def _assert_charts_valid(at: AppTest, page: str) -> int:
@@ -55,6 +63,7 @@ def _assert_charts_valid(at: AppTest, page: str) -> int:
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
         alt.Root.validate(spec)
+        assert spec["title"]["text"] and spec["description"].startswith(spec["title"]["text"]), page
         names = {d.name for d in element.proto.datasets}
         assert _data_names(spec) and _data_names(spec) <= names, page
         assert all(d.data.data for d in element.proto.datasets), page

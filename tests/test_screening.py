@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from conftest import SAMPLE, build, grant, signed_in_app
 
-from dashboard import blind, charts, cli, db, screening, ui
+from dashboard import blind, charts, cli, db, labels, screening, ui
 from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 
@@ -366,44 +366,49 @@ def test_compare_chart_groups_applicants_on_one_scale(store):
 # --- the pages ------------------------------------------------------------------------------
 
 
+ID = labels.heading("application_id")  # tables show readable headings
+
+
 def _frame_text(at) -> str:
     return "\n".join(df.value.to_csv() for df in at.dataframe)
 
 
 def _markdown_text(at) -> str:
-    return "\n".join(m.value for m in [*at.markdown, *at.caption, *at.title, *at.subheader])
+    return "\n".join(m.value for m in [*at.markdown, *at.caption, *at.title, *at.header, *at.subheader])
 
 
 def test_screening_page_ranks_filters_and_hides_names(test_db, monkeypatch):
     at = signed_in_app(test_db, SUP, monkeypatch, page="views/screening.py")
     assert not at.exception
     ranked = at.dataframe[0].value
-    assert ranked["application_id"].tolist() == ["TA3", "TA1", "TA2"]  # TP2's applicant is absent
+    assert ranked[ID].tolist() == ["TA3", "TA1", "TA2"]  # TP2's applicant is absent
     from dashboard import codebook
 
     assert codebook.STUDY_CAVEAT in [c.value for c in at.caption]
     at.multiselect(key="screening_stage").set_value(["applied"]).run()
-    assert at.dataframe[0].value["application_id"].tolist() == ["TA2"]
+    assert at.dataframe[0].value[ID].tolist() == ["TA2"]
     at.multiselect(key="screening_stage").set_value([]).run()
     at.number_input(key="screening_min_balance").set_value(3.5).run()
-    assert at.dataframe[0].value["application_id"].tolist() == ["TA1"]
+    assert at.dataframe[0].value[ID].tolist() == ["TA1"]
     at.toggle(key="screening_hide_names").set_value(True).run()
     blind = at.dataframe[0].value
-    assert "application_id" not in blind.columns
-    assert not blind["candidate"].str.contains("Tester").any()
+    assert ID not in blind.columns
+    assert not blind[labels.heading("candidate")].str.contains("Tester").any()
+    at.number_input(key="screening_min_balance").set_value(4.0).run()  # nobody: said in words
+    assert not at.dataframe and any("No applicants match these filters" in i.value for i in at.info)
 
 
 def test_screening_page_shows_one_page_and_counts_all(test_db, monkeypatch):
     monkeypatch.setattr(screening, "PAGE_SIZE", 2)
     at = signed_in_app(test_db, SUP, monkeypatch, page="views/screening.py")
     assert not at.exception
-    assert at.dataframe[0].value["application_id"].tolist() == ["TA3", "TA1"]
-    assert "n = 3" in at.subheader[0].value  # the count is of every page
+    assert at.dataframe[0].value[ID].tolist() == ["TA3", "TA1"]
+    assert "n = 3" in at.header[0].value  # the count is of every page
     at.number_input(key="screening_page").set_value(2).run()
-    assert at.dataframe[0].value["application_id"].tolist() == ["TA2"]
+    assert at.dataframe[0].value[ID].tolist() == ["TA2"]
     at.multiselect(key="screening_stage").set_value(["interviewed"]).run()  # one page left
     assert not at.exception
-    assert at.dataframe[0].value["application_id"].tolist() == ["TA3", "TA1"]
+    assert at.dataframe[0].value[ID].tolist() == ["TA3", "TA1"]
     assert at.get("download_button")
 
 
@@ -423,7 +428,7 @@ def test_candidate_page_shows_evidence_as_text_audits_and_records_a_decision(tes
     at.run()  # a re-run still shows it
     assert "Strong on balance" in _frame_text(at)
     at.switch_page("views/screening.py").run()
-    assert at.dataframe[0].value.set_index("application_id").loc["TA1", "decision"] == "advance"
+    assert at.dataframe[0].value.set_index(ID).loc["TA1", labels.heading("decision")] == "advance"
     con = db.connect(test_db)
     logged = con.execute(
         "select count(*) from app_audit_log where action = 'view_person' and object like '%TA1%' and who = $who",
@@ -458,7 +463,7 @@ def test_compare_page_shows_two_applicants(test_db, monkeypatch):
     assert not at.exception
     assert any("not in your programs" in e.value for e in at.error)
     table = at.dataframe[-1].value
-    assert list(table.columns) == ["theme", "Ann Tester", "Cy Tester"]
+    assert list(table.columns) == ["Theme", "Ann Tester", "Cy Tester"]
 
 
 def test_interview_kit_page_for_a_training_director_and_a_supervisor(test_db, monkeypatch):

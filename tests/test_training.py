@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from conftest import build
 
-from dashboard import charts, cli, db, training, training_rules
+from dashboard import charts, cli, db, labels, training, training_rules
 from dashboard.access import AccessDenied, Scope
 from dashboard.contract import THEMES
 
@@ -67,7 +67,7 @@ def test_heatmap_marks_unassessed_cells_instead_of_zero():
     cells = training_rules.heatmap_frame(trainees, growth)
     assert cells.height == 12
     a_balance = cells.filter((pl.col("person_id") == "a") & (pl.col("theme") == "balance")).row(0, named=True)
-    assert a_balance["label"] == "2 (+2)" and a_balance["assessed"]
+    assert a_balance["label"] == "2.0 (+2.0)" and a_balance["assessed"]  # one decimal, signed
     b_balance = cells.filter((pl.col("person_id") == "b") & (pl.col("theme") == "balance")).row(0, named=True)
     assert b_balance["label"] == "not assessed" and not b_balance["assessed"]
     assert b_balance["latest_score"] is None
@@ -360,10 +360,12 @@ def test_curriculum_charts(store):
 
 
 def _frame(at, *columns: str):
-    """The first table on the page with exactly these columns (read-only tables carry no key)."""
+    """The first table on the page with exactly these columns, under their readable headings
+    (read-only tables carry no key); returned with the columns' own names."""
+    headings = [labels.heading(c) for c in columns]
     for table in at.dataframe:
-        if list(table.value.columns) == list(columns):
-            return table.value
+        if list(table.value.columns) == headings:
+            return table.value.rename(columns=dict(zip(headings, columns, strict=True)))
     raise AssertionError(f"no table with columns {columns}")
 
 

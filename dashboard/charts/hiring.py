@@ -55,7 +55,7 @@ def theme_profile_bar_chart(frame: pl.DataFrame) -> alt.LayerChart:
     unrated = used.filter(~pl.col("rated"))["theme"].to_list() if used.height else []
     return accessible(
         alt.layer(bars, raters, _not_rated_layer(base)).properties(height=280),
-        "Theme profile",
+        "Scores used and each rater's score",
         "Bars: the score used on each theme (0 to 4); points: each rater's score. Scores used: "
         + listing(used, "theme", "value")
         + (f"; not rated: {', '.join(unrated)}." if unrated else "."),

@@ -45,12 +45,12 @@ def hiring_funnel_bar_chart(frame: pl.DataFrame) -> alt.Chart:
     data = frame.filter(pl.col("reached_n").is_not_null())
     stages = ["applied", "screened", "interviewed", "offered", "hired"]
     chart = (
-        alt.Chart(data)
+        alt.Chart(data, width=165, height=160)
         .mark_bar(color=BAR_COLOUR)
         .encode(
             x=alt.X("stage:N", sort=stages, title=None),
             y=alt.Y("reached_n:Q", title="Applications reaching the stage"),
-            column=alt.Column("program:N", title=None),
+            facet=alt.Facet("program:N", title=None, columns=4, header=alt.Header(labelLimit=200)),
             tooltip=["program", "stage", "reached", alt.Tooltip("conversion:Q", format=".0%")],
         )
     )
@@ -128,8 +128,11 @@ def outcome_band_point_chart(frame: pl.DataFrame) -> alt.LayerChart:
 def impact_ratio_bar_chart(frame: pl.DataFrame) -> alt.LayerChart:
     """Impact ratio per group with the four-fifths line; each bar's flag written beside it."""
     data = frame.filter(pl.col("impact_ratio").is_not_null())
+    top = max([1.0, *data["impact_ratio"].to_list()]) * 1.25  # room for the flag beside the longest bar
     base = alt.Chart(data).encode(
-        x=alt.X("impact_ratio:Q", title="Impact ratio (vs highest-rate group)"),
+        x=alt.X(
+            "impact_ratio:Q", title="Impact ratio (vs highest-rate group)", scale=alt.Scale(domain=[0, top])
+        ),
         y=alt.Y("group:N", title=None),
     )
     bars = base.mark_bar().encode(

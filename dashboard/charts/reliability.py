@@ -9,6 +9,7 @@ from dashboard.charts.style import (
     BAR_COLOUR,
     accessible,
     listing,
+    row_height,
     theme_colour,
     theme_shape,
 )
@@ -34,7 +35,7 @@ def theme_alpha_point_chart(frame: pl.DataFrame) -> alt.LayerChart:
         .encode(x="guide:Q", text="text:N")
     )
     return accessible(
-        alt.layer(interval, point, guides, guide_labels).properties(height=220),
+        alt.layer(interval, point, guides, guide_labels).properties(height=row_height(data["theme"])),
         "Agreement per theme",
         "A point per theme for Krippendorff's alpha, a line for its 95% interval, dashed lines at "
         f"0.667 and 0.800. Alpha: {listing(data, 'theme', 'krippendorff_alpha', '{:.3f}')}.",
@@ -81,7 +82,7 @@ def rater_calibration_point_chart(frame: pl.DataFrame) -> alt.LayerChart:
     )
     raters = frame["rater_name"].n_unique() if frame.height else 0
     return accessible(
-        alt.layer(zero, points).properties(height=240),
+        alt.layer(zero, points).properties(height=row_height(frame["rater_name"])),
         "Rater calibration",
         f"A row per rater ({raters}); a point per theme (its own colour and shape) for the rater's "
         "mean difference from the interview's score: right of the line lenient, left severe.",
@@ -105,7 +106,7 @@ def rater_drift_line_chart(frame: pl.DataFrame) -> alt.FacetChart:
         alt.layer(zero, line, data=frame)
         .properties(width=180, height=120)
         .facet(facet=alt.Facet("rater_name:N", title=None), columns=4),
-        "Drift over time",
+        "Each rater's mean difference by quarter",
         f"One panel per rater ({raters}); a line through the rater's mean difference from the "
         "interview's score in each quarter, a dashed line at 0.",
     )

@@ -44,6 +44,12 @@ def listing(frame: pl.DataFrame, name: str, value: str, fmt: str = "{:.1f}", lim
     return ", ".join(words) + (f" and {len(rows) - limit} more" if len(rows) > limit else "") or "none"
 
 
+def row_height(labels: pl.Series, per_row: int = 30) -> int:
+    """A chart's whole height (title and axes included, as Streamlit fits it) that gives each
+    distinct label of the y axis `per_row` pixels, so no label is hidden for lack of room."""
+    return 110 + per_row * max(labels.n_unique(), 3)
+
+
 def theme_colour(title: str | None = "Theme") -> alt.Color:
     """Colour by theme, the same colour for a theme in every chart."""
     return alt.Color("theme:N", scale=THEME_COLOURS, sort=list(THEMES), title=title)

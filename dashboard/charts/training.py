@@ -26,7 +26,7 @@ def trainee_theme_heatmap_chart(frame: pl.DataFrame) -> alt.LayerChart:
     `frame` is training.heatmap_frame: trainee, theme, assessed, latest_score, growth, label, ...
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top")),
         y=alt.Y("trainee:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -56,7 +56,7 @@ def trainee_theme_heatmap_chart(frame: pl.DataFrame) -> alt.LayerChart:
     trainees = frame["trainee"].n_unique() if frame.height else 0
     return accessible(
         (cells + text).properties(height=alt.Step(24)),
-        "Latest score and change since intake",
+        "Each trainee's latest score per theme",
         f"A row per trainee ({trainees}) and a column per theme; each cell is coloured by the latest "
         "score and says it, with the change since intake in brackets, or 'not assessed'.",
     )
@@ -96,7 +96,7 @@ def cohort_trajectory_line_chart(frame: pl.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(filled=True, size=70), strokeWidth=2)
         .encode(
-            x=alt.X("purpose:N", sort=ASSESSMENT_ORDER, title="Assessment"),
+            x=alt.X("purpose:N", sort=ASSESSMENT_ORDER, title="Assessment", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("mean_score:Q", scale=TRAINING_SCORE_SCALE, title="Mean score (0-4)"),
             color=theme_colour(),
             shape=theme_shape(),
@@ -117,7 +117,7 @@ def curriculum_coverage_heatmap_chart(frame: pl.DataFrame) -> alt.LayerChart:
     `frame` has module_name, theme, hours, emphasis, coverage.
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top", labelAngle=0)),
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top")),
         y=alt.Y("module_name:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -126,13 +126,13 @@ def curriculum_coverage_heatmap_chart(frame: pl.DataFrame) -> alt.LayerChart:
     )
     middle = (frame["coverage"].min() + frame["coverage"].max()) / 2 if frame.height else 0
     text = base.mark_text(fontSize=11).encode(
-        text=alt.Text("coverage:Q", format="g"),
+        text=alt.Text("coverage:Q", format="~g"),
         color=alt.condition(f"datum.coverage < {middle}", alt.value("white"), alt.value("black")),
     )
     modules = frame["module_name"].n_unique() if frame.height else 0
     return accessible(
         cells + text,
-        "Coverage: modules × themes",
+        "Hours × emphasis per module and theme",
         f"A row per module ({modules}) and a column per theme it targets; each cell is coloured by "
         "hours × emphasis and says the number.",
     )

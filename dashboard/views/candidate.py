@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, charts, codebook, db, screening, ui
+from dashboard import audit, charts, codebook, db, people_search, screening, ui
 from dashboard.access import AccessDenied
 from dashboard.contract import DECISIONS, THEMES
 from dashboard.signin import current_scope
@@ -10,16 +10,30 @@ from dashboard.signin import current_scope
 store, scope = db.app_store(), current_scope()
 st.title("Candidate")
 application_id = st.query_params.get("application") or st.session_state.get("candidate_application_id")
-if not application_id:
-    st.info("Pick an applicant on the Screening page, then press 'Open applicant'.")
-    st.page_link("views/screening.py", label="Go to Screening", icon=":material/groups:")
-    st.stop()
-
 hide_names = st.toggle(
     "Hide name until a decision is recorded",
     value=bool(st.session_state.get("candidate_blind", False)),
     key="candidate_hide_names",
 )
+
+
+def open_applicant(row: dict) -> None:
+    """Show the applicant picked in the search (and put it in the address, to come back to)."""
+    st.session_state["candidate_application_id"] = st.query_params["application"] = row["application_id"]
+    st.session_state.pop("candidate_audited", None)  # a new opening of the record is audited
+
+
+with st.expander("Find an applicant by name or id", expanded=not application_id):
+    ui.find_person(
+        lambda text: people_search.find_applicants(store, scope, text, hide_names),
+        "applicant",
+        "candidate_find",
+        open_applicant,
+    )
+if not application_id:
+    st.info("Find an applicant above, or pick one on the Screening page and press 'Open applicant'.")
+    st.page_link("views/screening.py", label="Go to Screening", icon=":material/groups:")
+    st.stop()
 try:
     detail = screening.candidate_detail(store, scope, application_id, hide_names)
 except AccessDenied:
@@ -34,17 +48,17 @@ st.text(f"Applicant: {detail.label}")
 st.text(f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}")
 ui.caveat()
 
-st.markdown("#### Theme profile")
+st.header("Theme profile")
 profile = screening.profile_chart_frame(detail.profile, detail.ratings, detail.label)
 ui.chart(
     charts.theme_profile_bar_chart(profile),
     profile,
     key="candidate_profile",
-    caption="Bars: the score used (consensus, else the mean of raters). Ticks: each rater's score.",
+    caption="Bars: the score used (consensus, else the mean of raters). Points: each rater's score.",
 )
 st.caption(screening.SCORE_RULE)
 
-st.markdown("#### Every rater's score and the consensus")
+st.header("Every rater's score and the consensus")
 ui.table(
     detail.score_table,
     key="candidate_scores",
@@ -52,7 +66,7 @@ ui.table(
     audit_object=application_id,
 )
 
-st.markdown("#### Evidence by theme")
+st.header("Evidence by theme")
 theme_names = dict(zip(codebook.load_themes()["code"], codebook.load_themes()["name"], strict=True))
 for theme in THEMES:
     excerpts = screening.excerpts_for(detail, theme)
@@ -63,12 +77,12 @@ for theme in THEMES:
             ui.dataframe(
                 excerpts,
                 f"candidate_excerpts_{theme}",
-                column_config={"text": st.column_config.TextColumn("excerpt", width="large")},
+                column_config={"text": st.column_config.TextColumn(width="large")},
             )
         else:
             st.write("No excerpts were coded for this theme.")
 
-st.markdown("#### Applications and interviews")
+st.header("Applications and interviews")
 ui.table(
     detail.applications,
     key="candidate_applications",
@@ -82,10 +96,10 @@ ui.table(
     audit_object=application_id,
 )
 if detail.nominations.height:
-    st.markdown(f"#### Peer nominations received ({ui.n_label(detail.nominations.height)})")
+    st.header(f"Peer nominations received ({ui.n_label(detail.nominations.height)})")
     ui.dataframe(detail.nominations, "candidate_nominations")
 
-st.markdown("#### Decision")
+st.header("Decision")
 if detail.decisions.height:
     ui.dataframe(detail.decisions, "candidate_decisions")
 else:

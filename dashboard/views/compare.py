@@ -28,6 +28,9 @@ program_id = st.selectbox(
     key="compare_program",
 )
 labels = screening.compare_choices(store, scope, program_id, list(asked), hide_names)
+if not labels:
+    st.info("Choose a program above to offer its applicants, or select rows on the Screening page.")
+    st.stop()
 picked = st.multiselect(
     "Applicants (two to four)",
     list(labels),
@@ -56,7 +59,7 @@ ui.chart(
     caption="Bars: the score used per theme (consensus, else the mean of raters), same 0-4 scale.",
 )
 st.caption(screening.SCORE_RULE)
-st.markdown("#### Theme by applicant, with the strongest supporting excerpt")
+st.header("Theme by applicant, with the strongest supporting excerpt")
 st.caption(
     "The strongest excerpt is the supporting text coded by the most raters, then the longest, "
     "from the applicant's hiring interviews."

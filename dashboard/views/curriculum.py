@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, training, training_rules, ui
+from dashboard import charts, db, labels, training, training_rules, ui
 from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
 
@@ -17,7 +17,7 @@ if cohorts.is_empty():
 program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "curriculum_program")
 cohort = ui.cohort_picker(cohorts, program, "curriculum_cohort", "All cohorts of this program")
 
-st.subheader("Where the curriculum falls short")
+st.header("Where the curriculum falls short")
 gaps = training.curriculum_gaps(store, scope, program, cohort)
 st.write(training_rules.NEED_RULE)
 st.write(training_rules.COVERAGE_RULE)
@@ -34,18 +34,22 @@ ui.chart(
     gaps,
     "curriculum_need_coverage",
     "High need and low coverage (top left) is where the curriculum falls short.",
+    empty=labels.empty_reason(gaps, "need", hidden="Nobody in this cohort has been assessed yet."),
 )
 
-st.subheader("Coverage: modules × themes")
+st.header("Coverage: modules × themes")
 coverage = training.coverage_by_module(store, scope)
-ui.chart(charts.curriculum_coverage_heatmap_chart(coverage), coverage, "curriculum_coverage")
+no_modules = labels.empty_reason(coverage, "coverage", "No modules target the themes yet.")
+ui.chart(
+    charts.curriculum_coverage_heatmap_chart(coverage), coverage, "curriculum_coverage", empty=no_modules
+)
 ui.table(training.coverage_by_theme(store, scope), "curriculum_coverage_totals", "coverage_by_theme.csv")
 
-st.subheader("Modules and growth")
+st.header("Modules and growth")
 st.warning(training_rules.ASSOCIATION_CAUTION)
 st.caption(
     "Mean growth in the module's themes; n = trainees with a growth score in each group; "
-    f"small_sample marks a group under {SMALL_SAMPLE}."
+    f"'Small sample' marks a group under {SMALL_SAMPLE}."
 )
 association = training.module_growth(store, scope, program, cohort)
 ui.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")

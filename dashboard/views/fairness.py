@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, fairness, privacy, ui
+from dashboard import charts, db, fairness, labels, privacy, ui
 from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
 
@@ -18,10 +18,14 @@ st.caption(privacy.suppression_note())
 
 table = fairness.fairness_page_table(store, scope)
 left, right = st.columns(2)
-stage = left.selectbox("Stage", [t[0] for t in fairness.TRANSITIONS], key="fairness_stage")
-dimension = right.selectbox("Grouped by", fairness.DIMENSIONS, key="fairness_dimension")
+stages = [t[0] for t in fairness.TRANSITIONS]
+stage = left.selectbox("Stage", stages, format_func=labels.words, key="fairness_stage")
+dimension = right.selectbox(
+    "Grouped by", fairness.DIMENSIONS, format_func=labels.words, key="fairness_dimension"
+)
 shown = table.filter((table["stage"] == stage) & (table["dimension"] == dimension))
-ui.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios")
+empty = labels.empty_reason(shown, "impact_ratio", "No applications reached this stage yet.")
+ui.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios", empty=empty)
 ui.download(shown, "fairness_ratios", "fairness.csv")
 st.caption(
     f"Groups with fewer than {SMALL_SAMPLE} applicants are labelled 'too small to judge'. A flag is a prompt "

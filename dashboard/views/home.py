@@ -11,7 +11,7 @@ st.write(
     "committed to the work. It organises structured-interview evidence around six themes "
     "that a study of passionately committed public-sector therapists found in every one of them."
 )
-st.subheader("The six themes")
+st.header("The six themes")
 for row in codebook.load_themes().iter_rows(named=True):
     with st.expander(row["name"]):
         st.text(row["definition"])
@@ -19,9 +19,9 @@ for row in codebook.load_themes().iter_rows(named=True):
         st.text(row["sounds_like"] or "")
         st.caption("What counter-evidence sounds like")
         st.text(row["counter_sounds_like"] or "")
-st.subheader("What the study can and cannot tell us")
+st.header("What the study can and cannot tell us")
 st.info(codebook.STUDY_LIMITS)
-st.subheader("Data loaded")
+st.header("Data loaded")
 last = home.last_import(store)
 if last is None:
     st.write("No data has been imported yet.")

@@ -26,6 +26,7 @@ right.download_button(
 st.caption(codebook.STUDY_CAVEAT)
 st.divider()
 # The kit is the project's own fixed text (dashboard/codebook), never imported data, so it may be
-# rendered as Markdown; its first line repeats the page title.
-st.subheader(title)
+# rendered as Markdown; its first line is the page title's, so it is shown as text, and its '##'
+# theme headings come straight under the page title.
+st.write(title)
 st.markdown(kit_markdown.removeprefix(f"# {title}\n"))

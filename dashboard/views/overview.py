@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, overview, privacy, ui
+from dashboard import charts, db, labels, overview, privacy, ui
 from dashboard.signin import current_scope
 
 store = db.app_store()
@@ -26,23 +26,28 @@ else:
     right.text(f"Year: {first}")
 chosen = {"programs": programs, "sites": sites, "years": years}
 
-st.subheader("Theme prevalence among interviewed applicants")
+st.header("Theme prevalence among interviewed applicants")
 st.write("Share of applicants whose hiring interview scored the theme 3 or more (0-4 scale).")
-by = st.radio("Compare by", overview.DIMENSIONS, horizontal=True, key="overview_by")
+by = st.radio("Compare by", overview.DIMENSIONS, format_func=labels.words, horizontal=True, key="overview_by")
 prevalence = overview.theme_prevalence(store, scope, by, **chosen)
 ui.caveat()
-ui.chart(charts.theme_prevalence_bar_chart(prevalence), prevalence, "overview_prevalence")
+empty = labels.empty_reason(
+    prevalence, "share", "No interviewed applicants for these sites, programs and years."
+)
+ui.chart(charts.theme_prevalence_bar_chart(prevalence), prevalence, "overview_prevalence", empty=empty)
 ui.download(prevalence, "overview_prevalence", "theme_prevalence.csv")
 
-st.subheader("Hiring funnel")
+st.header("Hiring funnel")
 st.write("Applications reaching each stage, and the share of the previous stage that went on.")
 funnel = overview.hiring_funnel(store, scope, **chosen)
 shown_funnel = funnel.drop("reached_n")
-ui.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel")
+empty = labels.empty_reason(funnel, "reached_n", "No applications for these sites, programs and years.")
+ui.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel", empty=empty)
 ui.download(shown_funnel, "overview_funnel", "hiring_funnel.csv")
 
-st.subheader("Cohort growth")
+st.header("Cohort growth")
 st.write("Mean change per theme from a trainee's intake assessment to their latest one.")
 growth = overview.growth_by_cohort(store, scope, **chosen)
-ui.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth")
+empty = labels.empty_reason(growth, "mean_change", "No trainee cohorts for these sites, programs and years.")
+ui.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth", empty=empty)
 ui.download(growth, "overview_growth", "cohort_growth.csv")

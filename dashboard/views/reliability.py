@@ -3,7 +3,7 @@ calibration, and the queue of disagreements waiting for a consensus."""
 
 import streamlit as st
 
-from dashboard import charts, db, reliability, ui
+from dashboard import charts, db, labels, reliability, ui
 from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -36,7 +36,9 @@ if tab_theme.open:
     with tab_theme:
         themes = reliability.theme_reliability(store, scope, role)
         st.caption(reliability.ALPHA_NOTE)
-        ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
+        unpaired = "No interview of your programs has two or more raters yet: agreement needs pairs."
+        alphas = labels.empty_reason(themes, "krippendorff_alpha", unpaired, unpaired)
+        ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes", empty=alphas)
         ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
 
 if tab_pairs.open:
@@ -60,11 +62,17 @@ if tab_raters.open:
     with tab_raters:
         st.caption(reliability.CALIBRATION_NOTE)
         calibration = reliability.rater_calibration(store, scope, role)
-        ui.chart(charts.rater_calibration_point_chart(calibration), calibration, "reliability_calibration")
+        unrated = labels.empty_reason(calibration, "mean_difference", "No ratings in your programs yet.")
+        ui.chart(
+            charts.rater_calibration_point_chart(calibration),
+            calibration,
+            "reliability_calibration",
+            empty=unrated,
+        )
         ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
-        st.subheader("Drift over time")
+        st.header("Drift over time")
         drift = reliability.rater_drift(store, scope, role)
-        ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift")
+        ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift", empty=unrated)
         ui.table(drift, "reliability_drift", "rater_drift.csv")
 
 if tab_queue.open:

@@ -42,7 +42,7 @@ filters = screening.ScreeningFilters(
 table = screening.screening_table(store, scope, program_id, filters)
 pages = ui.page_count(table.height, screening.PAGE_SIZE)
 
-st.subheader(f"Applicants ({ui.n_label(table.height)})")
+st.header(f"Applicants ({ui.n_label(table.height)})")
 st.write(screening.SORT_EXPLAINED + " Click a column heading to sort the rows on this page by it.")
 st.caption(
     screening.SCORE_RULE + " 'raters differ' names the themes where raters were 2 or more points apart."
@@ -56,12 +56,7 @@ ui.dataframe(
     f"screening_ranked_table_{page}",  # a fresh selection on each page
     on_select="rerun",
     selection_mode="multi-row",
-    column_config={
-        **{t: st.column_config.NumberColumn(t.capitalize(), format="%.2f") for t in THEMES},
-        "themes_at_3": st.column_config.NumberColumn("Themes ≥ 3"),
-        "raters_differ": st.column_config.TextColumn("⚑ raters differ"),
-        "never_probed": st.column_config.TextColumn("Never probed"),
-    },
+    empty="No applicants match these filters: widen the dates, stages or minimum scores.",
 )
 ui.download_on_press(
     lambda: screening.table_csv(store, table, hide_names),
@@ -74,7 +69,10 @@ ui.download_on_press(
 selected = st.session_state.get(f"screening_ranked_table_{page}")
 rows = list(selected.selection.rows) if selected else []
 picked = [page_table["application_id"][i] for i in rows if i < page_table.height]  # rows of this page
-st.caption("Select one row to open the applicant, or two to four to compare them.")
+st.caption(
+    "Select one row to open the applicant, or two to four to compare them. By keyboard: Tab into the "
+    "table, arrow keys to a row, Shift+Space selects it; Tab moves along the row and out of the table."
+)
 open_col, compare_col = st.columns(2)
 if open_col.button("Open applicant", disabled=len(picked) != 1, key="screening_open"):
     st.session_state["candidate_application_id"] = picked[0]

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, training, training_rules, ui
+from dashboard import charts, db, labels, people_search, training, training_rules, ui
 from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -13,23 +13,45 @@ if cohorts.is_empty():
     st.info("No cohorts of your programs have been imported yet.")
     st.stop()
 
+
+def open_trainee(row: dict) -> None:
+    """Turn the pickers below to the trainee picked in the search: program, cohort, trainee."""
+    st.session_state["trainees_program"], st.session_state["trainees_cohort"] = (
+        row["program_id"],
+        row["cohort_id"],
+    )
+    st.session_state["trainees_person"] = row["person_id"]
+
+
+with st.expander("Find a trainee by name or id"):
+    ui.find_person(
+        lambda text: people_search.find_trainees(store, scope, text), "trainee", "trainees_find", open_trainee
+    )
 program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "trainees_program")
 cohort = ui.cohort_picker(cohorts, program, "trainees_cohort")
 
 people = training.trainees(store, scope, cohort)
-st.subheader("Trainees and status")
+st.header("Trainees and status")
 st.caption(ui.n_label(people.height))
 ui.table(people.drop("cohort_id"), "trainees_list", f"trainees_{cohort}.csv")
 
-st.subheader("Latest score and change since intake")
+st.header("Latest score and change since intake")
 st.caption(training_rules.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
 cells = training.cohort_heatmap(store, scope, cohort)
-ui.chart(charts.trainee_theme_heatmap_chart(cells), cells.drop("person_id"), "trainees_heatmap")
+unassessed = labels.empty_reason(
+    cells, "latest_score", "This cohort has no trainees.", "Nobody in this cohort has been assessed yet."
+)
+ui.chart(
+    charts.trainee_theme_heatmap_chart(cells), cells.drop("person_id"), "trainees_heatmap", empty=unassessed
+)
 
-st.subheader("Cohort trajectories")
+st.header("Cohort trajectories")
 st.caption("Mean score per theme at each assessment; n = trainees assessed (see the chart data).")
 trajectory = training.cohort_trajectory(store, scope, cohort)
-ui.chart(charts.cohort_trajectory_line_chart(trajectory), trajectory, "trainees_cohort_trajectory")
+empty = labels.empty_reason(trajectory, "mean_score", "Nobody in this cohort has been assessed yet.")
+ui.chart(
+    charts.cohort_trajectory_line_chart(trajectory), trajectory, "trainees_cohort_trajectory", empty=empty
+)
 
 st.header("One trainee")
 trainee_names = dict(zip(people["person_id"], people["full_name"], strict=True))
