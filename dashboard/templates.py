@@ -231,3 +231,17 @@ def all_templates_zip() -> bytes:
             archive.writestr(f"csv/{table}-rules.txt", rules_text(table))
             archive.writestr(f"xlsx/{table}.xlsx", xlsx_template(table))
     return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def downloads(table: str) -> list[tuple[str, object, str, str]]:
+    """The Data page's template downloads for a table: (label, data or a function making it, file
+    name, MIME type); the XLSX and the ZIP are made only when their button is pressed."""
+    return [
+        ("CSV template", csv_template(table), f"{table}.csv", "text/csv"),
+        ("XLSX template", lambda: xlsx_template(table), f"{table}.xlsx", XLSX),
+        ("Rules for the CSV (text)", rules_text(table), f"{table}-rules.txt", "text/plain"),
+        ("Every template (ZIP)", all_templates_zip, "vocation-templates.zip", "application/zip"),
+    ]

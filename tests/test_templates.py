@@ -123,3 +123,19 @@ def test_all_templates_zip_holds_every_table():
     names = set(archive.namelist())
     for table in templates.TABLE_NAMES:
         assert {f"csv/{table}.csv", f"csv/{table}-rules.txt", f"xlsx/{table}.xlsx"} <= names
+
+
+def test_data_page_offers_each_tables_templates(app_as):
+    at = app_as("admin", page="views/data.py")
+    assert not at.exception
+    at.selectbox(key="data_template_table").select("ratings").run()
+    assert not at.exception
+    rules = next(t.value for t in at.dataframe if "Rule" in t.value.columns)
+    assert rules["Column"].tolist() == list(TABLES_BY_NAME["ratings"].column_names)
+    keys = {b.key for b in at.get("download_button")}
+    assert {
+        "data_template_ratings.csv",
+        "data_template_ratings.xlsx",
+        "data_template_ratings-rules.txt",
+    } <= keys
+    assert "Save it as ratings.csv" in "\n".join(t.value for t in at.text)

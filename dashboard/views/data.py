@@ -2,17 +2,18 @@
 
 from datetime import date, timedelta
 
+import polars as pl
 import streamlit as st
 
-from dashboard import audit, db, ui, uploads, users
+from dashboard import audit, db, templates, ui, uploads, users
 from dashboard.access import ROLES
 from dashboard.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
 st.title("Data")
-upload_tab, history_tab, users_tab, audit_tab = st.tabs(
-    ["Upload", "Import history", "Users and roles", "Audit log"]
+upload_tab, templates_tab, history_tab, users_tab, audit_tab = st.tabs(
+    ["Upload", "Templates", "Import history", "Users and roles", "Audit log"]
 )
 
 with upload_tab:
@@ -44,7 +45,7 @@ with upload_tab:
             ui.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
         else:
             st.success("No problems found. Nothing has been written yet.")
-            st.dataframe({"file": list(check.parsed.values())}, hide_index=True, key="data_checked_files")
+            ui.dataframe(pl.DataFrame({"file": list(check.parsed.values())}), "data_checked_files")
             if st.button("Import", key="data_import", type="primary", icon=":material/upload:"):
                 bar = st.progress(0.0, text="Importing")
                 report = uploads.import_uploads(store, scope, check, lambda f, t: bar.progress(f, text=t))
@@ -53,14 +54,27 @@ with upload_tab:
                 st.rerun()
     if "data_last_import" in st.session_state and check is None:
         st.success("Imported. Every page now shows the new data.")
-        st.dataframe(st.session_state["data_last_import"], hide_index=True, key="data_import_counts")
+        ui.dataframe(st.session_state["data_last_import"], "data_import_counts")
+
+with templates_tab:
+    st.write(
+        "A file to fill for each table of the data contract: the headers, one example row, and the "
+        "rule each column must meet (the XLSX's comments and Rules sheet; a text file beside the CSV)."
+    )
+    table = st.selectbox("Table", templates.TABLE_NAMES, key="data_template_table")
+    st.text("\n".join(templates.table_notes(table)))
+    ui.dataframe(templates.rules_frame(table), "data_template_rules")
+    for column, (label, data, name, mime) in zip(st.columns(4), templates.downloads(table), strict=True):
+        column.download_button(
+            label, data, name, mime, key=f"data_template_{name}", icon=":material/download:"
+        )
 
 with history_tab:
     ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
 
 with users_tab:
     with st.form("data_add_user", clear_on_submit=True):
-        st.subheader("Grant a role")
+        st.header("Grant a role")
         email = st.text_input("Email address", key="data_user_email")
         role = st.selectbox("Role", ROLES, key="data_user_role")
         programs = st.multiselect(
@@ -76,13 +90,13 @@ with users_tab:
                 st.error("Not granted:")
                 st.text(str(exc))
     with st.form("data_remove_user"):
-        st.subheader("Take a role away")
+        st.header("Take a role away")
         email = st.selectbox("Person", users.emails(store, scope), key="data_remove_email")
         role = st.selectbox("Role", ["every role", *ROLES], key="data_remove_role")
         if st.form_submit_button("Remove", key="data_remove") and email:
             n = users.revoke_role(store, scope, email, None if role == "every role" else role)
             st.success(f"Removed {n} role row(s).")
-    st.subheader("Who may see what")
+    st.header("Who may see what")
     ui.table(users.list_users(store, scope), "data_users", "users-and-roles.csv")
 
 with audit_tab:
