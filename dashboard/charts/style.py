@@ -20,7 +20,7 @@ BAR_COLOUR = "#0072B2"
 NUMBERS_BELOW = "Its numbers are in the 'Chart data' table below it."
 
 
-TEXT = "#1f2a2e"  # axis, legend and panel labels: 13:1 on the page background (the default grey is 3.6:1)
+TEXT = "#1f2a2e"  # axis, legend and panel labels: 14:1 on the page background (the default grey is 3.6:1)
 
 
 def accessible(chart: alt.TopLevelMixin, title: str, description: str) -> alt.TopLevelMixin:
