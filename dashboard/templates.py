@@ -20,7 +20,8 @@ import xlsxwriter
 from dashboard import codebook
 from dashboard.contract import TABLES, TABLES_BY_NAME, Column, Table
 
-TABLE_NAMES = tuple(t.name for t in TABLES)
+# the tables a program exports first; the codebook, which ships with defaults, last
+TABLE_NAMES = tuple(t.name for t in sorted(TABLES, key=lambda t: t.codebook))
 TYPES = {
     "text": "text",
     "int": "a whole number",

@@ -181,3 +181,36 @@ def test_keyboard_only_screening_to_candidate_to_a_recorded_decision(browser, de
     assert page.get_by_text(note).count() >= 1
     full_page_shot(page, "a11y-keyboard-decision-recorded")
     context.close()
+
+
+def test_find_an_applicant_and_the_templates_tab_pass_axe_too(tab, demo_url, sample_db_file):  # noqa: F811
+    """States a page reaches only by use: a search's results on Candidate, the Data page's
+    Templates tab; each is checked and photographed like the pages' first views."""
+    con = duckdb.connect(str(sample_db_file), read_only=True)
+    application_id, name = con.execute(
+        "select a.application_id, p.full_name from applications as a join people as p using (person_id)"
+        " order by 1 limit 1"
+    ).fetchone()
+    con.close()
+    tab.goto(f"{demo_url}/candidate?role=supervisor")
+    _ready(tab)
+    search = tab.get_by_label("Name or id of the applicant (part of either)")
+    search.fill(name.split()[-1])
+    search.press("Enter")
+    _settle(tab)
+    tab.get_by_label("Matching applicants").click()
+    tab.get_by_role("option", name=f"{name} · {application_id}", exact=False).first.click()
+    _ready(tab, charts=1)
+    assert tab.get_by_text(f"Applicant: {name}").count() == 1
+    blocking = check_page(tab, "supervisor/candidate (found by name)")
+    full_page_shot(tab, "a11y-supervisor-candidate-found-by-name")
+    assert not blocking, "\n".join(blocking)
+
+    tab.goto(f"{demo_url}/data?role=admin")
+    _ready(tab)
+    tab.get_by_role("tab", name="Templates").click()
+    _settle(tab)
+    tab.get_by_text("Save it as", exact=False).first.wait_for(timeout=30_000)
+    blocking = check_page(tab, "admin/data (templates)")
+    full_page_shot(tab, "a11y-admin-data-templates")
+    assert not blocking, "\n".join(blocking)
