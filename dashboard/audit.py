@@ -1,11 +1,24 @@
 """The audit log: an append-only record of sign-ins, views of a person's record, exports,
-decisions, consensus scores, imports and user changes."""
+decisions, consensus scores, imports, user changes, and scorecards (schedule, recusal, submit,
+amend)."""
 
 from __future__ import annotations
 
 from dashboard.auth import Scope
 
-ACTIONS = ("sign_in", "view_person", "export", "decision", "consensus", "import", "user_change")
+ACTIONS = (
+    "sign_in",
+    "view_person",
+    "export",
+    "decision",
+    "consensus",
+    "import",
+    "user_change",
+    "schedule",
+    "recusal",
+    "submit",
+    "amend",
+)
 
 
 def record(
@@ -16,3 +29,16 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     role = role or ",".join(sorted(scope.roles))
     store.append("audit_insert", who=scope.email, role=role, action=action, object=obj, row_count=row_count)
+
+
+def record_in(
+    cur, scope: Scope, action: str, obj: str = "", row_count: int | None = None, role: str = ""
+) -> None:
+    """Append one entry on `cur`, inside the caller's transaction (it stands or falls with the write)."""
+    from dashboard.db import sql_text
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    role = role or ",".join(sorted(scope.roles))
+    params = {"who": scope.email, "role": role, "action": action, "object": obj, "row_count": row_count}
+    cur.execute(sql_text("audit_insert"), params)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from dashboard import db
 from dashboard.contract import LOAD_ORDER, TABLES_BY_NAME, Table, normalize_header, table_for_file
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".parquet")
+WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
 REPORT_CAP = 200  # problems listed in full; the rest are counted
 
 
@@ -289,6 +291,9 @@ def _extra_checks(inc: Incoming, typed: pl.DataFrame, subthemes: pl.DataFrame) -
         )
         bad = pl.col("_sub_theme").is_not_null() & (pl.col("_sub_theme") != pl.col("theme"))
         found.append(_flag(own, bad, "subtheme", "belongs to another theme", f))
+    if name == "raters":
+        bad = pl.col("email").is_not_null() & ~pl.col("email").str.contains(r"^[^@\s]+@[^@\s]+$")
+        found.append(_flag(typed, bad, "email", "is not an email address", f))
     if name == "peer_nominations":
         found.append(
             _flag(
@@ -326,6 +331,30 @@ def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.Data
     return found
 
 
+APP_OWNED_RULE = "was made in Vocation (a scheduled interview or its scorecards); an import may not change it"
+
+
+def app_owned_checks(
+    con: duckdb.DuckDBPyConnection, typed: dict[str, pl.DataFrame], files: dict[str, str]
+) -> pl.DataFrame:
+    """Rows whose key collides with an interview scheduled in Vocation or its scorecards' rows."""
+    owned = db.run_query(con, "app_owned_keys")
+    interviews = owned.filter(pl.col("kind") == "interview")["key"].implode()
+    excerpts = owned.filter(pl.col("kind") == "excerpt")["key"].implode()
+    found = []
+    for table, column, keys in (
+        ("interviews", "interview_id", interviews),
+        ("ratings", "interview_id", interviews),
+        ("excerpts", "interview_id", interviews),
+        ("excerpts", "excerpt_id", excerpts),
+    ):
+        if table in typed and "_row" in typed[table].columns:
+            hit = pl.col(column).cast(pl.String).is_in(keys)
+            found.append(_flag(typed[table], hit, column, APP_OWNED_RULE, files[table]))
+    schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
+    return pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
+
+
 def check_batch(
     con: duckdb.DuckDBPyConnection, incoming: list[Incoming]
 ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
@@ -354,6 +383,7 @@ def check_batch(
         typed = typed_by_table[inc.table.name]
         found += _extra_checks(inc, typed, subthemes)
         found += _reference_checks(inc, typed, known)
+    found.append(app_owned_checks(con, typed_by_table, {i.table.name: i.file for i in incoming}))
     schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
     problems = pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
     return problems.unique(maintain_order=True), {k: v.drop("_row") for k, v in typed_by_table.items()}
@@ -486,16 +516,37 @@ def import_batch(
         "checksum": checksum,
     }
     rows = sum(frame.height for frame in typed.values())
+    files = {i.table.name: i.file for i in incoming}
     cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{max(300, rows * 200 // 1_000_000)}MB"
-    try:
-        _write(con, typed, report, record, progress, cap)
-    except duckdb.OutOfMemoryException:
-        # the cap was too tight for this batch and nothing was written: once more without it
-        report.counts.clear()
-        _write(con, typed, report, record, progress, None)
+    for attempt in range(WRITE_ATTEMPTS):
+        if attempt and _collides_now(con, typed, files, report):
+            return report
+        try:
+            _write(con, typed, report, record, progress, cap)
+            break
+        except duckdb.OutOfMemoryException:
+            # the cap was too tight for this batch and nothing was written: once more without it
+            report.counts.clear()
+            cap = None
+        except duckdb.TransactionException:
+            # a scorecard submitted meanwhile touched the same rows (the materialized scores):
+            # nothing was written; try again, after checking again that no app-owned key collides
+            report.counts.clear()
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
     report.written = True
     db.bump_version(_db_file(con))
     return report
+
+
+def _collides_now(con, typed: dict[str, pl.DataFrame], files: dict[str, str], report: ImportReport) -> bool:
+    """Before a retried write: refuse the batch if an app-owned key now collides (recorded meanwhile)."""
+    unnumbered = {k: v.with_columns(pl.lit(None, pl.Int64).alias("_row")) for k, v in typed.items()}
+    found = app_owned_checks(con, unnumbered, files)
+    report.problems = [Problem(**r) for r in found.head(REPORT_CAP).to_dicts()]
+    report.problem_count = found.height
+    return found.height > 0
 
 
 def _combine(checksums: Iterable[str]) -> str:

@@ -51,6 +51,11 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
         "app_consensus",
         "app_user_roles",
         "app_audit_log",
+        "app_interviews",
+        "app_panel_seats",
+        "app_scorecards",
+        "app_scorecard_scores",
+        "app_scorecard_excerpts",
     ]
     out = {}
     for name in names:

@@ -39,7 +39,9 @@ def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
     programs = PROGRAMS
     con.execute("insert into sites values ('TST-S1', 'Test site', null)")
     con.executemany("insert into programs values (?, 'TST-S1', ?, null)", [(p, p) for p in programs])
-    con.executemany("insert into raters values (?, ?)", [(r, f"Rater {r[-1]}") for r in RATERS])
+    con.executemany(
+        "insert into raters (rater_id, full_name) values (?, ?)", [(r, f"Rater {r[-1]}") for r in RATERS]
+    )
     con.execute("insert into people values ('TST-U1', 'Test Person', null)")
     start = date(2024, 1, 15)
     for i in range(n):
