@@ -40,14 +40,19 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Import files or folders; exit 1 and write nothing if any row is bad."""
     from dashboard.importer import import_batch
 
-    con = db.connect(args.db)
+    con, seeded = db.connect(args.db), []
     try:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check)
         if result.written:
             _audit_import(db.Store(con, args.db), result)
+            from dashboard.sample_panels import seed_if_sample
+
+            seeded = seed_if_sample(db.Store(con, args.db))  # the demo panels, on the sample only
     finally:
         con.close()
     print(result.text())
+    if result.written and seeded:
+        print(f"Sample data: scheduled {len(seeded)} demo interviews with panels ({', '.join(seeded)}).")
     return 0 if result.ok else 1
 
 

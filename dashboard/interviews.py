@@ -86,6 +86,12 @@ def my_rater_ids(store, scope: Scope) -> list[str]:
     return store.query("raters_by_email", email=scope.email)["rater_id"].to_list()
 
 
+def interviewer_raters(store, scope: Scope) -> list[str]:
+    """The signed-in interviewer's rater ids; AccessDenied without the interviewer role."""
+    scope.require("interviewer")
+    return my_rater_ids(store, scope)
+
+
 def rater_choices(store) -> dict[str, str]:
     """Every rater id with a label, for panel pickers."""
     raters = store.query("rater_list")

@@ -42,7 +42,7 @@ PAGES: tuple[PageSpec, ...] = (
         "interview_kit",
         "Interview kit",
         "views/interview_kit.py",
-        ("supervisor", "training_director"),
+        ("supervisor", "training_director", "interviewer"),
         ":material/checklist:",
         "Hiring",
     ),
@@ -52,6 +52,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("trainees", "Trainees", "views/trainees.py", ("training_director",), ":material/school:"),
     PageSpec(
         "curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"
+    ),
+    PageSpec(
+        "my_interviews",
+        "My interviews",
+        "views/my_interviews.py",
+        ("interviewer",),
+        ":material/event:",
+        "Interviews",
+    ),
+    PageSpec(
+        "scorecard", "Scorecard", "views/scorecard.py", ("interviewer",), ":material/edit_note:", "Interviews"
     ),
     PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:", "Admin"),
     PageSpec(

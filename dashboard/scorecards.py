@@ -45,7 +45,7 @@ def _check_actor(store, scope: Scope, rater_id: str, paper: bool) -> None:
     """A rater writes only their own card; a paper card is typed by an admin (the command line)."""
     if paper:
         scope.require("admin")
-    elif rater_id not in interviews.my_rater_ids(store, scope):
+    elif rater_id not in interviews.interviewer_raters(store, scope):
         raise AccessDenied("you can open and record only your own scorecard")
 
 

@@ -27,6 +27,27 @@ def sample_db_file(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def seeded_db_file(sample_db_file, tmp_path_factory) -> Path:
+    """The sample database with its demo panels scheduled (as `load sample_data` seeds them)."""
+    from dashboard import sample_panels
+
+    path = tmp_path_factory.mktemp("seeded") / "vocation.duckdb"
+    shutil.copy(sample_db_file, path)
+    store = db.Store.open(path)
+    assert len(sample_panels.seed(store)) == 5
+    store.close()
+    return path
+
+
+@pytest.fixture
+def panels_db(seeded_db_file, tmp_path) -> Path:
+    """A private copy of the sample database with its demo panels, for one test."""
+    path = tmp_path / "vocation.duckdb"
+    shutil.copy(seeded_db_file, path)
+    return path
+
+
 @pytest.fixture
 def db_file(sample_db_file, tmp_path) -> Path:
     """A private copy of the sample database for one test."""

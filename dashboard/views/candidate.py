@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, charts, codebook, db, screening, ui
+from dashboard import audit, charts, codebook, db, panel_ui, screening, ui
 from dashboard.auth import AccessDenied, current_scope
 from dashboard.contract import DECISIONS, THEMES
 
@@ -78,6 +78,10 @@ ui.table(
     file_name="interviews.csv",
     audit_object=application_id,
 )
+panel_ui.panels_section(
+    store, scope, "supervisor", "candidate", app["person_id"], app["program_id"], application_id
+)
+panel_ui.overdue_section(store, scope, "supervisor", "candidate")
 if detail.nominations.height:
     st.markdown(f"#### Peer nominations received ({ui.n_label(detail.nominations.height)})")
     ui.dataframe(detail.nominations, "candidate_nominations")

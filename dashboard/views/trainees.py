@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, training, ui
+from dashboard import charts, db, panel_ui, training, ui
 from dashboard.auth import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -68,3 +68,5 @@ ui.download(
     f"development_plan_{person}.csv",
     f"development plan {person}",
 )
+panel_ui.panels_section(store, scope, "training_director", "trainees", person, program)
+panel_ui.overdue_section(store, scope, "training_director", "trainees")
