@@ -106,7 +106,6 @@ def test_a_rater_sees_nothing_of_another_card_until_submitting_their_own(panels_
     at = open_card(panels_db, monkeypatch, interview_id)
     assert R03_SAYS not in page_text(at)
     assert at.radio(key=f"scorecard_{interview_id}_R01_balance_score").value == 2  # the draft, reloaded
-    prefix = f"scorecard_{interview_id}_R01"
     at.button(key="scorecard_submit").click().run()
     assert not at.error, [e.value for e in at.error]
     assert R03_SAYS in page_text(at)
@@ -167,9 +166,8 @@ def test_the_training_director_sees_the_recusal_on_trainees(panels_db, monkeypat
 
 @pytest.mark.parametrize("page", ["views/my_interviews.py", "views/scorecard.py"])
 def test_demo_mode_has_an_interviewer_role(page, panels_db, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
     from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("VOCATION_DB", str(panels_db))
     monkeypatch.setenv("VOCATION_DEMO", "1")
