@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from dashboard import agreement, audit, codebook, db, stats
+from dashboard import agreement, audit, blinding, codebook, db, stats
 from dashboard.auth import AccessDenied, Scope, allowed_programs
 from dashboard.cli import report
 
@@ -56,23 +56,33 @@ def program_ids(store, scope: Scope, role: str) -> list[str]:
     return allowed_programs(store, scope, role)
 
 
+def _hidden(store, scope: Scope) -> tuple[str, ...]:
+    """The people the reader is blinded to (pending scorecards of their own): left out everywhere."""
+    return tuple(blinding.hidden_person_ids(store, scope))
+
+
 def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     """Every independent rating of the interviews in scope (interview, rater, theme, score)."""
-    return store.query("ratings_by_interview", program_ids=program_ids(store, scope, role))
+    ids = program_ids(store, scope, role)
+    return store.query("ratings_by_interview", program_ids=ids, hidden_person_ids=list(_hidden(store, scope)))
 
 
 def rating_patterns(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter: each pattern of scores an interview got (raters per 0-4), with n."""
-    return _patterns(store, tuple(program_ids(store, scope, role)))
+    return _patterns(store, tuple(program_ids(store, scope, role)), _hidden(store, scope))
 
 
-def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return store.query("rating_patterns_by_theme", program_ids=list(ids))
+def _patterns(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    return store.query("rating_patterns_by_theme", program_ids=list(ids), hidden_person_ids=list(hidden))
 
 
 def pair_counts(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and two raters of the same interviews: interviews per pair of scores, in scope."""
-    return store.query("rating_pair_counts_by_theme", program_ids=program_ids(store, scope, role))
+    return store.query(
+        "rating_pair_counts_by_theme",
+        program_ids=program_ids(store, scope, role),
+        hidden_person_ids=list(_hidden(store, scope)),
+    )
 
 
 # --- statistics on frames (pure) ---------------------------------------------------------------
@@ -200,37 +210,42 @@ def page_of(frame: pl.DataFrame, page: int, size: int | None = None) -> pl.DataF
 
 def theme_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme: Krippendorff's alpha, its interval and reading, agreement, n (in scope)."""
-    return _theme_table(store, tuple(program_ids(store, scope, role)))
+    return _theme_table(store, tuple(program_ids(store, scope, role)), _hidden(store, scope))
 
 
 @db.memoize
-def _theme_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return theme_figures(_patterns(store, ids))
+def _theme_table(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    return theme_figures(_patterns(store, ids, hidden))
 
 
 def pair_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and rater pair: agreement, kappas, alpha and n (in scope)."""
-    return _pair_table(store, tuple(program_ids(store, scope, role)))
+    return _pair_table(store, tuple(program_ids(store, scope, role)), _hidden(store, scope))
 
 
 @db.memoize
-def _pair_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return pair_figures(store.query("rating_pair_counts_by_theme", program_ids=list(ids)))
+def _pair_table(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    counts = store.query("rating_pair_counts_by_theme", program_ids=list(ids), hidden_person_ids=list(hidden))
+    return pair_figures(counts)
 
 
 def reliability_by_quarter(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter of the interview date: alpha, agreement and n (in scope)."""
-    return _quarter_table(store, tuple(program_ids(store, scope, role)))
+    return _quarter_table(store, tuple(program_ids(store, scope, role)), _hidden(store, scope))
 
 
 @db.memoize
-def _quarter_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return quarter_figures(_patterns(store, ids))
+def _quarter_table(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    return quarter_figures(_patterns(store, ids, hidden))
 
 
 def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and theme: mean difference from the interview's score, its spread and count."""
-    frame = store.query("rater_calibration_by_theme", program_ids=program_ids(store, scope, role))
+    frame = store.query(
+        "rater_calibration_by_theme",
+        program_ids=program_ids(store, scope, role),
+        hidden_person_ids=list(_hidden(store, scope)),
+    )
     return frame.with_columns(
         leaning=pl.when(pl.col("mean_difference") >= 0.5)
         .then(pl.lit("lenient"))
@@ -243,7 +258,11 @@ def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
 
 def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and quarter: mean difference from the interview's score and its count."""
-    frame = store.query("rater_drift_by_quarter", program_ids=program_ids(store, scope, role))
+    frame = store.query(
+        "rater_drift_by_quarter",
+        program_ids=program_ids(store, scope, role),
+        hidden_person_ids=list(_hidden(store, scope)),
+    )
     return frame.with_columns(small_sample=pl.col("n_ratings") < stats.SMALL_N)
 
 
@@ -256,6 +275,7 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
     return store.query(
         "disagreement_queue_by_interview",
         program_ids=program_ids(store, scope, role),
+        hidden_person_ids=list(_hidden(store, scope)),
         limit=limit,
         offset=offset,
     )
@@ -263,8 +283,10 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
 
 def disagreement_count(store, scope: Scope, role: str) -> int:
     """How many interview themes wait in the disagreement queue (in scope)."""
-    ids = program_ids(store, scope, role)
-    return int(store.query("disagreement_count_by_program", program_ids=ids)["n_items"][0])
+    ids, hidden = program_ids(store, scope, role), list(_hidden(store, scope))
+    return int(
+        store.query("disagreement_count_by_program", program_ids=ids, hidden_person_ids=hidden)["n_items"][0]
+    )
 
 
 def _window(page: int | None) -> tuple[int | None, int]:
@@ -291,6 +313,7 @@ def rater_evidence(store, scope: Scope, role: str, interview_id: str, theme: str
         interview_id=interview_id,
         theme=theme,
         program_ids=program_ids(store, scope, role),
+        hidden_person_ids=list(_hidden(store, scope)),
     )
 
 
@@ -323,6 +346,7 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
     return store.query(
         "consensus_by_interview",
         program_ids=program_ids(store, scope, role),
+        hidden_person_ids=list(_hidden(store, scope)),
         limit=limit,
         offset=offset,
     )
@@ -330,8 +354,10 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
 
 def consensus_count(store, scope: Scope, role: str) -> int:
     """How many interview themes in scope have a consensus in force."""
-    ids = program_ids(store, scope, role)
-    return int(store.query("consensus_count_by_program", program_ids=ids)["n_items"][0])
+    ids, hidden = program_ids(store, scope, role), list(_hidden(store, scope))
+    return int(
+        store.query("consensus_count_by_program", program_ids=ids, hidden_person_ids=hidden)["n_items"][0]
+    )
 
 
 def record_consensus(
@@ -343,16 +369,15 @@ def record_consensus(
     if score not in SCORES:
         raise ValueError("a consensus score is a whole number from 0 to 4")
     _require_interview(store, scope, role, interview_id)
-    store.execute(
-        "consensus_insert",
-        interview_id=interview_id,
-        theme=theme,
-        score=int(score),
-        note=note.strip() or None,
-        recorded_by=scope.email,
-    )
-    db.refresh_scores(store.con, interview_id)
-    audit.record(store, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
+    values = {"interview_id": interview_id, "theme": theme, "score": int(score)}
+
+    def work(cur) -> None:  # one transaction: the consensus, the interview's scores, the audit entry
+        db.run_in(cur, "consensus_insert", **values, note=note.strip() or None, recorded_by=scope.email)
+        db.refresh_scores(cur, interview_id)
+        audit.record_in(cur, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
+
+    db.transaction(store, work)
+    db.bump_version(store.path)
     in_force = consensus_in_force(store, scope, role).filter(
         (pl.col("interview_id") == interview_id) & (pl.col("theme") == theme)
     )

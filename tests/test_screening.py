@@ -29,7 +29,7 @@ ROWS = {
         ("TU3", "Cy Tester", None),
         ("TU4", "Di Elsewhere", None),
     ],
-    "raters": [("TR1", "Rater One"), ("TR2", "Rater Two")],
+    "raters": [("TR1", "Rater One", None), ("TR2", "Rater Two", None)],
     "applications": [
         ("TA1", "TU1", "TP1", "Clinician", "2025-01-10", "interviewed", "open", None),
         ("TA2", "TU2", "TP1", "Peer specialist", "2025-02-15", "applied", "open", None),

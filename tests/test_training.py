@@ -210,7 +210,7 @@ def handmade_db(tmp_path):
             ("T9", "Other", None),
         ],
     )
-    _insert(con, "raters", [("R", "Rater")])
+    _insert(con, "raters", [("R", "Rater", None)])
     _insert(
         con,
         "cohorts",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, charts, codebook, db, panel_ui, screening, ui
+from dashboard import audit, blinding, charts, codebook, db, panel_ui, screening, ui
 from dashboard.auth import AccessDenied, current_scope
 from dashboard.contract import DECISIONS, THEMES
 
@@ -30,6 +30,8 @@ app = detail.application
 st.text(f"Applicant: {detail.label}")
 st.text(f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}")
 ui.caveat()
+if detail.hidden:
+    st.warning(f"You sit on a panel for this person: every score and excerpt is {blinding.HIDDEN_NOTE}.")
 
 st.markdown("#### Theme profile")
 profile = screening.profile_chart_frame(detail.profile, detail.ratings, detail.label)
