@@ -191,6 +191,11 @@ def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, pa
             _confirm(cur, interview_id, rater_id)  # the paper form carries the rater's confirmation
         elif seat["seat_status"] != "confirmed":
             raise CardError([("", "confirm you have no conflict of interest (or recuse) before rating")])
+        if seat["interview_date"] > interviews.today():
+            when = seat["interview_date"]
+            raise CardError(
+                [("", f"the interview is on {when}: submit from that day (save a draft until then)")]
+            )
         done = versions.filter(pl.col("version") >= 1)
         if done.height:
             when = done["saved_at"].min().strftime("%Y-%m-%d %H:%M")

@@ -82,7 +82,7 @@ def test_an_interviewer_who_is_no_rater_is_told_so(panels_db, monkeypatch):
 
 
 def test_confirm_conflict_then_score_needs_evidence_then_submit_shows_the_panel(panels_db, monkeypatch):
-    interview_id = interview_with(panels_db, "R01", "not started")
+    interview_id = interview_with(panels_db, "R01", "overdue")
     at = open_card(panels_db, monkeypatch, interview_id)
     assert "Conflict of interest" in page_text(at)
     assert not at.radio  # the form opens only after the check

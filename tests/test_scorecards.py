@@ -311,6 +311,15 @@ def test_submitting_twice_is_refused_and_an_amendment_keeps_the_first_submission
     assert users.audit_log(store, ADMIN, action="amend").height == 1
 
 
+def test_a_card_is_submitted_from_the_interview_day_on(store):
+    interview_id = schedule_hiring(store, on=TODAY + timedelta(days=2))
+    who = rater_scope(store, "R01")
+    scorecards.confirm_no_conflict(store, who, interview_id, "R01")
+    scorecards.save_draft(store, who, interview_id, "R01", GOOD)  # a draft at any time
+    with pytest.raises(CardError, match="submit from that day"):
+        scorecards.submit(store, who, interview_id, "R01", GOOD)
+
+
 def test_a_recusal_needs_a_reason_is_audited_and_ends_the_seat(store):
     interview_id = schedule_hiring(store)
     who = rater_scope(store, "R02")
