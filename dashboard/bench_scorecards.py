@@ -35,7 +35,7 @@ def page_state(db_file, key: str) -> dict:
         return {}
     store = db.Store.open(db_file)
     try:
-        seats = interviews.with_status(store.query("scorecard_list", interview_id=None), interviews.today())
+        seats = interviews.with_status(store.query("panel_seat_list", interview_id=None), interviews.today())
         mine = seats.filter((seats["rater_id"] == sample_panels.DEMO_RATER) & (seats["status"] == "draft"))
         return {"scorecard_interview": mine["interview_id"][0], "scorecard_rater": sample_panels.DEMO_RATER}
     finally:
@@ -46,7 +46,7 @@ def _fresh_seats(db_file, runs: int) -> list[str]:
     """`runs` new interviews with R01 on the panel, conflict checked: one card to submit each."""
     store = db.Store.open(db_file)
     try:
-        apps = store.query("open_applications_by_program", program_id="P01")["application_id"].to_list()
+        apps = store.query("open_applications_for_program", program_id="P01")["application_id"].to_list()
         scheduler = sample_panels.SEEDER
         me = sample_panels._as_rater(store, sample_panels.DEMO_RATER)
         made = []

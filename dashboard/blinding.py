@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 HIDDEN_NOTE = "hidden until you submit your scorecard"
 
@@ -20,7 +20,7 @@ def hidden_person_ids(store, scope: Scope) -> list[str]:
     """The people whose ratings and evidence this person may not see yet (sorted; often empty)."""
     if not scope.email:
         return []
-    return store.query("hidden_persons_by_email", email=scope.email)["person_id"].to_list()
+    return store.query("hidden_persons_for_email", email=scope.email)["person_id"].to_list()
 
 
 def is_hidden(store, scope: Scope, person_id: str) -> bool:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from dashboard import audit, blinding, db
-from dashboard.auth import AccessDenied, Scope, allowed_programs
+from dashboard.access import AccessDenied, Scope, readable_programs
 from dashboard.contract import PURPOSES
 
 PANEL_MIN, PANEL_MAX = 1, 4
@@ -83,7 +83,7 @@ def with_status(seats: pl.DataFrame, on: date) -> pl.DataFrame:
 
 def my_rater_ids(store, scope: Scope) -> list[str]:
     """The rater ids whose email is the signed-in person's (case-insensitive)."""
-    return store.query("raters_by_email", email=scope.email)["rater_id"].to_list()
+    return store.query("raters_for_email", email=scope.email)["rater_id"].to_list()
 
 
 def interviewer_raters(store, scope: Scope) -> list[str]:
@@ -100,14 +100,14 @@ def rater_choices(store) -> dict[str, str]:
 
 def interview(store, interview_id: str) -> dict | None:
     """One interview (any origin) with person and program, or None."""
-    rows = store.query("interview_by_id", interview_id=interview_id)
+    rows = store.query("interview_for_id", interview_id=interview_id)
     return rows.row(0, named=True) if rows.height else None
 
 
 def require_overseer(store, scope: Scope, row: dict) -> str:
     """The role through which `scope` oversees this interview; AccessDenied when none does."""
     role = role_for(row["purpose"])
-    if not scope.has(role) or row["program_id"] not in allowed_programs(store, scope, role):
+    if not scope.has(role) or row["program_id"] not in readable_programs(store, scope, role):
         raise AccessDenied(f"interview {row['interview_id']} is not in your programs")
     return role
 
@@ -144,8 +144,8 @@ def _resolve(store, scope: Scope, req: Request, problems: list[str]) -> dict:
     if req.application_id:
         if req.purpose not in (None, "hiring"):
             problems.append(f"an application's interview is a hiring interview, not {req.purpose}")
-        ids = allowed_programs(store, scope, "supervisor") if scope.has("supervisor") else []
-        found = store.query("application_by_id", application_id=req.application_id, program_ids=ids)
+        ids = readable_programs(store, scope, "supervisor") if scope.has("supervisor") else []
+        found = store.query("application_for_id", application_id=req.application_id, program_ids=ids)
         if found.is_empty():
             raise AccessDenied(f"the application {req.application_id} is not in your programs")
         app = found.row(0, named=True)
@@ -155,10 +155,10 @@ def _resolve(store, scope: Scope, req: Request, problems: list[str]) -> dict:
         return {}
     if req.purpose not in REVIEW_PURPOSES:
         problems.append(f"purpose {req.purpose!r} is not one of: {', '.join(REVIEW_PURPOSES)}")
-    ids = allowed_programs(store, scope, "training_director") if scope.has("training_director") else []
+    ids = readable_programs(store, scope, "training_director") if scope.has("training_director") else []
     if req.program_id not in ids:
         raise AccessDenied(f"the program {req.program_id} is not one of your programs")
-    if store.query("person_in_program", person_id=req.person_id, program_id=req.program_id).is_empty():
+    if store.query("memberships_for_person", person_id=req.person_id, program_id=req.program_id).is_empty():
         problems.append(f"{req.person_id} is no trainee or staff member of {req.program_id}")
     return {"person_id": req.person_id, "program_id": req.program_id, "purpose": req.purpose}
 
@@ -212,7 +212,7 @@ def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> None:
     role = require_overseer(store, scope, row)
 
     def work(cur) -> None:
-        seats = db.run_in(cur, "panel_seats_by_interview", interview_ids=[interview_id])
+        seats = db.run_in(cur, "panel_seats_for_interviews", interview_ids=[interview_id])
         active = seats.filter(pl.col("seat_status") != "recused")
         problems = []
         if rater_id in active["rater_id"].to_list():
@@ -237,13 +237,13 @@ def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> None:
 def my_panels(store, scope: Scope, on: date | None = None) -> pl.DataFrame:
     """The signed-in interviewer's panel seats, each with its status, soonest first."""
     scope.require("interviewer")
-    return with_status(store.query("interviewer_panels_by_email", email=scope.email), on or today())
+    return with_status(store.query("panel_seats_for_email", email=scope.email), on or today())
 
 
 def panel_seats(store, interview_ids: list[str], on: date | None = None) -> pl.DataFrame:
     """Every seat of these interviews with its status (callers check the reader's scope)."""
     return with_status(
-        store.query("panel_seats_by_interview", interview_ids=list(interview_ids)), on or today()
+        store.query("panel_seats_for_interviews", interview_ids=list(interview_ids)), on or today()
     )
 
 
@@ -260,9 +260,9 @@ def person_panels(
     store, scope: Scope, role: str, person_id: str, application_id: str | None = None
 ) -> PanelView:
     """The panels of a person's interviews in the reader's programs (scores come from scorecards)."""
-    ids = allowed_programs(store, scope, role)
+    ids = readable_programs(store, scope, role)
     rows = store.query(
-        "scheduled_interviews_by_person", person_id=person_id, program_ids=ids, application_id=application_id
+        "scheduled_interviews_for_person", person_id=person_id, program_ids=ids, application_id=application_id
     )
     seats = panel_seats(store, rows["interview_id"].to_list())
     return PanelView(rows, seats, blinding.is_hidden(store, scope, person_id))
@@ -272,7 +272,7 @@ def overdue(store, scope: Scope, role: str, on: date | None = None) -> pl.DataFr
     """Seats in the reader's programs whose card is overdue (purpose decides whose list it is)."""
     due_before = (on or today()) - timedelta(days=OVERDUE_DAYS)
     rows = store.query(
-        "overdue_seats_by_program", program_ids=allowed_programs(store, scope, role), due_before=due_before
+        "overdue_seats_for_programs", program_ids=readable_programs(store, scope, role), due_before=due_before
     )
     mine = pl.col("purpose") == "hiring" if role == "supervisor" else pl.col("purpose") != "hiring"
     return rows.filter(mine)

@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import blinding, interviews, scorecards, ui
-from dashboard.auth import AccessDenied, Scope
+from dashboard.access import AccessDenied, Scope
 
 SEAT_COLUMNS = ["rater_name", "rater_id", "status", "recusal_reason", "submitted_at"]
 

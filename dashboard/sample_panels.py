@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from dashboard import interviews, scorecards
-from dashboard.auth import ALL_PROGRAMS, Scope
+from dashboard.access import ALL_PROGRAMS, Scope
 from dashboard.scorecards import Card, Excerpt
 
 DEMO_RATER = "R01"
@@ -60,11 +60,11 @@ def _submit(store, interview_id: str, rater_id: str, scores: dict[str, int | Non
 
 def seed(store, on: date | None = None) -> list[str]:
     """Schedule the demo panels (once: nothing when any interview is scheduled); returns their ids."""
-    if store.query("scorecard_list", interview_id=None).height:
+    if store.query("panel_seat_list", interview_id=None).height:
         return []
     on = on or date.today()
-    apps = store.query("open_applications_by_program", program_id="P01")["application_id"].to_list()[:4]
-    trainee = store.query("active_trainees").head(1).rows()
+    apps = store.query("open_applications_for_program", program_id="P01")["application_id"].to_list()[:4]
+    trainee = store.query("active_trainee_list").head(1).rows()
     if len(apps) < 4 or not trainee:
         return []
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard import audit, blinding, db, interviews
-from dashboard.auth import AccessDenied, Scope
+from dashboard.access import AccessDenied, Scope
 from dashboard.contract import THEMES
 from dashboard.scorecard_rules import (  # noqa: F401 - the rules are part of this module's interface
     SCORES,
@@ -51,14 +51,14 @@ def _check_actor(store, scope: Scope, rater_id: str, paper: bool) -> None:
 
 def _seat(cur, interview_id: str, rater_id: str) -> tuple[dict, pl.DataFrame]:
     """The seat and the card's versions, read inside the transaction; CardError when no seat."""
-    seats = db.run_in(cur, "panel_seats_by_interview", interview_ids=[interview_id])
+    seats = db.run_in(cur, "panel_seats_for_interviews", interview_ids=[interview_id])
     mine = seats.filter(pl.col("rater_id") == rater_id)
     if mine.is_empty():
         raise CardError([("", f"rater {rater_id} is not on the panel of interview {interview_id}")])
     seat = mine.row(0, named=True)
     if seat["seat_status"] == "recused":
         raise CardError([("", f"rater {rater_id} recused themselves from interview {interview_id}")])
-    return seat, db.run_in(cur, "scorecard_versions_by_seat", interview_id=interview_id, rater_id=rater_id)
+    return seat, db.run_in(cur, "scorecard_versions_for_seat", interview_id=interview_id, rater_id=rater_id)
 
 
 def _write_content(cur, scorecard_id: int, card: Card, final: bool) -> None:
@@ -136,7 +136,7 @@ def recuse(store, scope: Scope, interview_id: str, rater_id: str, reason: str, p
             raise CardError([("", "say why you recuse yourself (the reason is shown to the scheduler)")])
         if (versions["version"] >= 1).any():
             raise CardError([("", "the scorecard is already submitted; amend it instead")])
-        db.run_in(cur, "scorecard_draft_delete", interview_id=interview_id, rater_id=rater_id)
+        db.run_in(cur, "scorecard_draft_delete_for_seat", interview_id=interview_id, rater_id=rater_id)
         db.run_in(
             cur, "panel_seat_recuse", interview_id=interview_id, rater_id=rater_id, reason=reason[:REASON_MAX]
         )
@@ -168,7 +168,7 @@ def save_draft(
             raise CardError([("", "confirm you have no conflict of interest (or recuse) before rating")])
         if (versions["version"] >= 1).any():
             raise CardError([("", "the scorecard is already submitted; amend it with a reason instead")])
-        db.run_in(cur, "scorecard_draft_delete", interview_id=interview_id, rater_id=rater_id)
+        db.run_in(cur, "scorecard_draft_delete_for_seat", interview_id=interview_id, rater_id=rater_id)
         _new_version(cur, scope, interview_id, rater_id, 0, card)
 
     _write(store, scope, interview_id, rater_id, paper, work)
@@ -200,7 +200,7 @@ def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, pa
         if done.height:
             when = done["saved_at"].min().strftime("%Y-%m-%d %H:%M")
             raise CardError([("", f"this scorecard was already submitted ({when}); amend it with a reason")])
-        db.run_in(cur, "scorecard_draft_delete", interview_id=interview_id, rater_id=rater_id)
+        db.run_in(cur, "scorecard_draft_delete_for_seat", interview_id=interview_id, rater_id=rater_id)
         scorecard_id = _new_version(cur, scope, interview_id, rater_id, 1, card)
         _materialize(cur, interview_id, rater_id, scorecard_id)
         audit.record_in(cur, scope, "submit", f"{interview_id}: {rater_id}", len(card.excerpts), _role(paper))
@@ -250,8 +250,8 @@ def card_content(store, scorecard_ids: list[int]) -> tuple[pl.DataFrame, pl.Data
     """Scores and excerpts of these cards."""
     ids = [int(i) for i in scorecard_ids]
     return (
-        store.query("scorecard_scores_by_card", scorecard_ids=ids),
-        store.query("scorecard_excerpts_by_card", scorecard_ids=ids),
+        store.query("scorecard_scores_for_cards", scorecard_ids=ids),
+        store.query("scorecard_excerpts_for_cards", scorecard_ids=ids),
     )
 
 
@@ -285,7 +285,7 @@ def own_card(store, scope: Scope, interview_id: str, rater_id: str) -> OwnCard:
     seats = interviews.panel_seats(store, [interview_id]).filter(pl.col("rater_id") == rater_id)
     if seats.is_empty():
         raise AccessDenied(f"you are not on the panel of interview {interview_id}")
-    versions = store.query("scorecard_versions_by_seat", interview_id=interview_id, rater_id=rater_id)
+    versions = store.query("scorecard_versions_for_seat", interview_id=interview_id, rater_id=rater_id)
     card = Card()
     if versions.height:
         scores, excerpts = card_content(store, [versions["scorecard_id"][-1]])
@@ -302,7 +302,7 @@ def submitted_cards(store, scope: Scope, interview_id: str) -> pl.DataFrame:
     row = interviews.interview(store, interview_id)
     if row is None or blinding.is_hidden(store, scope, row["person_id"]):
         return _empty_cards()
-    cards = store.query("submitted_cards_by_interview", interview_ids=[interview_id])
+    cards = store.query("submitted_cards_for_interviews", interview_ids=[interview_id])
     if cards.is_empty():
         return _empty_cards()
     scores, excerpts = card_content(store, cards["scorecard_id"].to_list())
@@ -349,6 +349,6 @@ def list_cards(
     if status is not None and status not in interviews.STATUSES:
         raise ValueError(f"status is one of: {', '.join(interviews.STATUSES)}")
     rows = interviews.with_status(
-        store.query("scorecard_list", interview_id=interview_id), interviews.today()
+        store.query("panel_seat_list", interview_id=interview_id), interviews.today()
     )
     return rows if status is None else rows.filter(pl.col("status") == status)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import app_as, grant
+from conftest import grant
+from conftest import signed_in_app as app_as
 
 from dashboard import blinding, db, interviews, reliability, sample_panels, scorecards, screening, training
-from dashboard.auth import ALL_PROGRAMS, Scope
+from dashboard.access import ALL_PROGRAMS, Scope
 from dashboard.contract import THEMES
 
 
@@ -28,7 +29,7 @@ def demo_rater(store, roles) -> Scope:
 
 def pending(store, status: str) -> dict:
     """The seeded hiring interview where R01's seat has this status."""
-    seats = interviews.with_status(store.query("scorecard_list", interview_id=None), interviews.today())
+    seats = interviews.with_status(store.query("panel_seat_list", interview_id=None), interviews.today())
     row = seats.filter((pl.col("rater_id") == "R01") & (pl.col("status") == status)).row(0, named=True)
     return interviews.interview(store, row["interview_id"])
 
@@ -37,7 +38,7 @@ def test_hidden_people_are_those_with_a_pending_seat_of_the_signed_in_rater(stor
     me = demo_rater(store, [("interviewer", "")])
     hidden = set(blinding.hidden_person_ids(store, me))
     expected = {pending(store, s)["person_id"] for s in ("draft", "overdue", "not started")}
-    midpoint = store.query("scorecard_list", interview_id=None).filter(pl.col("purpose") == "midpoint")
+    midpoint = store.query("panel_seat_list", interview_id=None).filter(pl.col("purpose") == "midpoint")
     assert hidden == expected | {midpoint["person_id"][0]}
     assert pending(store, "submitted")["person_id"] not in hidden  # R01 submitted: not blind any more
     assert blinding.hidden_person_ids(store, Scope("someone.else@example.org", ())) == []
@@ -137,18 +138,18 @@ def test_reliability_reads_first_submissions_and_other_pages_the_amendment(store
 
 def test_a_training_director_on_a_pending_panel_sees_no_scores_of_that_trainee(store):
     midpoint = (
-        store.query("scorecard_list", interview_id=None)
+        store.query("panel_seat_list", interview_id=None)
         .filter(pl.col("purpose") == "midpoint")
         .row(0, named=True)
     )
     me = demo_rater(store, [("training_director", midpoint["program_id"]), ("interviewer", "")])
     boss = Scope("td@example.org", (("training_director", midpoint["program_id"]),))
     enrollment = store.query(
-        "trainee_enrollments_by_person", person_id=midpoint["person_id"], program_ids=[midpoint["program_id"]]
+        "enrollments_for_person", person_id=midpoint["person_id"], program_ids=[midpoint["program_id"]]
     ).row(0, named=True)
     assert not training.trainee_trajectory(store, boss, midpoint["person_id"]).is_empty()
     assert training.trainee_trajectory(store, me, midpoint["person_id"]).is_empty()
-    cells = training.cohort_growth(store, me, enrollment["cohort_id"]).filter(
+    cells = training.cohort_heatmap(store, me, enrollment["cohort_id"]).filter(
         pl.col("person_id") == midpoint["person_id"]
     )
     assert set(cells["label"]) == {blinding.HIDDEN_NOTE} and cells["latest_score"].is_null().all()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import app_as, grant
+from conftest import grant
+from conftest import signed_in_app as app_as
 
 from dashboard import db, interviews, sample_panels
 
@@ -15,7 +16,7 @@ R03_SAYS = sample_panels._SAYS["learning"][1]  # in R03's submitted card on the 
 def seats(db_file) -> pl.DataFrame:
     store = db.Store.open(db_file)
     try:
-        return store.query("scorecard_list", interview_id=None)
+        return store.query("panel_seat_list", interview_id=None)
     finally:
         store.close()
 
@@ -120,7 +121,7 @@ def test_recusal_from_the_page_shows_on_the_supervisors_candidate_view(panels_db
     at.button(key="scorecard_recuse").click().run()
     assert "You recused yourself" in page_text(at)
     store = db.Store.open(panels_db)
-    application = store.query("interview_by_id", interview_id=interview_id)["application_id"][0]
+    application = store.query("interview_for_id", interview_id=interview_id)["application_id"][0]
     store.close()
     grant(panels_db, "sup@example.org", "supervisor", ("P01",))
     sup = app_as(panels_db, "sup@example.org", monkeypatch)
@@ -135,7 +136,7 @@ def test_recusal_from_the_page_shows_on_the_supervisors_candidate_view(panels_db
 def test_a_supervisor_schedules_from_the_candidate_page(panels_db, monkeypatch):
     grant(panels_db, "sup@example.org", "supervisor", ("P01",))
     store = db.Store.open(panels_db)
-    application = store.query("open_applications_by_program", program_id="P01")["application_id"][-1]
+    application = store.query("open_applications_for_program", program_id="P01")["application_id"][-1]
     store.close()
     at = app_as(panels_db, "sup@example.org", monkeypatch)
     at.session_state["candidate_application_id"] = application
@@ -156,7 +157,7 @@ def test_the_training_director_sees_the_recusal_on_trainees(panels_db, monkeypat
     at = app_as(panels_db, "td@example.org", monkeypatch, "views/trainees.py")
     frame = seats(panels_db).filter(pl.col("purpose") == "midpoint")
     store = db.Store.open(panels_db)
-    program = store.query("interview_by_id", interview_id=frame["interview_id"][0])["program_id"][0]
+    program = store.query("interview_for_id", interview_id=frame["interview_id"][0])["program_id"][0]
     store.close()
     at.selectbox(key="trainees_program").set_value(program).run()
     at.selectbox(key="trainees_person").set_value(frame["person_id"][0]).run()

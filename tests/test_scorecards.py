@@ -15,8 +15,8 @@ import polars as pl
 import pytest
 from conftest import ROOT, SAMPLE, table_checksums
 
-from dashboard import db, interviews, scorecards, screening, users
-from dashboard.auth import AccessDenied, Scope
+from dashboard import audit, db, interviews, scorecards, screening, users
+from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 from dashboard.scorecards import Card, CardError, Excerpt
 
@@ -83,7 +83,7 @@ def test_scheduling_writes_the_interview_its_panel_and_an_audit_entry(store):
     seats = interviews.panel_seats(store, [interview_id])
     assert seats["rater_id"].to_list() == ["R01", "R02"]
     assert set(seats["status"]) == {"not started"}
-    log = users.audit_log(store, ADMIN, action="schedule")
+    log = audit.read_log(store, ADMIN, action="schedule")
     assert log.height == 1 and interview_id in log["object"][0] and log["who"][0] == SUPERVISOR.email
 
 
@@ -284,7 +284,7 @@ def test_draft_submit_materializes_ratings_excerpts_and_scores(store):
     )
     assert row["balance"][0] == 3.0  # Screening reads the in-app rating like an imported one
     assert store.con.execute("select count(*) from app_scorecards where version = 0").fetchall()[0][0] == 0
-    assert users.audit_log(store, ADMIN, action="submit").height == 1
+    assert audit.read_log(store, ADMIN, action="submit").height == 1
 
 
 def test_submitting_twice_is_refused_and_an_amendment_keeps_the_first_submission(store):
@@ -306,9 +306,9 @@ def test_submitting_twice_is_refused_and_an_amendment_keeps_the_first_submission
         {"i": interview_id},
     ).fetchall()
     assert first == [("balance", 3), ("learning", 0)]  # Reliability's independent rating
-    versions = store.query("scorecard_versions_by_seat", interview_id=interview_id, rater_id="R01")
+    versions = store.query("scorecard_versions_for_seat", interview_id=interview_id, rater_id="R01")
     assert versions["version"].to_list() == [1, 2] and versions["reason"][1] == "Typed 3 for 4 by mistake"
-    assert users.audit_log(store, ADMIN, action="amend").height == 1
+    assert audit.read_log(store, ADMIN, action="amend").height == 1
 
 
 def test_a_card_is_submitted_from_the_interview_day_on(store):
@@ -328,7 +328,7 @@ def test_a_recusal_needs_a_reason_is_audited_and_ends_the_seat(store):
     scorecards.recuse(store, who, interview_id, "R02", "Former client of mine")
     with pytest.raises(CardError, match="recused"):
         scorecards.confirm_no_conflict(store, who, interview_id, "R02")
-    assert users.audit_log(store, ADMIN, action="recusal")["object"][0] == f"{interview_id}: R02 recused"
+    assert audit.read_log(store, ADMIN, action="recusal")["object"][0] == f"{interview_id}: R02 recused"
 
 
 def test_panel_cards_are_shown_side_by_side_only_once_submitted(store):
@@ -396,10 +396,10 @@ def test_cli_schedules_records_and_lists(db_file, store):
 
 def test_users_add_interviewer_needs_a_rater_with_that_email(store):
     with pytest.raises(users.UserChangeError, match="no rater has the email"):
-        users.add_user(store, ADMIN, "nobody@example.org", "interviewer")
+        users.grant_role(store, ADMIN, "nobody@example.org", "interviewer")
     with pytest.raises(users.UserChangeError, match="give it no --program"):
-        users.add_user(store, ADMIN, rater_email(store, "R01"), "interviewer", ["P01"])
-    assert users.add_user(store, ADMIN, rater_email(store, "R01").upper(), "interviewer") == 1
+        users.grant_role(store, ADMIN, rater_email(store, "R01"), "interviewer", ["P01"])
+    assert users.grant_role(store, ADMIN, rater_email(store, "R01").upper(), "interviewer") == 1
 
 
 # --- the importer and app-owned rows --------------------------------------------------------

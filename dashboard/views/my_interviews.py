@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import db, interviews, ui
-from dashboard.auth import current_scope
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("My interviews")

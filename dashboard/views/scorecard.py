@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import db, interviews, scorecard_form, scorecards, ui
-from dashboard.auth import AccessDenied, current_scope
+from dashboard.access import AccessDenied
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Scorecard")

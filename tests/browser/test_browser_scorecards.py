@@ -24,7 +24,7 @@ from test_browser_flows import (  # noqa: F401 - fixtures shared with the other 
 )
 
 from dashboard import db, interviews
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def panel_app(sample_db_file, tmp_path_factory):
     store = db.Store.open(db_path)
     raters = store.query("rater_list")
     emails = dict(zip(raters["rater_id"], raters["email"], strict=True))
-    apps = store.query("open_applications_by_program", program_id="P01")
+    apps = store.query("open_applications_for_program", program_id="P01")
     application = apps["application_id"][-1]
     scheduler = Scope(SUPERVISOR, (("supervisor", "P01"),))
     req = interviews.Request(date.today() - timedelta(days=1), ("R01", "R02"), application_id=application)
@@ -59,7 +59,7 @@ def panel_app(sample_db_file, tmp_path_factory):
             " values ($email, $role, $program, 'tests', now())",
             {"email": email, "role": role, "program": program},
         )
-    SETUP["name"] = store.query("interview_by_id", interview_id=SETUP["interview"])["person_name"][0]
+    SETUP["name"] = store.query("interview_for_id", interview_id=SETUP["interview"])["person_name"][0]
     store.close()
     os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
     users = [
