@@ -73,6 +73,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
+    _allow_new_roles(con)
     con.execute(sql_text("schema"))
     if not con.execute("select count(*) from interview_theme_scores").fetchall()[0][0]:
         refresh_scores(con)  # cheap when there is nothing to score; fills an older database
@@ -99,17 +100,38 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
+def _allow_new_roles(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild app_user_roles of a database made before the interviewer role (its CHECK lists the roles)."""
+    found = con.execute(
+        "select expression from duckdb_constraints()"
+        " where table_name = 'app_user_roles' and constraint_type = 'CHECK'"
+    ).fetchall()
+    if not found or "interviewer" in found[0][0]:
+        return
+    con.begin()
+    try:
+        con.execute("alter table app_user_roles rename to app_user_roles_before_interviewer")
+        con.execute(sql_text("schema"))
+        con.execute("insert into app_user_roles select * from app_user_roles_before_interviewer")
+        con.execute("drop table app_user_roles_before_interviewer")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
     """Recompute the materialized interview_theme_scores: all of it, or one interview's rows.
 
-    Call after any write to ratings, consensus, interviews or app_consensus (the importer and
-    consensus recording do); the caller owns the transaction.
+    Call after any write to ratings, consensus, interviews or app_consensus (the importer,
+    consensus recording and scorecards do); the caller owns the transaction, so the statements
+    run on `con` itself (a cursor of it would be another connection, outside the transaction).
     """
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
     else:
-        run_statement(con, "scores_delete_for_interview", interview_id=interview_id)
-        run_statement(con, "scores_insert_for_interview", interview_id=interview_id)
+        con.execute(sql_text("scores_delete_for_interview"), {"interview_id": interview_id})
+        con.execute(sql_text("scores_insert_for_interview"), {"interview_id": interview_id})
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
@@ -128,6 +150,66 @@ def run_statement(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
         cur.execute(sql_text(name), params or None)
     finally:
         cur.close()
+
+
+def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame | None:
+    """Run a named query or statements on `con` itself, inside its open transaction.
+
+    A file may hold several statements (separated by `;` at a line's end): each is bound to the
+    parameters it names. Returns the last statement's rows as a frame when it returns rows.
+    """
+    import re
+
+    result = None
+    for statement in (s for s in re.split(r";\s*\n", sql_text(name)) if s.strip(" \n;")):
+        used = set(re.findall(r"\$([a-z_]+)", re.sub(r"--[^\n]*", "", statement)))
+        bound = {k: v for k, v in params.items() if k in used}
+        result = con.execute(statement, bound or None)
+    if result is None or result.description is None:
+        return None
+    import warnings
+
+    with warnings.catch_warnings():  # the copy is of a few rows: a card, a panel
+        warnings.simplefilter("ignore", UserWarning)
+        return pl.from_arrow(result.to_arrow_table())
+
+
+def transaction(store_or_con, work, attempts: int = 6):
+    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
+
+    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
+    their own transaction. A write-write conflict with a concurrent transaction (an import, another
+    rater's submit) raises TransactionException; the work is then retried, a few times.
+    """
+    import time
+
+    con = getattr(store_or_con, "con", store_or_con)
+    for attempt in range(attempts):
+        cur = con.cursor()
+        try:
+            cur.begin()
+            result = work(cur)
+            cur.commit()
+            return result
+        except duckdb.TransactionException:
+            _rollback_quietly(cur)
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        except BaseException:
+            _rollback_quietly(cur)
+            raise
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def data_version(path: str | Path) -> int:

@@ -72,6 +72,11 @@ def grant_role(store, scope: Scope, email: str, role: str, programs: list[str] |
     scope.require("admin")
     email, role = check_email(email), check_role(role)
     programs = check_programs(store, role, list(programs))
+    if role == "interviewer" and store.query("raters_for_email", email=email).is_empty():
+        raise UserChangeError(
+            f"no rater has the email {email}: an interviewer is the rater with that address "
+            "(add it to raters.csv's email column and import it first)"
+        )
     for program in programs:
         store.execute("user_role_insert", email=email, role=role, program_id=program, added_by=scope.email)
     where = f" for {', '.join(programs)}" if programs != [""] else ""

@@ -23,6 +23,7 @@ LAYERS = {
         "training_rules",
         "import_read",
         "import_check",
+        "scorecard_rules",
     },
     3: {"db", "audit"},
     4: {
@@ -41,12 +42,16 @@ LAYERS = {
         "importer",
         "uploads",
         "sample",
+        "blinding",
+        "interviews",
+        "scorecards",
+        "sample_panels",
     },
-    5: {"reports", "signin", "navigation", "ui"},
+    5: {"reports", "signin", "navigation", "ui", "scorecard_form", "panel_ui"},
     6: {"views", "app"},
-    7: {"cli", "__main__", "bench"},
+    7: {"cli", "__main__", "bench", "bench_scorecards"},
 }
-COMMAND_LINE = {"cli", "__main__", "bench"}
+COMMAND_LINE = {"cli", "__main__", "bench", "bench_scorecards"}
 
 
 def _name(path) -> str:

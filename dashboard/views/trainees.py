@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, labels, people_search, training, training_rules, ui
+from dashboard import charts, db, labels, panel_ui, people_search, training, training_rules, ui
 from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -87,3 +87,5 @@ ui.download(
     f"development_plan_{person}.csv",
     f"development plan {person}",
 )
+panel_ui.panels_section(store, scope, "training_director", "trainees", person, program)
+panel_ui.overdue_section(store, scope, "training_director", "trainees")
