@@ -75,7 +75,7 @@ def panels_section(
     application_id: str | None = None,
 ) -> None:
     """Interviews scheduled in Vocation for this person: panels, statuses, cards; scheduling."""
-    st.markdown("#### Interviews scheduled in Vocation: panels and scorecards")
+    st.header("Interviews scheduled in Vocation: panels and scorecards")
     if f"{key}_scheduled" in st.session_state:
         st.success(f"Scheduled interview {st.session_state.pop(f'{key}_scheduled')}.")
     view = interviews.person_panels(store, scope, role, person_id, application_id)

@@ -82,7 +82,7 @@ def card_form(prefix: str, card: Card, subthemes: dict[str, str], problems: list
     scores, excerpts = {}, []
     for theme in THEMES:
         part = kit["themes"][theme]
-        st.subheader(names.get(theme, theme))
+        st.header(names.get(theme, theme))
         form, guide = st.columns([3, 2])
         with form:
             mine = sorted(code for code, of in subthemes.items() if of == theme)

@@ -8,7 +8,7 @@ import pytest
 from conftest import grant
 from conftest import signed_in_app as app_as
 
-from dashboard import db, interviews, sample_panels
+from dashboard import db, interviews, labels, sample_panels
 
 R03_SAYS = sample_panels._SAYS["learning"][1]  # in R03's submitted card on the "drafted" interview
 
@@ -41,7 +41,7 @@ def interview_with(db_file, rater: str, status: str, purpose: str = "hiring") ->
 def page_text(at) -> str:
     """Everything a page put on screen as text (tables included), for checks of what is shown."""
     parts = []
-    for kind in ("text", "markdown", "caption", "error", "success", "info", "warning", "subheader"):
+    for kind in ("text", "markdown", "caption", "error", "success", "info", "warning", "header", "subheader"):
         parts += [str(e.value) for e in at.get(kind)]
     for frame in at.dataframe:
         parts.append(frame.value.to_csv())
@@ -68,9 +68,10 @@ def test_my_interviews_lists_upcoming_and_past_panels_with_each_status(panels_db
     at = as_interviewer(panels_db, monkeypatch, page="views/my_interviews.py")
     assert not at.exception
     upcoming, past = (f.value for f in at.dataframe)
-    assert sorted(upcoming["status"]) == ["not started", "not started"]
-    assert sorted(past["status"]) == ["draft", "overdue", "submitted"]
-    assert "midpoint" in set(upcoming["purpose"])
+    status, purpose = labels.heading("status"), labels.heading("purpose")  # tables show headings
+    assert sorted(upcoming[status]) == ["not started", "not started"]
+    assert sorted(past[status]) == ["draft", "overdue", "submitted"]
+    assert "midpoint" in set(upcoming[purpose])
     at.button(key="my_interviews_open").click().run()
     assert not at.exception
     assert at.title[0].value == "Scorecard"

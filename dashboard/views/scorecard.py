@@ -33,7 +33,7 @@ if own.seat["seat_status"] == "recused":
     st.info("You recused yourself from this panel: " + (own.seat["recusal_reason"] or ""))
     st.stop()
 if own.seat["seat_status"] == "seated":
-    st.subheader("Conflict of interest")
+    st.header("Conflict of interest")
     st.write(
         "Before you rate: do you have a dual relationship with this person — a former client, a "
         "relative, a supervisee, a close colleague? If so, recuse yourself and say why; the scheduler "
@@ -57,14 +57,14 @@ if own.seat["seat_status"] == "seated":
 
 amending = own.submitted and st.session_state.get(f"{prefix}_amending", False)
 if own.submitted and not amending:
-    st.subheader("Your submitted scorecard")
+    st.header("Your submitted scorecard")
     versions = own.versions.filter(own.versions["version"] >= 1)
     st.caption(f"Submitted {versions['saved_at'][0]:%Y-%m-%d %H:%M}; amendments: {versions.height - 1}.")
     st.text("\n".join(scorecard_form.card_text(own.card)))
     if st.button("Amend (with a reason)", key="scorecard_amend_open"):
         st.session_state[f"{prefix}_amending"] = True
         st.rerun()
-    st.subheader("The panel's submitted scorecards, side by side")
+    st.header("The panel's submitted scorecards, side by side")
     panel = scorecards.side_by_side(scorecards.submitted_cards(store, scope, interview_id))
     ui.dataframe(panel, "scorecard_panel")
     st.caption("Drafts are not shown; a rater appears once they submit. No hire / no-hire verdict: "
