@@ -22,7 +22,7 @@ def caveat() -> None:
 
 def n_label(n: int | None) -> str:
     """'n = 12', marked when the sample is small."""
-    if n is None:
+    if not n:  # nothing to read with care
         return "n = 0"
     return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_SAMPLE else "")
 

@@ -8,10 +8,13 @@ of every page and role lands in test-artifacts/a11y-<role>-<page>.png.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from test_browser_flows import ARTIFACTS, _settle, browser, demo_url  # noqa: F401 (fixtures)
+from test_browser_flows import ARTIFACTS, _free_port, _serve, _settle, browser  # noqa: F401 (fixtures)
 
 from dashboard.access import Scope
 from dashboard.navigation import PAGES
@@ -35,15 +38,35 @@ def _cases() -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def applications(sample_db_file) -> list[str]:
-    """Applications with a hiring interview, to open on Candidate and Compare."""
-    con = duckdb.connect(str(sample_db_file), read_only=True)
-    rows = con.execute(
+def demo_url(seeded_db_file, tmp_path_factory):
+    """The app in demo mode on a copy of the sample database with its demo panels (as `load
+    sample_data` seeds them), so the interviewer's pages and the panels on Candidate have content."""
+    work = tmp_path_factory.mktemp("a11y")
+    shutil.copy(seeded_db_file, work / "vocation.duckdb")
+    env = {**os.environ, "VOCATION_DB": str(work / "vocation.duckdb"), "VOCATION_DEMO": "1"}
+    yield from _serve(work, _free_port(), env, ["--secrets.files", str(work / "no-secrets.toml")])
+
+
+@pytest.fixture(scope="module")
+def opened(seeded_db_file) -> dict[str, list[str]]:
+    """What Candidate, Compare and the Scorecard open: applications with hiring interviews (the
+    first with a demo panel), and the demo interviewer's drafted card."""
+    con = duckdb.connect(str(seeded_db_file), read_only=True)
+    drafted = con.execute(
+        "select s.interview_id, i.application_id from app_scorecards as s"
+        " join interviews as i using (interview_id) where s.rater_id = 'R01' and s.version = 0"
+    ).fetchone()
+    other = con.execute(
         "select distinct application_id from interviews where application_id is not null"
-        " order by application_id limit 2"
-    ).fetchall()
+        " and application_id <> $a order by 1 limit 1",
+        {"a": drafted[1]},
+    ).fetchone()[0]
     con.close()
-    return [r[0] for r in rows]
+    return {
+        "candidate": [f"application={drafted[1]}"],
+        "compare": [f"application={drafted[1]}", f"application={other}"],
+        "scorecard": [f"interview={drafted[0]}", "rater=R01"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +78,9 @@ def tab(browser):  # noqa: F811 (the imported fixture)
     context.close()
 
 
-def _url(base: str, role: str, page: str, applications: list[str]) -> str:
+def _url(base: str, role: str, page: str, opened: dict[str, list[str]]) -> str:
     path = "" if page == "home" else page
-    extra = {"candidate": applications[:1], "compare": applications[:2]}.get(page, [])
-    return f"{base}/{path}?role={role}" + "".join(f"&application={a}" for a in extra)
+    return f"{base}/{path}?role={role}" + "".join(f"&{q}" for q in opened.get(page, []))
 
 
 def _ready(page, charts: int = 0) -> None:
@@ -103,8 +125,8 @@ def check_page(page, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("role", "page_key"), _cases())
-def test_axe_finds_no_serious_violation(tab, demo_url, applications, role, page_key):  # noqa: F811
-    tab.goto(_url(demo_url, role, page_key, applications))
+def test_axe_finds_no_serious_violation(tab, demo_url, opened, role, page_key):  # noqa: F811
+    tab.goto(_url(demo_url, role, page_key, opened))
     _ready(tab)
     assert tab.get_by_text("Page not found").count() == 0
     blocking = check_page(tab, f"{role}/{page_key}")
@@ -112,8 +134,8 @@ def test_axe_finds_no_serious_violation(tab, demo_url, applications, role, page_
     assert not blocking, "\n".join(blocking)
 
 
-def test_every_chart_is_named_for_screen_readers_by_its_description(tab, demo_url, applications):  # noqa: F811
-    tab.goto(_url(demo_url, "training_director", "curriculum", applications))
+def test_every_chart_is_named_for_screen_readers_by_its_description(tab, demo_url, opened):  # noqa: F811
+    tab.goto(_url(demo_url, "training_director", "curriculum", opened))
     _ready(tab, charts=2)
     names = tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(
         "charts => charts.map(c => c.getAttribute('aria-label'))"
@@ -183,10 +205,10 @@ def test_keyboard_only_screening_to_candidate_to_a_recorded_decision(browser, de
     context.close()
 
 
-def test_find_an_applicant_and_the_templates_tab_pass_axe_too(tab, demo_url, sample_db_file):  # noqa: F811
+def test_find_an_applicant_and_the_templates_tab_pass_axe_too(tab, demo_url, seeded_db_file):  # noqa: F811
     """States a page reaches only by use: a search's results on Candidate, the Data page's
     Templates tab; each is checked and photographed like the pages' first views."""
-    con = duckdb.connect(str(sample_db_file), read_only=True)
+    con = duckdb.connect(str(seeded_db_file), read_only=True)
     application_id, name = con.execute(
         "select a.application_id, p.full_name from applications as a join people as p using (person_id)"
         " order by 1 limit 1"
