@@ -60,11 +60,13 @@ def _audit_import(store, result) -> None:
 
 
 def print_frame(frame: pl.DataFrame, fmt: str) -> None:
-    """Print a frame as CSV or JSON (a list of row objects) on standard output."""
+    """Print a frame as CSV (formula injection neutralised) or JSON (a list of row objects)."""
+    from dashboard import exports
+
     if fmt == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(exports.csv_text(frame))
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -134,9 +134,16 @@ def page_rows(
     return blind(store, rows) if hide_names else rows
 
 
+def download_frame(store, table: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
+    """The whole ranked, filtered table as the downloads (CSV, XLSX) carry it."""
+    return visible_columns(blind(store, table) if hide_names else table, hide_names)
+
+
 def table_csv(store, table: pl.DataFrame, hide_names: bool) -> str:
     """The whole ranked, filtered table as the download's CSV (the same text as the report)."""
-    return visible_columns(blind(store, table) if hide_names else table, hide_names).write_csv()
+    from dashboard import exports
+
+    return exports.csv_text(download_frame(store, table, hide_names))
 
 
 def filter_options(frame: pl.DataFrame) -> dict[str, list]:

@@ -41,8 +41,8 @@ def paged(label: str, total: int, key: str) -> int:
 
 
 def download_all(rows, count: int, key: str, file_name: str) -> None:
-    """A CSV of every page, built only when the button is pressed (and audited)."""
-    ui.download_on_press(lambda: rows().write_csv(), f"{key}_download", file_name, file_name, count, role)
+    """CSV and XLSX of every page, built only when a button is pressed (and audited)."""
+    ui.download_on_press(rows, f"{key}_download", file_name, file_name, count, role, xlsx=True)
 
 
 if tab_theme.open:
@@ -53,7 +53,7 @@ if tab_theme.open:
             f"95% bootstrap interval ({reliability.BOOTSTRAP_DRAWS} seeded resamples of interviews)."
         )
         ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
-        ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
+        ui.table(themes, "reliability_themes", "reliability_by_theme.csv", xlsx=True, column_config=PERCENT)
 
 if tab_pairs.open:
     with tab_pairs:
@@ -74,6 +74,7 @@ if tab_time.open:
                 quarters,
                 "reliability_quarters",
                 "reliability_by_quarter.csv",
+                xlsx=True,
                 column_config=PERCENT,
             )
 
@@ -89,11 +90,11 @@ if tab_raters.open:
             calibration,
             "reliability_calibration",
         )
-        ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
+        ui.table(calibration, "reliability_calibration", "rater_calibration.csv", xlsx=True)
         st.subheader("Drift over time")
         drift = reliability.rater_drift(store, scope, role)
         ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift")
-        ui.table(drift, "reliability_drift", "rater_drift.csv")
+        ui.table(drift, "reliability_drift", "rater_drift.csv", xlsx=True)
 
 if tab_queue.open:
     with tab_queue:

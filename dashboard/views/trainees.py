@@ -67,4 +67,5 @@ ui.download(
     "trainees_plan",
     f"development_plan_{person}.csv",
     f"development plan {person}",
+    xlsx=True,
 )
