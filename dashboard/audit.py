@@ -1,11 +1,11 @@
 """The audit log: an append-only record of sign-ins, views of a person's record, exports,
-decisions, consensus scores, imports and user changes."""
+decisions, consensus scores, imports, user changes and backups."""
 
 from __future__ import annotations
 
 from dashboard.auth import Scope
 
-ACTIONS = ("sign_in", "view_person", "export", "decision", "consensus", "import", "user_change")
+ACTIONS = ("sign_in", "view_person", "export", "decision", "consensus", "import", "user_change", "backup")
 
 
 def record(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from dashboard import db
+from dashboard.command_server import path_arg
 
 # report name -> (function(store, args) -> frame, function(parser) adding its options, help)
 REPORTS: dict[str, tuple[Callable, Callable[[argparse.ArgumentParser], None], str]] = {}
@@ -30,6 +31,7 @@ def report(name: str, help_text: str, add_args: Callable[[argparse.ArgumentParse
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
+        type=path_arg,
         default=str(db.db_path_from_env()),
         metavar="FILE",
         help="the DuckDB database file (default: $VOCATION_DB or data/vocation.duckdb)",
@@ -164,12 +166,13 @@ def _add_audit_parser(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     import dashboard.reports  # noqa: F401 - registers the report commands
+    from dashboard import backup
 
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="import CSV/XLSX/Parquet files or folders")
-    load.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of files")
+    load.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="files, or folders of files")
     load.add_argument("--check", action="store_true", help="validate only; write nothing")
     load.add_argument("--by", default="command line", help="who is importing (for the record)")
     _add_db(load)
@@ -185,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_report)
     _add_users_parser(sub)
     _add_audit_parser(sub)
+    backup.add_commands(sub, _add_db, path_arg)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
@@ -209,10 +213,9 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except db.DatabaseBusyError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    """Run the command line; return the exit status. While the app holds the database, the command
+    runs inside the app (see dashboard/command_server.py)."""
+    from dashboard import command_server
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return command_server.run_or_forward(build_parser().parse_args(argv), argv)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import threading
+import time
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +31,36 @@ _versions_lock = threading.Lock()
 
 class DatabaseBusyError(RuntimeError):
     """The database file is held by another process (usually a running app)."""
+
+    def __init__(self, message: str, path: str | Path = ""):
+        super().__init__(message)
+        self.path = str(path)
+
+
+def pause_for_tests(label: str) -> None:
+    """Test-only: stop here for a while when $VOCATION_TEST_PAUSE_IN names this point.
+
+    The crash tests set it to kill -9 a process inside a transaction (import, decision,
+    consensus, backup, restore). Unset, as in every real run, this does nothing.
+    """
+    if os.environ.get("VOCATION_TEST_PAUSE_IN") == label:
+        print(f"paused in {label}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("VOCATION_TEST_PAUSE_S") or 60))
+
+
+# The app's command server lends its own store to the thread running a forwarded command, so that
+# the command's `connect(path)` / `Store.open(path)` get a cursor of the app's connection.
+_lent = threading.local()
+
+
+@contextmanager
+def lending(store: Store):
+    """Within this block (in this thread), opening `store`'s file gives a cursor of its connection."""
+    _lent.store = store
+    try:
+        yield
+    finally:
+        _lent.store = None
 
 
 def db_path_from_env() -> Path:
@@ -47,6 +80,9 @@ def sql_text(name: str) -> str:
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database at `path` (creating it and its schema when writable)."""
     path = Path(path)
+    lent = getattr(_lent, "store", None)
+    if lent is not None and str(path.resolve()) == lent.path:
+        return lent.con.cursor()
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -54,8 +90,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(
-                f"The database {path} is in use by another process (is the Vocation app "
-                "running?). Stop it, or import through the app's Data page, then try again."
+                f"The database {path} is in use by another process (is the Vocation app running?).",
+                path.resolve(),
             ) from None
         raise
     con.execute("set enable_progress_bar = false")
@@ -102,9 +138,9 @@ def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = No
     """
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
-    else:
-        run_statement(con, "scores_delete_by_interview", interview_id=interview_id)
-        run_statement(con, "scores_insert_by_interview", interview_id=interview_id)
+    else:  # on `con` itself: a cursor of it would be another transaction
+        con.execute(sql_text("scores_delete_by_interview"), {"interview_id": interview_id})
+        con.execute(sql_text("scores_insert_by_interview"), {"interview_id": interview_id})
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
@@ -186,6 +222,40 @@ class Store:
         """Close the connection."""
         self.con.close()
 
+    @contextmanager
+    def transaction(self, pause_label: str = ""):
+        """A store whose reads and writes all run in one transaction, committed at the end of the
+        block (rolled back on any error); then the data version is bumped."""
+        cur = self.con.cursor()
+        cur.begin()
+        try:
+            yield _TransactionStore(cur, self.path)
+            if pause_label:
+                pause_for_tests(pause_label)
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+        finally:
+            cur.close()
+        bump_version(self.path)
+
+
+class _TransactionStore(Store):
+    """A store on one cursor inside an open transaction: every statement runs on that cursor."""
+
+    def query(self, name: str, **params) -> pl.DataFrame:
+        """Rows of the named query, seeing this transaction's own writes."""
+        return self.con.sql(sql_text(name), params=params or None).pl()
+
+    query_uncached = query
+
+    def execute(self, name: str, **params) -> None:
+        """Run the named write in this transaction."""
+        self.con.execute(sql_text(name), params or None)
+
+    append = execute
+
 
 def _cached_query(_store: Store, path: str, version: int, name: str, frozen: tuple):
     """Run a query for the cache; the arguments after `_store` are the cache key."""
@@ -228,9 +298,32 @@ def enable_streamlit_cache() -> None:
 _open_app_store = None
 
 
+OPEN_WAIT_S = 15.0
+
+
 def _open_store(path: str) -> Store:
-    """Open the app's cached store (wrapped by st.cache_resource)."""
-    return Store(connect(path), path, cached=True)
+    """Open the app's cached store (wrapped by st.cache_resource) and start serving commands.
+
+    A command may hold the file for a moment (run while the app was stopped): wait for it a while.
+    """
+    deadline = time.monotonic() + float(os.environ.get("VOCATION_OPEN_WAIT_S") or OPEN_WAIT_S)
+    while True:
+        try:
+            store = Store(connect(path), path, cached=True)
+            break
+        except DatabaseBusyError as exc:
+            if time.monotonic() > deadline:
+                raise DatabaseBusyError(
+                    f"The database {path} is held by another process (a command run while the app was "
+                    "stopped?). The app waited for it; reload this page to try again.",
+                    exc.path,
+                ) from None
+            time.sleep(0.5)
+    from dashboard import backup_schedule, command_server
+
+    command_server.serve(store)
+    backup_schedule.start_scheduled_backups(store)
+    return store
 
 
 def app_store() -> Store:
@@ -241,4 +334,10 @@ def app_store() -> Store:
 
         enable_streamlit_cache()
         _open_app_store = st.cache_resource(show_spinner=False)(_open_store)
-    return _open_app_store(str(db_path_from_env().resolve()))
+    try:
+        return _open_app_store(str(db_path_from_env().resolve()))
+    except DatabaseBusyError as exc:
+        import streamlit as st
+
+        st.error(str(exc))
+        st.stop()

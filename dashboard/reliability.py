@@ -343,16 +343,17 @@ def record_consensus(
     if score not in SCORES:
         raise ValueError("a consensus score is a whole number from 0 to 4")
     _require_interview(store, scope, role, interview_id)
-    store.execute(
-        "consensus_insert",
-        interview_id=interview_id,
-        theme=theme,
-        score=int(score),
-        note=note.strip() or None,
-        recorded_by=scope.email,
-    )
-    db.refresh_scores(store.con, interview_id)
-    audit.record(store, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
+    with store.transaction("consensus") as tx_store:  # the score, its refresh and the audit entry
+        tx_store.execute(
+            "consensus_insert",
+            interview_id=interview_id,
+            theme=theme,
+            score=int(score),
+            note=note.strip() or None,
+            recorded_by=scope.email,
+        )
+        db.refresh_scores(tx_store.con, interview_id)
+        audit.record(tx_store, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
     in_force = consensus_in_force(store, scope, role).filter(
         (pl.col("interview_id") == interview_id) & (pl.col("theme") == theme)
     )

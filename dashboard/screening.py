@@ -323,14 +323,15 @@ def record_decision(store, scope: Scope, application_id: str, decision: str, not
         raise ValueError(f"a decision is one of {', '.join(DECISIONS)}")
     application(store, scope, application_id)  # AccessDenied outside the supervisor's programs
     note = (note or "").strip()[:NOTE_MAX]
-    store.execute(
-        "decision_insert",
-        application_id=application_id,
-        decision=decision,
-        note=note,
-        decided_by=scope.email,
-    )
-    audit.record(store, scope, "decision", f"{application_id}: {decision}")
+    with store.transaction("decision") as tx_store:  # the decision and its audit entry, together
+        tx_store.execute(
+            "decision_insert",
+            application_id=application_id,
+            decision=decision,
+            note=note,
+            decided_by=scope.email,
+        )
+        audit.record(tx_store, scope, "decision", f"{application_id}: {decision}")
 
 
 # --- compare --------------------------------------------------------------------------------

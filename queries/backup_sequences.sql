@@ -1,0 +1,11 @@
+-- backup_sequences: every sequence of this database with its DDL (whose START is past every value
+-- handed out so far, so restored ids never collide). params: none
+select
+    sequence_name,
+    sql,
+from duckdb_sequences()
+where
+    database_name = current_database()
+    and schema_name = 'main'
+    and not temporary
+order by sequence_oid
