@@ -286,6 +286,10 @@ def restore_backup(folder: str | Path, target: str | Path, force: bool = False) 
             "only once the restored copy is complete and checked)."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.restoring-*"):  # left by a restore that was killed
+        pid = stale.name.rsplit("-", 1)[-1].removesuffix(".wal")
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            stale.unlink(missing_ok=True)
     building = target.parent / f".{target.name}.restoring-{os.getpid()}"
     for leftover in (building, Path(f"{building}.wal")):
         leftover.unlink(missing_ok=True)

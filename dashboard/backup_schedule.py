@@ -120,8 +120,20 @@ def start_scheduled_backups(store) -> threading.Event | None:
     if schedule is None or store.path in _started:
         return _started.get(store.path)
     stop = _started[store.path] = threading.Event()
-    threading.Thread(target=_loop, args=(store, schedule, stop), name="vocation-backups", daemon=True).start()
+    thread = threading.Thread(
+        target=_loop, args=(store, schedule, stop), name="vocation-backups", daemon=True
+    )
+    thread.start()
+    import atexit
+
+    atexit.register(_stop, stop, thread)
     return stop
+
+
+def _stop(stop: threading.Event, thread: threading.Thread) -> None:
+    """At exit: end the backup thread (waiting for a backup under way a little while)."""
+    stop.set()
+    thread.join(timeout=10)
 
 
 # --- what the Data page shows ----------------------------------------------------------------------

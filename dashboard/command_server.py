@@ -136,17 +136,22 @@ def serve(store) -> Path | None:
             log.error("commands cannot reach this app (socket %s): %s", path, exc)
             return None
         _servers[store.path] = listener
-    threading.Thread(target=_accept, args=(store, listener), name="vocation-commands", daemon=True).start()
+    thread = threading.Thread(target=_accept, args=(store, listener), name="vocation-commands", daemon=True)
+    thread.start()
     import atexit
 
-    atexit.register(_remove_socket, path, listener)
+    atexit.register(_stop, path, listener, thread)
     return path
 
 
-def _remove_socket(path: Path, listener: socket.socket) -> None:
-    listener.close()
+def _stop(path: Path, listener: socket.socket, thread: threading.Thread) -> None:
+    """At exit: stop listening, remove the socket, let the listening thread end (and drop its store)."""
     with contextlib.suppress(OSError):
         path.unlink()
+    with contextlib.suppress(OSError):
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+    listener.close()
+    thread.join(timeout=2)
 
 
 def _accept(store, listener: socket.socket) -> None:

@@ -424,6 +424,7 @@ def _write(
             " $unchanged, $summary)",
             {**record, **totals, "summary": json.dumps(report.counts)},
         )
+        db.pause_for_tests("import")
         con.commit()
     except BaseException:
         con.rollback()
