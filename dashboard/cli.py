@@ -166,7 +166,7 @@ def _add_audit_parser(sub) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     import dashboard.reports  # noqa: F401 - registers the report commands
-    from dashboard import backup
+    from dashboard import backup, service
 
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_users_parser(sub)
     _add_audit_parser(sub)
     backup.add_commands(sub, _add_db, path_arg)
+    service.add_command(sub, _add_db)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")

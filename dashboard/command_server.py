@@ -34,8 +34,8 @@ from dashboard import db
 # add/remove, and any command added later) is a write: one at a time, then the data version moves.
 READS = {("report", None), ("audit", None), ("backup", None), ("users", "list")}
 # Commands that must not run inside the app: the benchmark builds its own database; restore replaces
-# a database file, which cannot happen under the app that holds it.
-NOT_IN_APP = {"bench", "restore"}
+# a database file, which cannot happen under the app that holds it; serve is the app.
+NOT_IN_APP = {"bench", "restore", "serve"}
 MAX_REQUEST = 1 << 20
 SOCKET_DIR = Path("/tmp")  # for databases whose socket path would be too long (108 bytes at most)
 WRITE_LOCK = threading.Lock()

@@ -299,13 +299,17 @@ _open_app_store = None
 
 
 OPEN_WAIT_S = 15.0
+_app_stores: dict[str, Store] = {}
 
 
 def _open_store(path: str) -> Store:
     """Open the app's cached store (wrapped by st.cache_resource) and start serving commands.
 
     A command may hold the file for a moment (run while the app was stopped): wait for it a while.
+    Opened once per process (`python -m dashboard serve` opens it before the first page does).
     """
+    if path in _app_stores:
+        return _app_stores[path]
     deadline = time.monotonic() + float(os.environ.get("VOCATION_OPEN_WAIT_S") or OPEN_WAIT_S)
     while True:
         try:
@@ -323,6 +327,7 @@ def _open_store(path: str) -> Store:
 
     command_server.serve(store)
     backup_schedule.start_scheduled_backups(store)
+    _app_stores[path] = store
     return store
 
 

@@ -197,7 +197,7 @@ def test_the_app_waits_for_a_command_holding_the_file_at_its_start(db_file, monk
     finally:
         command_server._servers.pop(store.path).close()
         command_server.socket_path(db_file).unlink()
-        store.close()
+        db._app_stores.pop(str(db_file)).close()
         holder.wait()
     holder = start(
         f"import duckdb, time; con = duckdb.connect({str(db_file)!r}); print('holding', flush=True); time.sleep(60)"

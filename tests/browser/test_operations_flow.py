@@ -94,7 +94,7 @@ def _command(*argv: str, cwd=None) -> subprocess.CompletedProcess:
     )
 
 
-def test_commands_run_while_the_app_serves_and_open_pages_show_the_change(browser, served, tmp_path):
+def test_commands_run_while_the_app_serves_and_open_pages_show_the_change(browser, served, tmp_path):  # noqa: F811
     url, db_path = served
     admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     newcomer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -106,7 +106,9 @@ def test_commands_run_while_the_app_serves_and_open_pages_show_the_change(browse
 
     counts = _command("report", "counts", "--db", str(db_path))
     assert counts.returncode == 0, counts.stderr
-    sites_before = next(int(line.split(",")[1]) for line in counts.stdout.splitlines() if line.startswith("sites,"))
+    sites_before = next(
+        int(line.split(",")[1]) for line in counts.stdout.splitlines() if line.startswith("sites,")
+    )
     export = tmp_path / "nightly"
     export.mkdir()
     sites = (ROOT / "sample_data" / "sites.csv").read_text().rstrip("\n")
@@ -142,8 +144,10 @@ def test_commands_run_while_the_app_serves_and_open_pages_show_the_change(browse
     _shot(newcomer, "operations-newcomer-after-users-add")
 
 
-@pytest.mark.parametrize(("who", "says"), [(UNVERIFIED, "has not been verified"), (NO_EMAIL, "no email address")])
-def test_a_sign_in_with_an_unverified_or_missing_email_is_refused(page, served, who, says):
+@pytest.mark.parametrize(
+    ("who", "says"), [(UNVERIFIED, "has not been verified"), (NO_EMAIL, "no email address")]
+)
+def test_a_sign_in_with_an_unverified_or_missing_email_is_refused(page, served, who, says):  # noqa: F811
     url, _ = served
     sign_in(page, url, who)
     expect(page.get_by_role("heading", name="Sign-in refused")).to_be_visible()
