@@ -74,10 +74,15 @@ def add_user(store, scope: Scope, email: str, role: str, programs: list[str] | t
     scope.require("admin")
     email, role = check_email(email), check_role(role)
     programs = check_programs(store, role, list(programs))
-    for program in programs:
-        store.execute("user_role_insert", email=email, role=role, program_id=program, added_by=scope.email)
     where = f" for {', '.join(programs)}" if programs != [""] else ""
-    audit.record(store, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin")
+    with store.transaction("user_change") as tx_store:  # the grant and its audit entry, together
+        for program in programs:
+            tx_store.execute(
+                "user_role_insert", email=email, role=role, program_id=program, added_by=scope.email
+            )
+        audit.record(
+            tx_store, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin"
+        )
     return len(programs)
 
 
@@ -87,11 +92,12 @@ def remove_user(store, scope: Scope, email: str, role: str | None = None) -> int
     email = check_email(email)
     if role is not None:
         check_role(role)
-    held = store.query("user_roles_by_email", email=email)
-    removed = held.height if role is None else held.filter(pl.col("role") == role).height
-    store.execute("user_role_delete", email=email, role=role)
     what = role or "every role"
-    audit.record(store, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
+    with store.transaction("user_change") as tx_store:  # the removal and its audit entry, together
+        held = tx_store.query("user_roles_by_email", email=email)
+        removed = held.height if role is None else held.filter(pl.col("role") == role).height
+        tx_store.execute("user_role_delete", email=email, role=role)
+        audit.record(tx_store, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
     return removed
 
 

@@ -163,7 +163,18 @@ def test_a_restore_killed_before_it_swaps_leaves_the_target_as_it_was(db_file, t
     assert not list(tmp_path.glob(".live.duckdb.restoring-*"))  # cleaned up by the next restore
 
 
-@pytest.mark.parametrize("label", ["import", "decision", "consensus", "backup", "restore"])
+def test_a_role_grant_killed_part_way_is_wholly_absent(db_file):
+    before = fingerprint(db_file)
+    args = ("users", "add", "half@example.org", "--role", "admin", "--db", str(db_file))
+    proc = start_command(*args, VOCATION_TEST_PAUSE_IN="user_change", **PAUSE)
+    _killed_at_pause(proc, "user_change")
+    assert fingerprint(db_file) == before  # neither the grant nor its audit entry
+    assert command(*args).returncode == 0
+    after = fingerprint(db_file)
+    assert after["app_user_roles"][0] == 1 and after["app_audit_log"][0] == before["app_audit_log"][0] + 1
+
+
+@pytest.mark.parametrize("label", ["import", "decision", "consensus", "user_change", "backup", "restore"])
 def test_each_pause_point_exists_in_the_code(label):
     from pathlib import Path
 
