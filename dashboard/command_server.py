@@ -194,7 +194,12 @@ def _handle(store, conn: socket.socket) -> None:
     with conn:
         try:
             if _peer_uid(conn) != os.getuid():
-                send({"stream": "err", "text": "refused: not the user who runs the app\n"})
+                send(
+                    {
+                        "stream": "err",
+                        "text": "refused: not the user who runs the app; run the command as that user\n",
+                    }
+                )
                 send({"exit": 1})
                 return
             request = _read_request(conn)
@@ -225,6 +230,7 @@ def run_forwarded(store, request: dict, sink) -> int:
             print(f"error: this app serves {store.path}, not {target}", file=sys.stderr)
             return 1
         read = (args.command, None) in READS or (args.command, getattr(args, "action", None)) in READS
+        read = read or getattr(args, "check", False) is True  # load --check writes nothing
         with contextlib.nullcontext() if read else WRITE_LOCK, db.lending(store):
             status = _call(args)
         if not read:
@@ -261,6 +267,14 @@ def forward(argv: list[str], db_path: str) -> int:
     except (FileNotFoundError, ConnectionRefusedError) as exc:
         client.close()
         raise NoServer(f"nothing answers on {path} ({exc.strerror})") from None
+    except PermissionError:
+        client.close()
+        print(
+            f"error: the database {db_path} is held by the app of another user, whose socket {path} "
+            "only that user may use. Run the command as the user the app runs as.",
+            file=sys.stderr,
+        )
+        return 1
     request = {"argv": [*argv, "--db", str(Path(db_path).resolve())], "cwd": os.getcwd()}
     with client, client.makefile("rb") as replies:
         client.sendall((json.dumps(request) + "\n").encode())

@@ -48,6 +48,8 @@ def test_every_kind_of_command_runs_in_the_serving_process(serving, db_file, tmp
     assert db.data_version(db_file) == before  # a read changes nothing
     # a write: the import, with paths relative to the folder the command runs in
     changes = _sites_csv(tmp_path / "export", "S77,Opened while the app ran,East")
+    check = command("load", "export", "--check", "--db", str(db_file), cwd=tmp_path)
+    assert check.returncode == 0 and db.data_version(db_file) == before  # a check writes nothing
     load = command("load", "export", "--by", "nightly cron", "--db", str(db_file), cwd=tmp_path)
     assert load.returncode == 0, load.stderr
     assert "sites: 1 inserted" in load.stdout
