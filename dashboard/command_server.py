@@ -113,7 +113,7 @@ def _install_routers() -> None:
 
 # --- the server (in the app's process) ----------------------------------------------------------
 
-_servers: dict[str, socket.socket] = {}
+_servers: dict[str, tuple[Path, socket.socket, threading.Thread]] = {}
 _servers_lock = threading.Lock()
 
 
@@ -121,7 +121,7 @@ def serve(store) -> Path | None:
     """Listen for commands on the socket of `store`'s database (once per database and process)."""
     with _servers_lock:
         if store.path in _servers:
-            return socket_path(store.path)
+            return _servers[store.path][0]
         path = socket_path(store.path)
         try:
             if path.parent != Path(store.path).parent:
@@ -135,17 +135,24 @@ def serve(store) -> Path | None:
         except OSError as exc:
             log.error("commands cannot reach this app (socket %s): %s", path, exc)
             return None
-        _servers[store.path] = listener
-    thread = threading.Thread(target=_accept, args=(store, listener), name="vocation-commands", daemon=True)
+        thread = threading.Thread(
+            target=_accept, args=(store, listener), name="vocation-commands", daemon=True
+        )
+        _servers[store.path] = (path, listener, thread)
     thread.start()
     import atexit
 
-    atexit.register(_stop, path, listener, thread)
+    atexit.register(stop, store.path)
     return path
 
 
-def _stop(path: Path, listener: socket.socket, thread: threading.Thread) -> None:
-    """At exit: stop listening, remove the socket, let the listening thread end (and drop its store)."""
+def stop(db_path: str) -> None:
+    """Stop taking commands for this database: remove the socket, end the listening thread."""
+    with _servers_lock:
+        found = _servers.pop(db_path, None)
+    if found is None:
+        return
+    path, listener, thread = found
     with contextlib.suppress(OSError):
         path.unlink()
     with contextlib.suppress(OSError):

@@ -23,9 +23,8 @@ def serving(db_file):
     store = db.Store(db.connect(db_file), db_file, cached=False)
     path = command_server.serve(store)
     yield store
-    command_server._servers.pop(store.path).close()
-    if path:
-        path.unlink(missing_ok=True)
+    command_server.stop(store.path)
+    assert path is None or not path.exists()
     store.close()
 
 
@@ -102,8 +101,7 @@ def test_a_stale_socket_is_replaced_and_a_foreign_file_is_left_alone(db_file):
         assert command_server.serve(store) == path
         assert command("report", "counts", "--db", str(db_file)).returncode == 0
     finally:
-        command_server._servers.pop(store.path).close()
-        path.unlink()
+        command_server.stop(store.path)
     path.write_text("not a socket")
     try:
         assert command_server.serve(store) is None  # refuses to delete what it did not make
@@ -124,8 +122,7 @@ def test_a_long_database_path_gets_its_socket_in_a_private_folder(tmp_path):
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
         assert command("report", "counts", "--db", str(deep)).returncode == 0
     finally:
-        command_server._servers.pop(store.path).close()
-        path.unlink()
+        command_server.stop(store.path)
         store.close()
 
 
@@ -197,8 +194,7 @@ def test_the_app_waits_for_a_command_holding_the_file_at_its_start(db_file, monk
     try:
         assert store.query("program_list").height > 0
     finally:
-        command_server._servers.pop(store.path).close()
-        command_server.socket_path(db_file).unlink()
+        command_server.stop(store.path)
         db._app_stores.pop(str(db_file)).close()
         holder.wait()
     holder = start(
