@@ -145,3 +145,32 @@ def test_every_download_and_csv_in_the_code_goes_through_exports():
         assert ".write_csv(" not in text and ".write_excel(" not in text, path
         if "download_button(" in text:
             assert path.name == "ui.py" or path.name == "interview_kit.py", path
+
+
+@pytest.mark.parametrize(
+    ("page", "role", "programs"),
+    [
+        ("views/screening.py", "supervisor", ("*",)),
+        ("views/trainees.py", "training_director", ("*",)),
+        ("views/reliability.py", "supervisor", ("*",)),
+        ("views/fairness.py", "leadership", ("",)),
+    ],
+)
+def test_pages_where_people_expect_spreadsheets_offer_xlsx_beside_csv(
+    db_file, monkeypatch, page, role, programs
+):
+    from conftest import app_as, grant
+
+    grant(db_file, "person@example.org", role, programs)
+    at = app_as(db_file, "person@example.org", monkeypatch, page=page)
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    xlsx = [label for label in labels if label.startswith("Download XLSX")]
+    assert xlsx and all(label.startswith("Download CSV") for label in labels if label not in xlsx), labels
+    button = next(b for b in at.get("download_button") if b.label.startswith("Download XLSX"))
+    button.click()
+    at.run()
+    store = db.Store.open(db_file)
+    exported = store.con.execute("select object from app_audit_log where action = 'export'").fetchall()
+    store.close()
+    assert exported and exported[-1][0].endswith("(xlsx)")  # the download is audited
