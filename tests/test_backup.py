@@ -4,6 +4,7 @@ that is checked, refusals that name the problem, scheduled backups and what the 
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
@@ -210,3 +211,33 @@ def test_a_failing_scheduled_backup_is_shown_on_the_data_page(db_file, tmp_path)
     finally:
         store.close()
     assert status.error.startswith("The scheduled backup at ") and "failed" in status.error
+
+
+def test_a_backup_is_one_snapshot_even_while_someone_writes(db_file, tmp_path, monkeypatch):
+    monkeypatch.setenv("VOCATION_TEST_PAUSE_IN", "backup")  # stop after the first table is written
+    monkeypatch.setenv("VOCATION_TEST_PAUSE_S", "3")
+    store = db.Store.open(db_file)
+    roles_before = store.con.execute("select count(*) from app_user_roles").fetchall()[0][0]
+    results = []
+    worker = threading.Thread(
+        target=lambda: results.append(backup.create_backup(store, ADMIN, tmp_path / "b"))
+    )
+    worker.start()
+    deadline = time.time() + 30
+    while time.time() < deadline and not list((tmp_path / "b").glob(".partial-*/*.parquet")):
+        time.sleep(0.05)
+    # meanwhile, while the backup is part-way, another connection commits a write
+    writer = store.con.cursor()
+    writer.execute("insert into app_user_roles values ('during@example.org', 'admin', '', 'tests', now())")
+    writer.close()
+    worker.join()
+    store.close()
+    assert results
+    manifest = json.loads((results[0].path / "manifest.json").read_text())
+    rows = {t["name"]: t["rows"] for t in manifest["tables"]}
+    assert manifest["tables"][0]["name"] != "app_user_roles"  # it was read after the write
+    assert fingerprint(db_file)["app_user_roles"][0] == roles_before + 1
+    assert rows["app_user_roles"] == roles_before  # the backup does not see a write made after it began
+    restored = tmp_path / "r.duckdb"
+    assert command("restore", "--from", str(results[0].path), "--db", str(restored)).returncode == 0
+    assert fingerprint(restored)["app_user_roles"][0] == roles_before
