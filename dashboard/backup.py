@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from dashboard import audit, db
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 MANIFEST = "manifest.json"
 FORMAT, FORMAT_VERSION = "vocation-backup", 1
@@ -89,7 +88,7 @@ def _write_snapshot(store, folder: Path, created: datetime) -> dict:
     try:
         cur.begin()
         tables = []
-        for i, row in enumerate(_catalog(cur, "backup_tables")):
+        for i, row in enumerate(_catalog(cur, "catalog_table_list")):
             path = folder / _file_name(i, row["table_name"])
             relation = cur.table(row["table_name"])
             relation.write_parquet(str(path))
@@ -106,8 +105,10 @@ def _write_snapshot(store, folder: Path, created: datetime) -> dict:
             )
             if i == 0:
                 db.pause_for_tests("backup")
-        sequences = [{"name": r["sequence_name"], "sql": r["sql"]} for r in _catalog(cur, "backup_sequences")]
-        views = _catalog(cur, "backup_views")
+        sequences = [
+            {"name": r["sequence_name"], "sql": r["sql"]} for r in _catalog(cur, "catalog_sequence_list")
+        ]
+        views = _catalog(cur, "catalog_view_list")
         cur.commit()
     finally:
         cur.close()
@@ -304,48 +305,3 @@ def restore_backup(folder: str | Path, target: str | Path, force: bool = False) 
         for leftover in (building, Path(f"{building}.wal")):
             leftover.unlink(missing_ok=True)
     return BackupResult(target, manifest["created_at"], len(manifest["tables"]), manifest["total_rows"])
-
-
-# --- the commands ----------------------------------------------------------------------------------
-
-
-def cmd_backup(args) -> int:
-    """`backup --to DIR`: back up every table into a new folder under DIR."""
-    from dashboard.cli import _cli_scope
-
-    store = db.Store.open(args.db)
-    try:
-        result = create_backup(store, _cli_scope(), args.to)
-    except (BackupError, OSError) as exc:
-        print(f"error: backup failed, no backup was made: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        store.close()
-    print(result.text())
-    return 0
-
-
-def cmd_restore(args) -> int:
-    """`restore --from DIR --db FILE [--force]`: verify the backup, then make FILE a copy of it."""
-    try:
-        result = restore_backup(args.source, args.db, force=args.force)
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(result.text("Restored"))
-    return 0
-
-
-def add_commands(sub, add_db, path_arg) -> None:
-    """The `backup` and `restore` commands, for cli.build_parser."""
-    back = sub.add_parser("backup", help="back up every table (works while the app runs)")
-    back.add_argument("--to", required=True, type=path_arg, metavar="DIR", help="the folder to back up into")
-    add_db(back)
-    back.set_defaults(func=cmd_backup)
-    rest = sub.add_parser("restore", help="verify a backup and restore it into a database file")
-    rest.add_argument(
-        "--from", dest="source", required=True, type=path_arg, metavar="DIR", help="a backup folder"
-    )
-    rest.add_argument("--force", action="store_true", help="replace the database file if it exists")
-    add_db(rest)
-    rest.set_defaults(func=cmd_restore)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard import backup
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 DEFAULT_HOURS, DEFAULT_KEEP = 24.0, 7
 RETRY_AFTER_FAILURE_S = 900
@@ -149,7 +149,7 @@ class BackupStatus:
 
 
 def _meta(store, key: str) -> dict | None:
-    rows = store.query_uncached("app_meta_by_key", key=key)
+    rows = store.query_uncached("app_meta_for_key", key=key)
     return json.loads(rows["value"][0]) if rows.height else None
 
 

@@ -1,31 +1,24 @@
-"""The command line: load data, print reports, manage users, read the audit log, benchmark.
+"""The command line: load data, print reports, manage users, read the audit log, back up and
+restore, serve the app, benchmark.
 
 Every command takes `--db FILE` (default $VOCATION_DB, else data/vocation.duckdb) and `--help`.
+While the app holds the database, a command runs inside the app (see dashboard/command_server.py):
+the app's process loads this module and hands forwarded arguments to the same parser.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 
-from dashboard import db
+from dashboard import audit, backup, backup_schedule, command_server, db, exports, users
+from dashboard.access import ROLES, Scope
 from dashboard.command_server import path_arg
-
-# report name -> (function(store, args) -> frame, function(parser) adding its options, help)
-REPORTS: dict[str, tuple[Callable, Callable[[argparse.ArgumentParser], None], str]] = {}
-
-
-def report(name: str, help_text: str, add_args: Callable[[argparse.ArgumentParser], None] = lambda p: None):
-    """Register a report command: `python -m dashboard report NAME`."""
-
-    def register(fn: Callable) -> Callable:
-        REPORTS[name] = (fn, add_args, help_text)
-        return fn
-
-    return register
+from dashboard.reports import REPORTS
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -55,16 +48,12 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def _audit_import(store, result) -> None:
     """Write a command-line import to the audit log."""
-    from dashboard import audit
-
     rows = sum(c["inserted"] + c["updated"] for c in result.counts.values())
     audit.record(store, _cli_scope(), "import", ", ".join(result.counts), rows, role="admin")
 
 
 def print_frame(frame: pl.DataFrame, fmt: str) -> None:
     """Print a frame as CSV (formula injection neutralised) or JSON (a list of row objects)."""
-    from dashboard import exports
-
     if fmt == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
@@ -86,24 +75,21 @@ def _cli_scope():
     """The command line acts as an admin; the audit log names the operating-system user."""
     import getpass
 
-    from dashboard.auth import Scope
-
     return Scope(f"command line ({getpass.getuser()})", Scope.system().grants)
 
 
 def cmd_users(args: argparse.Namespace) -> int:
     """List, add or remove people's roles; changes are written to the audit log."""
-    from dashboard import users
 
     store = db.Store.open(args.db)
     try:
         if args.action == "list":
             print_frame(users.list_users(store, _cli_scope()), args.format)
         elif args.action == "add":
-            n = users.add_user(store, _cli_scope(), args.email, args.role, args.program or [])
+            n = users.grant_role(store, _cli_scope(), args.email, args.role, args.program or [])
             print(f"Granted {args.role} to {args.email.strip().lower()} ({n} row(s)).")
         else:
-            n = users.remove_user(store, _cli_scope(), args.email, args.role)
+            n = users.revoke_role(store, _cli_scope(), args.email, args.role)
             print(f"Removed {n} role row(s) from {args.email.strip().lower()}.")
     except users.UserChangeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -115,11 +101,10 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print the audit log, newest first."""
-    from dashboard import users
 
     store = db.Store.open(args.db)
     try:
-        log = users.audit_log(store, _cli_scope(), since=args.since, action=args.action)
+        log = audit.read_log(store, _cli_scope(), since=args.since, action=args.action)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -131,7 +116,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _add_users_parser(sub) -> None:
     """`users list|add|remove`."""
-    from dashboard.auth import ROLES
 
     users = sub.add_parser("users", help="list, add or remove people's roles")
     users_sub = users.add_subparsers(dest="action", required=True)
@@ -153,11 +137,10 @@ def _add_users_parser(sub) -> None:
 
 def _add_audit_parser(sub) -> None:
     """`audit [--since DATE] [--action A] [--format csv|json]`."""
-    from dashboard.audit import ACTIONS
 
     aud = sub.add_parser("audit", help="print the audit log (newest first)")
     aud.add_argument("--since", metavar="YYYY-MM-DD", help="only entries on or after this day")
-    aud.add_argument("--action", choices=ACTIONS, help="only this kind of entry")
+    aud.add_argument("--action", choices=audit.ACTIONS, help="only this kind of entry")
     aud.add_argument("--format", choices=("csv", "json"), default="csv")
     _add_db(aud)
     aud.set_defaults(func=cmd_audit)
@@ -165,8 +148,6 @@ def _add_audit_parser(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    import dashboard.reports  # noqa: F401 - registers the report commands
-    from dashboard import backup, service
 
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -188,8 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_report)
     _add_users_parser(sub)
     _add_audit_parser(sub)
-    backup.add_commands(sub, _add_db, path_arg)
-    service.add_command(sub, _add_db)
+    _add_backup_parsers(sub)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
@@ -206,6 +186,76 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """`backup --to DIR`: back up every table into a new folder under DIR."""
+    store = db.Store.open(args.db)
+    try:
+        result = backup.create_backup(store, _cli_scope(), args.to)
+    except (backup.BackupError, OSError) as exc:
+        print(f"error: backup failed, no backup was made: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(result.text())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`restore --from DIR --db FILE [--force]`: verify the backup, then make FILE a copy of it."""
+    try:
+        result = backup.restore_backup(args.source, args.db, force=args.force)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.text("Restored"))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`serve`: open the database at once (taking commands, backing up on schedule), then run the app
+    in this process; `streamlit run dashboard/app.py` would open it only when a first page is opened."""
+    from streamlit.web import cli as streamlit_cli
+
+    path = str(args.db)
+    os.environ["VOCATION_DB"] = path  # the app's pages open this same store
+    serve_in_app()
+    db._open_store(path)
+    app = Path(__file__).resolve().parent / "app.py"
+    options = ["--server.port", str(args.port), *args.streamlit_options]
+    return streamlit_cli.main(args=["run", str(app), *options], prog_name="streamlit", standalone_mode=True)
+
+
+def _add_backup_parsers(sub) -> None:
+    """`backup`, `restore` and `serve`."""
+    back = sub.add_parser("backup", help="back up every table (works while the app runs)")
+    back.add_argument("--to", required=True, type=path_arg, metavar="DIR", help="the folder to back up into")
+    rest = sub.add_parser("restore", help="verify a backup and restore it into a database file")
+    rest.add_argument("--from", dest="source", required=True, type=path_arg, metavar="DIR", help="a backup")
+    rest.add_argument("--force", action="store_true", help="replace the database file if it exists")
+    serve = sub.add_parser("serve", help="run the app as a service: take commands and back up from the start")
+    serve.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    serve.add_argument(
+        "streamlit_options",
+        nargs="*",
+        metavar="STREAMLIT_OPTION",
+        help="more `streamlit run` options after --, e.g. -- --server.address 127.0.0.1",
+    )
+    for parser, func in ((back, cmd_backup), (rest, cmd_restore), (serve, cmd_serve)):
+        _add_db(parser)
+        parser.set_defaults(func=func)
+
+
+def _serve_store(store) -> None:
+    """Beside the pages, in the app's process: take commands on the store's socket; back up on schedule."""
+    command_server.serve(store, lambda argv: build_parser().parse_args(argv))
+    backup_schedule.start_scheduled_backups(store)
+
+
+def serve_in_app() -> None:
+    """Called by the app (and `serve`): once its database is open, the process takes commands."""
+    db.on_app_store_open(_serve_store)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark (see dashboard/bench.py)."""
     from dashboard.bench import cmd_bench
@@ -216,7 +266,5 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status. While the app holds the database, the command
     runs inside the app (see dashboard/command_server.py)."""
-    from dashboard import command_server
-
     argv = sys.argv[1:] if argv is None else list(argv)
     return command_server.run_or_forward(build_parser().parse_args(argv), argv)

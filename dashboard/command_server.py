@@ -117,8 +117,11 @@ _servers: dict[str, tuple[Path, socket.socket, threading.Thread]] = {}
 _servers_lock = threading.Lock()
 
 
-def serve(store) -> Path | None:
-    """Listen for commands on the socket of `store`'s database (once per database and process)."""
+def serve(store, parse) -> Path | None:
+    """Listen for commands on the socket of `store`'s database (once per database and process).
+
+    `parse(argv)` turns a command's arguments into the parsed namespace whose `func` runs it (the
+    command line's own parser)."""
     with _servers_lock:
         if store.path in _servers:
             return _servers[store.path][0]
@@ -136,7 +139,7 @@ def serve(store) -> Path | None:
             log.error("commands cannot reach this app (socket %s): %s", path, exc)
             return None
         thread = threading.Thread(
-            target=_accept, args=(store, listener), name="vocation-commands", daemon=True
+            target=_accept, args=(store, parse, listener), name="vocation-commands", daemon=True
         )
         _servers[store.path] = (path, listener, thread)
     thread.start()
@@ -161,13 +164,16 @@ def stop(db_path: str) -> None:
     thread.join(timeout=2)
 
 
-def _accept(store, listener: socket.socket) -> None:
+def _accept(store, parse, listener: socket.socket) -> None:
     while True:
         try:
             conn, _ = listener.accept()
         except OSError:
             return  # closed at exit
-        threading.Thread(target=_handle, args=(store, conn), name="vocation-command", daemon=True).start()
+        worker = threading.Thread(
+            target=_handle, args=(store, parse, conn), name="vocation-command", daemon=True
+        )
+        worker.start()
 
 
 def _peer_uid(conn: socket.socket) -> int:
@@ -190,7 +196,7 @@ def _read_request(conn: socket.socket) -> dict:
     return request
 
 
-def _handle(store, conn: socket.socket) -> None:
+def _handle(store, parse, conn: socket.socket) -> None:
     """Run one forwarded command and stream its output and exit status back."""
     lock = threading.Lock()
 
@@ -214,19 +220,17 @@ def _handle(store, conn: socket.socket) -> None:
             send({"stream": "err", "text": f"refused: {exc}\n"})
             send({"exit": 2})
             return
-        status = run_forwarded(store, request, lambda name, text: send({"stream": name, "text": text}))
+        status = run_forwarded(store, parse, request, lambda name, text: send({"stream": name, "text": text}))
         send({"exit": status})
 
 
-def run_forwarded(store, request: dict, sink) -> int:
+def run_forwarded(store, parse, request: dict, sink) -> int:
     """Run a command's argv (from `request`) in this process on `store`, its output going to `sink`."""
-    from dashboard import cli
-
     _install_routers()
     _local.sink, _local.cwd = sink, request.get("cwd") or None
     try:
         try:
-            args = cli.build_parser().parse_args(request["argv"])
+            args = parse(request["argv"])
         except SystemExit as exc:  # argparse has written why to stderr
             return exc.code if isinstance(exc.code, int) else 2
         if args.command in NOT_IN_APP:

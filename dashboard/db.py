@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import sys
 import threading
 import time
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
+BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -101,7 +103,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table if missing and seed the default codebook into empty codebook tables."""
+    """Create every table if missing, seed the default codebook into empty codebook tables and make
+    the blind-review key if there is none."""
     if con.execute(
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
@@ -128,6 +131,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.register("codebook_frame", frame.to_arrow())
             con.execute(insert_sql)
             con.unregister("codebook_frame")
+    # the blind-review key is made with the database (first write wins), so no read ever writes it
+    run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
@@ -139,8 +144,8 @@ def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = No
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
     else:  # on `con` itself: a cursor of it would be another transaction
-        con.execute(sql_text("scores_delete_by_interview"), {"interview_id": interview_id})
-        con.execute(sql_text("scores_insert_by_interview"), {"interview_id": interview_id})
+        con.execute(sql_text("scores_delete_for_interview"), {"interview_id": interview_id})
+        con.execute(sql_text("scores_insert_for_interview"), {"interview_id": interview_id})
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
@@ -300,6 +305,14 @@ _open_app_store = None
 
 OPEN_WAIT_S = 15.0
 _app_stores: dict[str, Store] = {}
+_on_open: list = []
+
+
+def on_app_store_open(hook) -> None:
+    """Call `hook(store)` when the app's process opens its store (the command line registers the
+    command server and scheduled backups here: the app's process runs them beside the pages)."""
+    if hook not in _on_open:
+        _on_open.append(hook)
 
 
 def _open_store(path: str) -> Store:
@@ -323,10 +336,8 @@ def _open_store(path: str) -> Store:
                     exc.path,
                 ) from None
             time.sleep(0.5)
-    from dashboard import backup_schedule, command_server
-
-    command_server.serve(store)
-    backup_schedule.start_scheduled_backups(store)
+    for hook in _on_open:
+        hook(store)
     _app_stores[path] = store
     return store
 

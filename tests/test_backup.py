@@ -8,11 +8,11 @@ import threading
 import time
 
 import pytest
-from conftest import app_as, grant
+from conftest import grant, signed_in_app
 from ops_helpers import command, fingerprint
 
 from dashboard import backup, backup_schedule, db, screening
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 ADMIN = Scope("admin@example.org", (("admin", ""),))
 
@@ -69,7 +69,7 @@ def test_the_backup_is_recorded_and_audited_and_shown_on_the_data_page(db_file, 
     assert entries == [("backup", str(folder))]
     grant(db_file, "admin@example.org", "admin")
     monkeypatch.setenv("VOCATION_BACKUP_DIR", str(tmp_path / "b"))
-    at = app_as(db_file, "admin@example.org", monkeypatch, "views/data.py")
+    at = signed_in_app(db_file, "admin@example.org", monkeypatch, "views/data.py")
     assert not at.exception
     shown = [t.value for t in at.text]
     assert status.last in shown

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from dashboard import audit, cli, db, exports, training
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 INJECTIONS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
@@ -159,10 +159,10 @@ def test_every_download_and_csv_in_the_code_goes_through_exports():
 def test_pages_where_people_expect_spreadsheets_offer_xlsx_beside_csv(
     db_file, monkeypatch, page, role, programs
 ):
-    from conftest import app_as, grant
+    from conftest import grant, signed_in_app
 
     grant(db_file, "person@example.org", role, programs)
-    at = app_as(db_file, "person@example.org", monkeypatch, page=page)
+    at = signed_in_app(db_file, "person@example.org", monkeypatch, page=page)
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     xlsx = [label for label in labels if label.startswith("Download XLSX")]

@@ -7,8 +7,9 @@ import time
 import pytest
 from conftest import ROOT, grant
 
-from dashboard import db, users
-from dashboard.auth import Scope, sign_in_refusal
+from dashboard import audit, db
+from dashboard.access import Scope
+from dashboard.signin import sign_in_refusal
 
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -33,7 +34,7 @@ def _signed_in(db_file, monkeypatch, claims: dict):
 def _sign_ins(db_file) -> list[dict]:
     store = db.Store.open(db_file)
     try:
-        return users.audit_log(store, Scope.system(), action="sign_in").to_dicts()
+        return audit.read_log(store, Scope.system(), action="sign_in").to_dicts()
     finally:
         store.close()
 
