@@ -288,14 +288,16 @@ def forward(argv: list[str], db_path: str) -> int:
         return 1
     request = {"argv": [*argv, "--db", str(Path(db_path).resolve())], "cwd": os.getcwd()}
     with client, client.makefile("rb") as replies:
-        client.sendall((json.dumps(request) + "\n").encode())
-        for line in replies:
-            message = json.loads(line)
-            if "exit" in message:
-                return int(message["exit"])
-            stream = sys.stdout if message.get("stream") == "out" else sys.stderr
-            stream.write(message.get("text", ""))
-            stream.flush()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # refused: its reason follows
+            client.sendall((json.dumps(request) + "\n").encode())
+        with contextlib.suppress(ConnectionResetError):
+            for line in replies:
+                message = json.loads(line)
+                if "exit" in message:
+                    return int(message["exit"])
+                stream = sys.stdout if message.get("stream") == "out" else sys.stderr
+                stream.write(message.get("text", ""))
+                stream.flush()
     print(
         "error: the app stopped before the command finished. A write is all or nothing: check the "
         "import history or the audit log (python -m dashboard audit) to see whether it was applied.",

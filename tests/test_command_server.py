@@ -14,14 +14,16 @@ import pytest
 from conftest import SAMPLE
 from ops_helpers import command, start, start_app_standin, start_command, wait_for_line
 
-from dashboard import backup_schedule, command_server, db
+from dashboard import backup_schedule, cli, command_server, db
+
+PARSE = cli.build_parser().parse_args  # what the app hands forwarded arguments to
 
 
 @pytest.fixture
 def serving(db_file):
     """The app's side in this process: the database opened as the app opens it, serving commands."""
     store = db.Store(db.connect(db_file), db_file, cached=False)
-    path = command_server.serve(store)
+    path = command_server.serve(store, PARSE)
     yield store
     command_server.stop(store.path)
     assert path is None or not path.exists()
@@ -98,13 +100,13 @@ def test_a_stale_socket_is_replaced_and_a_foreign_file_is_left_alone(db_file):
     old.close()  # a socket left by a process killed with -9
     store = db.Store(db.connect(db_file), db_file)
     try:
-        assert command_server.serve(store) == path
+        assert command_server.serve(store, PARSE) == path
         assert command("report", "counts", "--db", str(db_file)).returncode == 0
     finally:
         command_server.stop(store.path)
     path.write_text("not a socket")
     try:
-        assert command_server.serve(store) is None  # refuses to delete what it did not make
+        assert command_server.serve(store, PARSE) is None  # refuses to delete what it did not make
         assert path.read_text() == "not a socket"
     finally:
         store.close()
@@ -118,7 +120,7 @@ def test_a_long_database_path_gets_its_socket_in_a_private_folder(tmp_path):
     deep.parent.mkdir(parents=True)
     store = db.Store(db.connect(deep), deep)
     try:
-        assert command_server.serve(store) == path
+        assert command_server.serve(store, PARSE) == path
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
         assert command("report", "counts", "--db", str(deep)).returncode == 0
     finally:
@@ -163,7 +165,8 @@ def test_a_command_waits_for_the_app_to_start_serving(db_file):
         print("holding", flush=True)
         time.sleep(3)
         con.close()
-        from dashboard import db
+        from dashboard import cli, db
+        cli.serve_in_app()  # as app.py does
         store = db._open_store({str(db_file)!r})
         print("serving", flush=True)
         time.sleep(60)
