@@ -124,7 +124,7 @@ def _sign_in_refused_page(reason: str) -> None:
         "Verify your email address with your organisation's identity provider (or ask its "
         "administrator to), then sign in again."
     )
-    st.button("Sign out", on_click=st.logout, key="auth_refused_sign_out", type="primary")
+    st.button("Sign out", on_click=st.logout, key="auth_sign_out", type="primary")
     st.stop()
 
 

@@ -54,10 +54,10 @@ def test_an_unverified_or_missing_email_is_refused_with_a_clear_page(db_file, mo
     assert not at.exception
     assert at.title[0].value == "Sign-in refused"
     assert says in at.text[0].value
-    assert at.button(key="auth_refused_sign_out").label == "Sign out"
+    assert at.button(key="auth_sign_out").label == "Sign out"
     assert not at.dataframe and not at.sidebar.selectbox and not at.tabs
     assert _sign_ins(db_file) == []  # nothing was shown, nobody signed in
-    at.button(key="auth_refused_sign_out").click().run()
+    at.button(key="auth_sign_out").click().run()
     assert [b.label for b in at.button] == ["Sign in"]
 
 
