@@ -25,6 +25,7 @@ import duckdb
 
 from dashboard import audit, db
 from dashboard.access import Scope
+from dashboard.pause_points import pause_for_tests
 
 MANIFEST = "manifest.json"
 FORMAT, FORMAT_VERSION = "vocation-backup", 1
@@ -104,7 +105,7 @@ def _write_snapshot(store, folder: Path, created: datetime) -> dict:
                 }
             )
             if i == 0:
-                db.pause_for_tests("backup")
+                pause_for_tests("backup")
         sequences = [
             {"name": r["sequence_name"], "sql": r["sql"]} for r in _catalog(cur, "catalog_sequence_list")
         ]
@@ -296,7 +297,7 @@ def restore_backup(folder: str | Path, target: str | Path, force: bool = False) 
         leftover.unlink(missing_ok=True)
     try:
         _build(manifest, folder, building)
-        db.pause_for_tests("restore")
+        pause_for_tests("restore")
         if target.exists():
             _release(target)
         os.replace(building, target)

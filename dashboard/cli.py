@@ -35,14 +35,19 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Import files or folders; exit 1 and write nothing if any row is bad."""
     from dashboard.importer import import_batch
 
-    con = db.connect(args.db)
+    con, seeded = db.connect(args.db), []
     try:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check)
         if result.written:
             _audit_import(db.Store(con, args.db), result)
+            from dashboard.sample_panels import seed_if_sample
+
+            seeded = seed_if_sample(db.Store(con, args.db))  # the demo panels, on the sample only
     finally:
         con.close()
     print(result.text())
+    if result.written and seeded:
+        print(f"Sample data: scheduled {len(seeded)} demo interviews with panels ({', '.join(seeded)}).")
     return 0 if result.ok else 1
 
 
@@ -135,6 +140,95 @@ def _add_users_parser(sub) -> None:
         p.set_defaults(func=cmd_users)
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Schedule an interview with its panel; print the new interview id alone on the last line."""
+    from dashboard import interviews
+    from dashboard.access import AccessDenied
+
+    store = db.Store.open(args.db)
+    try:
+        req = interviews.Request(
+            args.on, tuple(args.panel or ()), args.application, args.person, args.program, args.purpose
+        )
+        interview_id = interviews.schedule(store, _cli_scope(), req)
+    except (interviews.ScheduleError, AccessDenied) as exc:
+        for problem in getattr(exc, "problems", [str(exc)]):
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Scheduled with a panel of {len(req.panel)}:")
+    print(interview_id)
+    return 0
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    """Record a paper scorecard (`record`) or list the panels' cards (`list`)."""
+    from dashboard import scorecards
+    from dashboard.access import AccessDenied
+
+    store = db.Store.open(args.db)
+    try:
+        if args.action == "list":
+            print_frame(scorecards.list_cards(store, _cli_scope(), args.interview, args.status), args.format)
+            return 0
+        card, problems = scorecards.parse_cli(args.score or [], args.not_assessed or [], args.excerpt or [])
+        if problems:
+            raise scorecards.CardError(problems)
+        write = scorecards.save_draft if args.draft else scorecards.submit
+        write(store, _cli_scope(), args.interview, args.rater, card, paper=True)
+    except scorecards.CardError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return 1
+    except (AccessDenied, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"{'Draft saved' if args.draft else 'Submitted'}: {args.rater} on {args.interview}.")
+    return 0
+
+
+def _add_scorecard_parsers(sub) -> None:
+    """`interviews schedule` and `scorecard record|list`."""
+    from dashboard.contract import PURPOSES
+    from dashboard.interviews import STATUSES
+
+    iv = sub.add_parser("interviews", help="schedule interviews with a panel of raters")
+    sch = iv.add_subparsers(dest="action", required=True).add_parser(
+        "schedule", help="schedule one interview"
+    )
+    sch.add_argument("--application", metavar="ID", help="a hiring interview for this application")
+    sch.add_argument("--person", metavar="ID", help="a trainee's or staff member's review (with --program)")
+    sch.add_argument("--program", metavar="ID")
+    sch.add_argument("--purpose", choices=PURPOSES)
+    sch.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+    sch.add_argument(
+        "--panel", action="append", metavar="RATER_ID", help="a rater on the panel (1-4; repeat)"
+    )
+    _add_db(sch)
+    sch.set_defaults(func=cmd_schedule)
+    sc = sub.add_parser("scorecard", help="record a paper scorecard, or list scorecards")
+    sc_sub = sc.add_subparsers(dest="action", required=True)
+    rec = sc_sub.add_parser("record", help="type one rater's paper scorecard (submits unless --draft)")
+    rec.add_argument("--interview", required=True, metavar="ID")
+    rec.add_argument("--rater", required=True, metavar="RATER_ID")
+    rec.add_argument("--score", action="append", metavar="THEME=N", help="a score 0-4 (repeat)")
+    rec.add_argument("--not-assessed", action="append", metavar="THEME", help="a theme not assessed")
+    rec.add_argument(
+        "--excerpt", action="append", metavar="THEME[/SUB]:STANCE:TEXT", help="verbatim evidence"
+    )
+    rec.add_argument("--draft", action="store_true", help="save as a draft; do not submit")
+    lst = sc_sub.add_parser("list", help="every panel seat and its scorecard's status")
+    lst.add_argument("--interview", metavar="ID")
+    lst.add_argument("--status", choices=STATUSES)
+    lst.add_argument("--format", choices=("csv", "json"), default="csv")
+    for p in (rec, lst):
+        _add_db(p)
+        p.set_defaults(func=cmd_scorecard)
+
+
 def _add_audit_parser(sub) -> None:
     """`audit [--since DATE] [--action A] [--format csv|json]`."""
 
@@ -169,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_report)
     _add_users_parser(sub)
     _add_audit_parser(sub)
+    _add_scorecard_parsers(sub)
     _add_backup_parsers(sub)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")

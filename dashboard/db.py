@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import secrets
-import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from dashboard.pause_points import pause_for_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
@@ -37,17 +38,6 @@ class DatabaseBusyError(RuntimeError):
     def __init__(self, message: str, path: str | Path = ""):
         super().__init__(message)
         self.path = str(path)
-
-
-def pause_for_tests(label: str) -> None:
-    """Test-only: stop here for a while when $VOCATION_TEST_PAUSE_IN names this point.
-
-    The crash tests set it to kill -9 a process inside a transaction (import, decision,
-    consensus, backup, restore). Unset, as in every real run, this does nothing.
-    """
-    if os.environ.get("VOCATION_TEST_PAUSE_IN") == label:
-        print(f"paused in {label}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("VOCATION_TEST_PAUSE_S") or 60))
 
 
 # The app's command server lends its own store to the thread running a forwarded command, so that
@@ -109,6 +99,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
+    _allow_new_roles(con)
     con.execute(sql_text("schema"))
     if not con.execute("select count(*) from interview_theme_scores").fetchall()[0][0]:
         refresh_scores(con)  # cheap when there is nothing to score; fills an older database
@@ -135,11 +126,32 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
+def _allow_new_roles(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild app_user_roles of a database made before the interviewer role (its CHECK lists the roles)."""
+    found = con.execute(
+        "select expression from duckdb_constraints()"
+        " where table_name = 'app_user_roles' and constraint_type = 'CHECK'"
+    ).fetchall()
+    if not found or "interviewer" in found[0][0]:
+        return
+    con.begin()
+    try:
+        con.execute("alter table app_user_roles rename to app_user_roles_before_interviewer")
+        con.execute(sql_text("schema"))
+        con.execute("insert into app_user_roles select * from app_user_roles_before_interviewer")
+        con.execute("drop table app_user_roles_before_interviewer")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
     """Recompute the materialized interview_theme_scores: all of it, or one interview's rows.
 
-    Call after any write to ratings, consensus, interviews or app_consensus (the importer and
-    consensus recording do); the caller owns the transaction.
+    Call after any write to ratings, consensus, interviews or app_consensus (the importer,
+    consensus recording and scorecards do); the caller owns the transaction, so the statements
+    run on `con` itself (a cursor of it would be another connection, outside the transaction).
     """
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
@@ -164,6 +176,67 @@ def run_statement(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
         cur.execute(sql_text(name), params or None)
     finally:
         cur.close()
+
+
+def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame | None:
+    """Run a named query or statements on `con` itself, inside its open transaction.
+
+    A file may hold several statements (separated by `;` at a line's end): each is bound to the
+    parameters it names. Returns the last statement's rows as a frame when it returns rows.
+    """
+    import re
+
+    result = None
+    for statement in (s for s in re.split(r";\s*\n", sql_text(name)) if s.strip(" \n;")):
+        used = set(re.findall(r"\$([a-z_]+)", re.sub(r"--[^\n]*", "", statement)))
+        bound = {k: v for k, v in params.items() if k in used}
+        result = con.execute(statement, bound or None)
+    if result is None or result.description is None:
+        return None
+    import warnings
+
+    with warnings.catch_warnings():  # the copy is of a few rows: a card, a panel
+        warnings.simplefilter("ignore", UserWarning)
+        return pl.from_arrow(result.to_arrow_table())
+
+
+def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
+    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
+
+    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
+    their own transaction. A write-write conflict with a concurrent transaction (an import, another
+    rater's submit) raises TransactionException; the work is then retried, a few times. `name`
+    labels the transaction for the crash tests' pause point (see pause_for_tests).
+    """
+    con = getattr(store_or_con, "con", store_or_con)
+    for attempt in range(attempts):
+        cur = con.cursor()
+        try:
+            cur.begin()
+            result = work(cur)
+            if name:
+                pause_for_tests(name)
+            cur.commit()
+            return result
+        except duckdb.TransactionException:
+            _rollback_quietly(cur)
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        except BaseException:
+            _rollback_quietly(cur)
+            raise
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def data_version(path: str | Path) -> int:
@@ -226,40 +299,6 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.con.close()
-
-    @contextmanager
-    def transaction(self, pause_label: str = ""):
-        """A store whose reads and writes all run in one transaction, committed at the end of the
-        block (rolled back on any error); then the data version is bumped."""
-        cur = self.con.cursor()
-        cur.begin()
-        try:
-            yield _TransactionStore(cur, self.path)
-            if pause_label:
-                pause_for_tests(pause_label)
-            cur.commit()
-        except BaseException:
-            cur.rollback()
-            raise
-        finally:
-            cur.close()
-        bump_version(self.path)
-
-
-class _TransactionStore(Store):
-    """A store on one cursor inside an open transaction: every statement runs on that cursor."""
-
-    def query(self, name: str, **params) -> pl.DataFrame:
-        """Rows of the named query, seeing this transaction's own writes."""
-        return self.con.sql(sql_text(name), params=params or None).pl()
-
-    query_uncached = query
-
-    def execute(self, name: str, **params) -> None:
-        """Run the named write in this transaction."""
-        self.con.execute(sql_text(name), params or None)
-
-    append = execute
 
 
 def _cached_query(_store: Store, path: str, version: int, name: str, frozen: tuple):

@@ -15,6 +15,7 @@ DEMO_ROLES = {
     "training_director": ("Training director (all programs)", (("training_director", ALL_PROGRAMS),)),
     "leadership": ("Leadership", (("leadership", ""),)),
     "admin": ("Admin", (("admin", ""),)),
+    "interviewer": ("Interviewer (sample rater R01)", (("interviewer", ""),)),
 }
 
 
@@ -197,6 +198,10 @@ def _demo_scope(store) -> Scope:
         format_func=lambda r: DEMO_ROLES[r][0],
     )
     st.session_state["demo_role_chosen"] = role
+    if role == "interviewer":  # an interviewer is the rater with the sign-in's address
+        from dashboard.sample_panels import demo_interviewer_email
+
+        return Scope(demo_interviewer_email(store), DEMO_ROLES[role][1])
     return Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
 
 

@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 
-from dashboard import audit
+from dashboard import audit, db
 from dashboard.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope, readable_programs
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -72,15 +72,24 @@ def grant_role(store, scope: Scope, email: str, role: str, programs: list[str] |
     scope.require("admin")
     email, role = check_email(email), check_role(role)
     programs = check_programs(store, role, list(programs))
-    where = f" for {', '.join(programs)}" if programs != [""] else ""
-    with store.transaction("user_change") as tx_store:  # the grant and its audit entry, together
-        for program in programs:
-            tx_store.execute(
-                "user_role_insert", email=email, role=role, program_id=program, added_by=scope.email
-            )
-        audit.record(
-            tx_store, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin"
+    if role == "interviewer" and store.query("raters_for_email", email=email).is_empty():
+        raise UserChangeError(
+            f"no rater has the email {email}: an interviewer is the rater with that address "
+            "(add it to raters.csv's email column and import it first)"
         )
+    where = f" for {', '.join(programs)}" if programs != [""] else ""
+
+    def work(cur) -> None:  # one transaction: the grant and its audit entry
+        for program in programs:
+            db.run_in(
+                cur, "user_role_insert", email=email, role=role, program_id=program, added_by=scope.email
+            )
+        audit.record_in(
+            cur, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin"
+        )
+
+    db.transaction(store, work, name="user_change")
+    db.bump_version(store.path)
     return len(programs)
 
 
@@ -91,11 +100,16 @@ def revoke_role(store, scope: Scope, email: str, role: str | None = None) -> int
     if role is not None:
         check_role(role)
     what = role or "every role"
-    with store.transaction("user_change") as tx_store:  # the removal and its audit entry, together
-        held = tx_store.query("user_roles_for_email", email=email)
+
+    def work(cur) -> int:  # one transaction: the removal and its audit entry
+        held = db.run_in(cur, "user_roles_for_email", email=email)
         removed = held.height if role is None else held.filter(pl.col("role") == role).height
-        tx_store.execute("user_role_delete", email=email, role=role)
-        audit.record(tx_store, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
+        db.run_in(cur, "user_role_delete", email=email, role=role)
+        audit.record_in(cur, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
+        return removed
+
+    removed = db.transaction(store, work, name="user_change")
+    db.bump_version(store.path)
     return removed
 
 

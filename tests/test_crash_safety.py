@@ -179,4 +179,4 @@ def test_each_pause_point_exists_in_the_code(label):
     from pathlib import Path
 
     code = "".join(p.read_text() for p in (Path(db.ROOT) / "dashboard").glob("*.py"))
-    assert f'pause_for_tests("{label}")' in code or f'transaction("{label}")' in code
+    assert f'pause_for_tests("{label}")' in code or f'name="{label}")' in code
