@@ -9,6 +9,7 @@ import socket
 import stat
 import threading
 import time
+from datetime import date
 
 import pytest
 from conftest import SAMPLE
@@ -245,3 +246,28 @@ def test_output_of_a_served_command_reaches_only_its_caller(serving, db_file, ca
         t.join()
     assert len(set(printed)) == 1 and printed[0].startswith("table_name,row_count")
     assert capsys.readouterr().out == "the app's own output\n"
+
+
+def test_interview_and_scorecard_commands_run_in_the_serving_process(serving, db_file):
+    application = serving.con.execute(
+        "select application_id from applications where stage = 'applied' order by 1 limit 1"
+    ).fetchall()[0][0]
+    raters = [r[0] for r in serving.con.execute("select rater_id from raters order by 1 limit 2").fetchall()]
+    on = date.today().isoformat()
+    schedule = command(
+        "interviews", "schedule", "--application", application, "--on", on,
+        "--panel", raters[0], "--panel", raters[1], "--db", str(db_file),
+    )  # fmt: skip
+    assert schedule.returncode == 0, schedule.stderr
+    interview = schedule.stdout.strip().splitlines()[-1]
+    record = command(
+        "scorecard", "record", "--interview", interview, "--rater", raters[0], "--score", "balance=3",
+        "--excerpt", "balance:supports:=HYPERLINK(1) keeps me going", "--db", str(db_file),
+    )  # fmt: skip
+    assert record.returncode == 0, record.stderr
+    listed = command("scorecard", "list", "--interview", interview, "--format", "json", "--db", str(db_file))
+    cards = json.loads(listed.stdout)
+    assert sorted(c["status"] for c in cards) == ["not started", "submitted"]
+    assert serving.con.execute(
+        "select count(*) from ratings where interview_id = $i", {"i": interview}
+    ).fetchall() == [(1,)]
