@@ -1,6 +1,6 @@
 """The audit log: an append-only record of sign-ins, views of a person's record, exports,
-decisions, consensus scores, imports, user changes and scorecards (schedule, recusal, submit,
-amend); and its reader for the admin."""
+decisions, consensus scores, imports, user changes, scorecards (schedule, recusal, submit, amend)
+and backups; and its reader for the admin."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ ACTIONS = (
     "recusal",
     "submit",
     "amend",
+    "backup",
 )
 
 

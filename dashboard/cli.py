@@ -1,23 +1,30 @@
-"""The command line: load data, print reports, manage users, read the audit log, benchmark.
+"""The command line: load data, print reports, manage users, read the audit log, back up and
+restore, serve the app, benchmark.
 
 Every command takes `--db FILE` (default $VOCATION_DB, else data/vocation.duckdb) and `--help`.
+While the app holds the database, a command runs inside the app (see dashboard/command_server.py):
+the app's process loads this module and hands forwarded arguments to the same parser.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 import polars as pl
 
-from dashboard import audit, db, users
+from dashboard import audit, backup, backup_schedule, command_server, db, exports, users
 from dashboard.access import ROLES, Scope
+from dashboard.command_server import path_arg
 from dashboard.reports import REPORTS
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
+        type=path_arg,
         default=str(db.db_path_from_env()),
         metavar="FILE",
         help="the DuckDB database file (default: $VOCATION_DB or data/vocation.duckdb)",
@@ -51,11 +58,11 @@ def _audit_import(store, result) -> None:
 
 
 def print_frame(frame: pl.DataFrame, fmt: str) -> None:
-    """Print a frame as CSV or JSON (a list of row objects) on standard output."""
+    """Print a frame as CSV (formula injection neutralised) or JSON (a list of row objects)."""
     if fmt == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(exports.csv_text(frame))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -240,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="import CSV/XLSX/Parquet files or folders")
-    load.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of files")
+    load.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="files, or folders of files")
     load.add_argument("--check", action="store_true", help="validate only; write nothing")
     load.add_argument("--by", default="command line", help="who is importing (for the record)")
     _add_db(load)
@@ -257,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_users_parser(sub)
     _add_audit_parser(sub)
     _add_scorecard_parsers(sub)
+    _add_backup_parsers(sub)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
@@ -273,6 +281,76 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """`backup --to DIR`: back up every table into a new folder under DIR."""
+    store = db.Store.open(args.db)
+    try:
+        result = backup.create_backup(store, _cli_scope(), args.to)
+    except (backup.BackupError, OSError) as exc:
+        print(f"error: backup failed, no backup was made: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(result.text())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`restore --from DIR --db FILE [--force]`: verify the backup, then make FILE a copy of it."""
+    try:
+        result = backup.restore_backup(args.source, args.db, force=args.force)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.text("Restored"))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`serve`: open the database at once (taking commands, backing up on schedule), then run the app
+    in this process; `streamlit run dashboard/app.py` would open it only when a first page is opened."""
+    from streamlit.web import cli as streamlit_cli
+
+    path = str(args.db)
+    os.environ["VOCATION_DB"] = path  # the app's pages open this same store
+    serve_in_app()
+    db._open_store(path)
+    app = Path(__file__).resolve().parent / "app.py"
+    options = ["--server.port", str(args.port), *args.streamlit_options]
+    return streamlit_cli.main(args=["run", str(app), *options], prog_name="streamlit", standalone_mode=True)
+
+
+def _add_backup_parsers(sub) -> None:
+    """`backup`, `restore` and `serve`."""
+    back = sub.add_parser("backup", help="back up every table (works while the app runs)")
+    back.add_argument("--to", required=True, type=path_arg, metavar="DIR", help="the folder to back up into")
+    rest = sub.add_parser("restore", help="verify a backup and restore it into a database file")
+    rest.add_argument("--from", dest="source", required=True, type=path_arg, metavar="DIR", help="a backup")
+    rest.add_argument("--force", action="store_true", help="replace the database file if it exists")
+    serve = sub.add_parser("serve", help="run the app as a service: take commands and back up from the start")
+    serve.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    serve.add_argument(
+        "streamlit_options",
+        nargs="*",
+        metavar="STREAMLIT_OPTION",
+        help="more `streamlit run` options after --, e.g. -- --server.address 127.0.0.1",
+    )
+    for parser, func in ((back, cmd_backup), (rest, cmd_restore), (serve, cmd_serve)):
+        _add_db(parser)
+        parser.set_defaults(func=func)
+
+
+def _serve_store(store) -> None:
+    """Beside the pages, in the app's process: take commands on the store's socket; back up on schedule."""
+    command_server.serve(store, lambda argv: build_parser().parse_args(argv))
+    backup_schedule.start_scheduled_backups(store)
+
+
+def serve_in_app() -> None:
+    """Called by the app (and `serve`): once its database is open, the process takes commands."""
+    db.on_app_store_open(_serve_store)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark (see dashboard/bench.py)."""
     from dashboard.bench import cmd_bench
@@ -281,10 +359,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except db.DatabaseBusyError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    """Run the command line; return the exit status. While the app holds the database, the command
+    runs inside the app (see dashboard/command_server.py)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return command_server.run_or_forward(build_parser().parse_args(argv), argv)

@@ -125,9 +125,16 @@ def with_names(store, frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
     return blind(store, frame) if hide_names else frame
 
 
+def download_frame(store, table: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
+    """The whole ranked, filtered table as the downloads (CSV, XLSX) carry it."""
+    return visible_columns(with_names(store, table, hide_names), hide_names)
+
+
 def table_csv(store, table: pl.DataFrame, hide_names: bool) -> str:
     """The whole ranked, filtered table as the download's CSV (the same text as the report)."""
-    return visible_columns(with_names(store, table, hide_names), hide_names).write_csv()
+    from dashboard import exports
+
+    return exports.csv_text(download_frame(store, table, hide_names))
 
 
 def filter_options(frame: pl.DataFrame) -> dict[str, list]:
@@ -288,14 +295,14 @@ def record_decision(store, scope: Scope, application_id: str, decision: str, not
         raise ValueError(f"a decision is one of {', '.join(DECISIONS)}")
     application(store, scope, application_id)  # AccessDenied outside the supervisor's programs
     note = (note or "").strip()[:NOTE_MAX]
-    store.execute(
-        "decision_insert",
-        application_id=application_id,
-        decision=decision,
-        note=note,
-        decided_by=scope.email,
-    )
-    audit.record(store, scope, "decision", f"{application_id}: {decision}")
+    values = {"application_id": application_id, "decision": decision, "note": note, "decided_by": scope.email}
+
+    def work(cur) -> None:  # one transaction: the decision and its audit entry
+        db.run_in(cur, "decision_insert", **values)
+        audit.record_in(cur, scope, "decision", f"{application_id}: {decision}")
+
+    db.transaction(store, work, name="decision")
+    db.bump_version(store.path)
 
 
 # --- compare --------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ def test_every_command_has_help_and_db():
         ["interviews", "schedule"],
         ["scorecard", "record"],
         ["scorecard", "list"],
+        ["backup"],
+        ["restore"],
+        ["serve"],
+        ["audit"],
+        ["users", "list"],
     ]
     commands += [["report", name] for name in REPORTS]
     top = _run("--help")

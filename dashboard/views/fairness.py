@@ -26,7 +26,7 @@ dimension = right.selectbox(
 shown = table.filter((table["stage"] == stage) & (table["dimension"] == dimension))
 empty = labels.empty_reason(shown, "impact_ratio", "No applications reached this stage yet.")
 ui.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios", empty=empty)
-ui.download(shown, "fairness_ratios", "fairness.csv")
+ui.download(shown, "fairness_ratios", "fairness.csv", xlsx=True)
 st.caption(
     f"Groups with fewer than {SMALL_SAMPLE} applicants are labelled 'too small to judge'. A flag is a prompt "
     "to look closer, not a finding of bias; the compliance officer's report "

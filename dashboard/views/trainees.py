@@ -86,6 +86,7 @@ ui.download(
     "trainees_plan",
     f"development_plan_{person}.csv",
     f"development plan {person}",
+    xlsx=True,
 )
 panel_ui.panels_section(store, scope, "training_director", "trainees", person, program)
 panel_ui.overdue_section(store, scope, "training_director", "trainees")
