@@ -19,6 +19,7 @@ import xlsxwriter
 
 from dashboard import codebook
 from dashboard.contract import TABLES, TABLES_BY_NAME, Column, Table
+from dashboard.exports import XLSX_MIME
 
 # the tables a program exports first; the codebook, which ships with defaults, last
 TABLE_NAMES = tuple(t.name for t in sorted(TABLES, key=lambda t: t.codebook))
@@ -236,15 +237,12 @@ def all_templates_zip() -> bytes:
     return out.getvalue()
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def downloads(table: str) -> list[tuple[str, object, str, str]]:
     """The Data page's template downloads for a table: (label, data or a function making it, file
     name, MIME type); the XLSX and the ZIP are made only when their button is pressed."""
     return [
         ("CSV template", csv_template(table), f"{table}.csv", "text/csv"),
-        ("XLSX template", lambda: xlsx_template(table), f"{table}.xlsx", XLSX),
+        ("XLSX template", lambda: xlsx_template(table), f"{table}.xlsx", XLSX_MIME),
         ("Rules for the CSV (text)", rules_text(table), f"{table}-rules.txt", "text/plain"),
         ("Every template (ZIP)", all_templates_zip, "vocation-templates.zip", "application/zip"),
     ]

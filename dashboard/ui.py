@@ -168,6 +168,14 @@ def cohort_picker(cohorts: pl.DataFrame, program: str, key: str, everything: str
     return st.selectbox("Cohort", list(labels), format_func=labels.get, key=key) or None
 
 
+def file_downloads(files: list[tuple[str, object, str, str]], key: str) -> None:
+    """Download buttons side by side for files Vocation makes from its own fixed text (the import
+    templates): (label, data or a function making it, file name, MIME type). Data from the
+    database goes through `download`, which neutralises formulas."""
+    for column, (label, data, name, mime) in zip(st.columns(len(files)), files, strict=True):
+        column.download_button(label, data, name, mime, key=f"{key}_{name}", icon=":material/download:")
+
+
 def find_person(search, noun: str, key: str, on_pick) -> None:
     """Find a person: a search box, what it found, and a choice among the matches; choosing one
     calls `on_pick(row)` (before the page runs again). `search(text)` is a people_search function,

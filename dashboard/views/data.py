@@ -64,10 +64,7 @@ with templates_tab:
     table = st.selectbox("Table", templates.TABLE_NAMES, key="data_template_table")
     st.text("\n".join(templates.table_notes(table)))
     ui.dataframe(templates.rules_frame(table), "data_template_rules")
-    for column, (label, data, name, mime) in zip(st.columns(4), templates.downloads(table), strict=True):
-        column.download_button(
-            label, data, name, mime, key=f"data_template_{name}", icon=":material/download:"
-        )
+    ui.file_downloads(templates.downloads(table), "data_template")
 
 with history_tab:
     ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
