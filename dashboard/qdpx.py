@@ -82,7 +82,7 @@ class QdpxSummary:
             shown = ", ".join(f"{name!r} ({n})" for name, n in sorted(self.skipped_codes.items()))
             out.append(f"  {total} coding(s) skipped, their codes map to no theme: {shown}")
         skipped = (
-            (self.skipped_zero_length, "zero-length selection(s) skipped"),
+            (self.skipped_zero_length, "zero-length or blank selection(s) skipped"),
             (self.skipped_uncoded, "selection(s) without a coding skipped"),
             (self.skipped_other_sources, "picture, PDF, audio or video source(s) skipped"),
         )
@@ -144,9 +144,9 @@ def _resolve(project: Project, context: Context, maps: dict, matcher: CodeMatche
 
 def _excerpt_rows(
     project: Project, mapped: _Mapped, matcher: CodeMatcher, scheme: str, indexes: dict[str, TextIndex]
-) -> tuple[list[dict], list[dict], Counter]:
-    """(excerpt rows with positions, problems as text, skipped code names) for the mapped sources."""
-    rows, problems, skipped = [], [], Counter()
+) -> tuple[list[dict], list[str], Counter, int]:
+    """Excerpt rows with positions, problems, skipped code names and blank selections."""
+    rows, problems, skipped, blank = [], [], Counter(), 0
     for source in project.sources:
         if source.guid not in mapped.interviews:
             for sel in source.selections:
@@ -159,13 +159,14 @@ def _excerpt_rows(
                 problems.append(_outside(source, sel, scheme))
                 continue
             start, end = _trimmed(index.text, *span)
+            if start == end:
+                blank += 1  # only spaces or line ends were selected
+                continue
             for coding in sel.codings:
                 target = matcher.match(project.codes.get(coding.code_guid))
                 if target is None:
                     skipped[_code_name(project, coding.code_guid)] += 1
                     continue
-                if start == end:
-                    continue  # only spaces or line ends were selected
                 rows.append(
                     {
                         "selection": sel.guid,
@@ -182,7 +183,7 @@ def _excerpt_rows(
                         "end_pos": end,
                     }
                 )
-    return rows, problems, skipped
+    return rows, problems, skipped, blank
 
 
 def _code_name(project: Project, guid: str | None) -> str:
@@ -265,7 +266,8 @@ def read_qdpx(
         for kind, path in (("sources", sources), ("coders", coders), ("codes", codes))
         if path is not None
     }
-    project = read_project(Archive(data, limits, name))
+    archive = Archive(data, limits, name)
+    project = read_project(archive)
     matcher = CodeMatcher(context, maps.get("codes"))
     mapped = _resolve(project, context, maps, matcher)
     if mapped.unmapped:
@@ -273,11 +275,11 @@ def read_qdpx(
             [f"{name}: coded selections cannot be mapped; nothing was imported. Unmapped:"]
             + [f"  {label}: {why}" for label, why in sorted(mapped.unmapped.items())]
         )
-    indexes = {s.guid: TextIndex(s.text or "") for s in project.sources if s.guid in mapped.interviews}
+    indexes = {s.guid: TextIndex(s.text(archive)) for s in project.sources if s.guid in mapped.interviews}
     by_source = {s.guid: s for s in project.sources}
     spans = [(indexes[g], sel.start, sel.end) for g in indexes for sel in by_source[g].selections]
     choice = choose_scheme(spans, project.origin)
-    rows, problems, skipped = _excerpt_rows(project, mapped, matcher, choice.scheme, indexes)
+    rows, problems, skipped, blank = _excerpt_rows(project, mapped, matcher, choice.scheme, indexes)
     if problems:
         raise QdpxError([f"{name}: selections do not fit their text; nothing was imported."] + problems)
     excerpts, transcripts, positions = _frames(rows, project, indexes, mapped)
@@ -293,7 +295,7 @@ def read_qdpx(
         codings=sum(len(s.codings) for src in project.sources for s in src.selections),
         excerpts=excerpts.height,
         skipped_codes=dict(skipped),
-        skipped_zero_length=project.skipped_zero_length,
+        skipped_zero_length=project.skipped_zero_length + blank,
         skipped_uncoded=project.skipped_uncoded,
         skipped_other_sources=project.skipped_other_sources,
         notices=list(project.notices),

@@ -79,12 +79,23 @@ class Selection:
 
 @dataclass
 class Source:
-    """A text source with its text (BOM dropped, line ends as written) and coded selections."""
+    """A text source: where its text is (inline or a path in the archive) and its coded selections."""
 
     guid: str
     name: str
-    text: str | None
     selections: list[Selection]
+    inline: str | None = None
+    path: str | None = None
+
+    def text(self, archive: Archive) -> str:
+        """The source's text as written (line ends kept), its byte-order mark dropped."""
+        if self.inline is not None:
+            return self.inline.removeprefix("\ufeff")
+        if self.path:
+            return decode_text(archive.source(self.path), f"source {self.name!r} ({self.path})")
+        raise QdpxError(
+            f"source {self.name!r} has coded selections but no text (no plainTextPath or PlainTextContent)"
+        )
 
 
 @dataclass
@@ -153,10 +164,14 @@ def _selection(el: Element, source_name: str, project_user: str | None) -> Selec
     return Selection(guid, start, end, codings)
 
 
-def _source(el: Element, archive: Archive, project: Project, project_user: str | None) -> Source:
-    """One TextSource; its text is read only when it has a coded selection to import."""
-    guid = norm_guid(el.get("guid")) or ""
-    name = (el.get("name") or guid).strip()
+def _source(el: Element, project: Project, project_user: str | None) -> Source:
+    """One TextSource with its coded selections; its text is read later, and only if it is used."""
+    guid = norm_guid(el.get("guid"))
+    name = (el.get("name") or guid or "").strip()
+    if guid is None:
+        raise QdpxError(f"source {name!r} has no guid")
+    if any(s.guid == guid for s in project.sources):
+        raise QdpxError(f"two sources have the same guid {guid}")
     selections = []
     for sel_el in children(el, "PlainTextSelection"):
         sel = _selection(sel_el, name, project_user)
@@ -166,19 +181,9 @@ def _source(el: Element, archive: Archive, project: Project, project_user: str |
             project.skipped_uncoded += 1
         else:
             selections.append(sel)
-    text = None
-    if selections:
-        inline = children(el, "PlainTextContent")
-        path = el.get("plainTextPath")
-        if inline:
-            text = (inline[0].text or "").removeprefix("\ufeff")
-        elif path:
-            text = decode_text(archive.source(path.strip()), f"source {name!r} ({path})")
-        else:
-            raise QdpxError(
-                f"source {name!r} has coded selections but no text (no plainTextPath or PlainTextContent)"
-            )
-    return Source(guid, name, text, selections)
+    inline = children(el, "PlainTextContent")
+    path = (el.get("plainTextPath") or "").strip() or None
+    return Source(guid, name, selections, (inline[0].text or "") if inline else None, path)
 
 
 def read_project(archive: Archive) -> Project:
@@ -208,7 +213,7 @@ def read_project(archive: Archive) -> Project:
     for sources in children(root, "Sources"):
         for el in sources:
             if local(el.tag) == "TextSource":
-                project.sources.append(_source(el, archive, project, project_user))
+                project.sources.append(_source(el, project, project_user))
             elif local(el.tag) in OTHER_SOURCES:
                 project.skipped_other_sources += 1
     return project

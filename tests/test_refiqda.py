@@ -405,3 +405,33 @@ def test_every_fixture_project_validates_against_the_published_project_schema(tm
     )
     schema.validate(xml.decode())
     assert locate(TEXT, "supervision", 1)[0] > locate(TEXT, "supervision")[0]
+
+
+def test_unused_sources_are_never_read_and_blank_selections_are_counted(tmp_path):
+    other = guid("other")
+    codes = own_codes() + [{"guid": other, "name": "Logistics"}]
+    # a source coded only with an unmapped code, whose text lives outside the archive
+    outside = Src("Site visit", TEXT, [Sel("And supervision?", [other], coder=U1)])
+    outside.plain_text_path = "relative://site-visit.txt"
+    sels = selections() + [Sel("\n", [vocation("balance")], coder=U1)]  # only a line end selected
+    path = write_qdpx(tmp_path / "p.qdpx", [Src("I000001", TEXT, sels), outside], USERS, codes)
+    result = read_qdpx(path, context())
+    assert result.excerpts.height == 3
+    assert result.summary.skipped_zero_length == 1
+    assert "  1 zero-length or blank selection(s) skipped" in result.summary.lines()
+
+
+def test_two_sources_with_one_guid_are_refused(tmp_path):
+    same = guid("same")
+    srcs = [Src("I000001", TEXT, selections(), guid=same), Src("I000002", TEXT, [], guid=same)]
+    with pytest.raises(QdpxError, match="two sources have the same guid"):
+        read_qdpx(write_qdpx(tmp_path / "p.qdpx", srcs, USERS, own_codes()), context())
+
+
+def test_the_summary_names_the_scheme_and_counts(tmp_path):
+    src = Src("I000001", TEXT, selections(), crlf=True)
+    path = write_qdpx(tmp_path / "p.qdpx", [src], USERS, own_codes(), origin="NVivo 14", scheme="utf16")
+    lines = read_qdpx(path, context()).summary.lines()
+    assert lines[0] == "p.qdpx: project 'Vocation interviews' from NVivo 14"
+    assert lines[1].startswith("  positions counted as UTF-16 code units (NVivo): origin 'NVivo 14'; 3 of 3")
+    assert lines[2] == "  3 excerpt(s) from 3 coding(s) on 3 selection(s) in 1 of 1 text source(s)"
