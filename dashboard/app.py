@@ -13,10 +13,10 @@ import numpy  # noqa: E402, F401
 import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, navigation  # noqa: E402
+from dashboard import navigation, signin  # noqa: E402
 
 st.set_page_config(page_title="Vocation", page_icon=":material/psychology:", layout="wide")
-scope = auth.sign_in()
+scope = signin.sign_in()
 pages = [
     st.Page(spec.path, title=spec.title, url_path=spec.key, icon=spec.icon, default=spec.key == "home")
     for spec in navigation.pages_for(scope)

@@ -1,9 +1,13 @@
 """The audit log: an append-only record of sign-ins, views of a person's record, exports,
-decisions, consensus scores, imports and user changes."""
+decisions, consensus scores, imports and user changes; and its reader for the admin."""
 
 from __future__ import annotations
 
-from dashboard.auth import Scope
+from datetime import date, datetime, timedelta
+
+import polars as pl
+
+from dashboard.access import Scope
 
 ACTIONS = ("sign_in", "view_person", "export", "decision", "consensus", "import", "user_change")
 
@@ -16,3 +20,36 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     role = role or ",".join(sorted(scope.roles))
     store.append("audit_insert", who=scope.email, role=role, action=action, object=obj, row_count=row_count)
+
+
+def _day(value: date | datetime | str | None) -> datetime | None:
+    """Midnight of a date given as a date, datetime or YYYY-MM-DD text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value
+    return datetime(value.year, value.month, value.day)
+
+
+def read_log(
+    store,
+    scope: Scope,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    who: str | None = None,
+    action: str | None = None,
+) -> pl.DataFrame:
+    """Audit entries, newest first: from `since` through `until` (whole days), by person and action."""
+    scope.require("admin")
+    if action is not None and action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}; actions are {', '.join(ACTIONS)}")
+    end = _day(until)
+    return store.query(
+        "audit_log_filtered",
+        since=_day(since),
+        until=end + timedelta(days=1) if end else None,
+        who=who or None,
+        action=action,
+    )

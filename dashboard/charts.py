@@ -5,7 +5,6 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard import codebook
 from dashboard.contract import THEMES
 
 SCORE_SCALE = alt.Scale(domain=[0, 4], nice=False)
@@ -198,7 +197,7 @@ def trainee_theme_heatmap_chart(frame: pl.DataFrame) -> alt.Chart:
     `frame` is training.heatmap_frame: trainee, theme, assessed, latest_score, growth, label, ...
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")),
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top")),
         y=alt.Y("trainee:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(
@@ -238,7 +237,7 @@ def trainee_trajectory_line_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("interview_date:T", title="Assessment date"),
             y=alt.Y("score:Q", scale=TRAINING_SCORE_SCALE, title="Score (0–4)"),
-            color=alt.Color("theme:N", sort=list(codebook.THEME_ORDER), title="Theme"),
+            color=alt.Color("theme:N", sort=list(THEMES), title="Theme"),
             tooltip=["theme:N", "purpose:N", "interview_date:T", "score:Q"],
         )
     )
@@ -247,7 +246,7 @@ def trainee_trajectory_line_chart(frame: pl.DataFrame) -> alt.Chart:
 def cohort_trajectory_line_chart(frame: pl.DataFrame) -> alt.Chart:
     """A cohort's mean score per theme at each assessment point, n in the tooltip.
 
-    `frame` is training.cohort_trajectory: theme, purpose, n, mean_score.
+    `frame` is training.cohort_trajectory (means_by_assessment): theme, purpose, n, mean_score.
     """
     return (
         alt.Chart(frame)
@@ -255,7 +254,7 @@ def cohort_trajectory_line_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("purpose:N", sort=ASSESSMENT_ORDER, title="Assessment"),
             y=alt.Y("mean_score:Q", scale=TRAINING_SCORE_SCALE, title="Mean score (0–4)"),
-            color=alt.Color("theme:N", sort=list(codebook.THEME_ORDER), title="Theme"),
+            color=alt.Color("theme:N", sort=list(THEMES), title="Theme"),
             tooltip=["theme:N", "purpose:N", alt.Tooltip("mean_score:Q", format=".2f"), "n:Q"],
         )
     )
@@ -267,7 +266,7 @@ def curriculum_coverage_heatmap_chart(frame: pl.DataFrame) -> alt.Chart:
     `frame` has module_name, theme, hours, emphasis, coverage.
     """
     base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", sort=list(codebook.THEME_ORDER), title=None, axis=alt.Axis(orient="top")),
+        x=alt.X("theme:N", sort=list(THEMES), title=None, axis=alt.Axis(orient="top")),
         y=alt.Y("module_name:N", title=None),
     )
     cells = base.mark_rect(stroke="white").encode(

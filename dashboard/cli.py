@@ -7,24 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
 import polars as pl
 
-from dashboard import db
-
-# report name -> (function(store, args) -> frame, function(parser) adding its options, help)
-REPORTS: dict[str, tuple[Callable, Callable[[argparse.ArgumentParser], None], str]] = {}
-
-
-def report(name: str, help_text: str, add_args: Callable[[argparse.ArgumentParser], None] = lambda p: None):
-    """Register a report command: `python -m dashboard report NAME`."""
-
-    def register(fn: Callable) -> Callable:
-        REPORTS[name] = (fn, add_args, help_text)
-        return fn
-
-    return register
+from dashboard import audit, db, users
+from dashboard.access import ROLES, Scope
+from dashboard.reports import REPORTS
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -53,8 +41,6 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def _audit_import(store, result) -> None:
     """Write a command-line import to the audit log."""
-    from dashboard import audit
-
     rows = sum(c["inserted"] + c["updated"] for c in result.counts.values())
     audit.record(store, _cli_scope(), "import", ", ".join(result.counts), rows, role="admin")
 
@@ -82,24 +68,21 @@ def _cli_scope():
     """The command line acts as an admin; the audit log names the operating-system user."""
     import getpass
 
-    from dashboard.auth import Scope
-
     return Scope(f"command line ({getpass.getuser()})", Scope.system().grants)
 
 
 def cmd_users(args: argparse.Namespace) -> int:
     """List, add or remove people's roles; changes are written to the audit log."""
-    from dashboard import users
 
     store = db.Store.open(args.db)
     try:
         if args.action == "list":
             print_frame(users.list_users(store, _cli_scope()), args.format)
         elif args.action == "add":
-            n = users.add_user(store, _cli_scope(), args.email, args.role, args.program or [])
+            n = users.grant_role(store, _cli_scope(), args.email, args.role, args.program or [])
             print(f"Granted {args.role} to {args.email.strip().lower()} ({n} row(s)).")
         else:
-            n = users.remove_user(store, _cli_scope(), args.email, args.role)
+            n = users.revoke_role(store, _cli_scope(), args.email, args.role)
             print(f"Removed {n} role row(s) from {args.email.strip().lower()}.")
     except users.UserChangeError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -111,11 +94,10 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print the audit log, newest first."""
-    from dashboard import users
 
     store = db.Store.open(args.db)
     try:
-        log = users.audit_log(store, _cli_scope(), since=args.since, action=args.action)
+        log = audit.read_log(store, _cli_scope(), since=args.since, action=args.action)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -127,7 +109,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def _add_users_parser(sub) -> None:
     """`users list|add|remove`."""
-    from dashboard.auth import ROLES
 
     users = sub.add_parser("users", help="list, add or remove people's roles")
     users_sub = users.add_subparsers(dest="action", required=True)
@@ -149,11 +130,10 @@ def _add_users_parser(sub) -> None:
 
 def _add_audit_parser(sub) -> None:
     """`audit [--since DATE] [--action A] [--format csv|json]`."""
-    from dashboard.audit import ACTIONS
 
     aud = sub.add_parser("audit", help="print the audit log (newest first)")
     aud.add_argument("--since", metavar="YYYY-MM-DD", help="only entries on or after this day")
-    aud.add_argument("--action", choices=ACTIONS, help="only this kind of entry")
+    aud.add_argument("--action", choices=audit.ACTIONS, help="only this kind of entry")
     aud.add_argument("--format", choices=("csv", "json"), default="csv")
     _add_db(aud)
     aud.set_defaults(func=cmd_audit)
@@ -161,7 +141,6 @@ def _add_audit_parser(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    import dashboard.reports  # noqa: F401 - registers the report commands
 
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)

@@ -16,6 +16,9 @@ PURPOSES = ("hiring", "intake", "midpoint", "exit", "annual")
 STANCES = ("supports", "counter")
 ENROLLMENT_STATUSES = ("active", "completed", "withdrawn")
 DECISIONS = ("advance", "hold", "decline")
+# A group of SMALL_SAMPLE or fewer is a small sample: its counts are hidden on leadership pages
+# (1 to SMALL_SAMPLE), and a figure on fewer than SMALL_SAMPLE units is marked "small sample".
+SMALL_SAMPLE = 10
 
 
 @dataclass(frozen=True)

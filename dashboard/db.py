@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import threading
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
+BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -65,7 +67,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table if missing and seed the default codebook into empty codebook tables."""
+    """Create every table if missing, seed the default codebook into empty codebook tables and make
+    the blind-review key if there is none."""
     if con.execute(
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
@@ -92,6 +95,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.register("codebook_frame", frame.to_arrow())
             con.execute(insert_sql)
             con.unregister("codebook_frame")
+    # the blind-review key is made with the database (first write wins), so no read ever writes it
+    run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
@@ -103,8 +108,8 @@ def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = No
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
     else:
-        run_statement(con, "scores_delete_by_interview", interview_id=interview_id)
-        run_statement(con, "scores_insert_by_interview", interview_id=interview_id)
+        run_statement(con, "scores_delete_for_interview", interview_id=interview_id)
+        run_statement(con, "scores_insert_for_interview", interview_id=interview_id)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:

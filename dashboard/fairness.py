@@ -11,9 +11,8 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import privacy, stats
-from dashboard.auth import Scope
-from dashboard.cli import report
-from dashboard.leadership import ROLE, aggregate, program_ids
+from dashboard.access import Scope
+from dashboard.privacy import ROLE, THRESHOLD, aggregate, chosen_programs
 
 TRANSITIONS = (
     ("applied->interviewed", "applied", "interviewed"),
@@ -65,12 +64,12 @@ def with_impact_ratios(counts: pl.DataFrame) -> pl.DataFrame:
 
 def selection_table(store, scope: Scope, programs=None) -> pl.DataFrame:
     """The unsuppressed fairness table (columns COLUMNS), for the compliance officer."""
-    ids = program_ids(store, scope, programs)
+    ids = chosen_programs(store, scope, programs)
     raw = store.query("selection_by_demographic_group", program_ids=ids)
     return with_impact_ratios(transition_counts(raw))
 
 
-def suppress_selection(table: pl.DataFrame, threshold: int = privacy.THRESHOLD) -> pl.DataFrame:
+def suppress_selection(table: pl.DataFrame, threshold: int = THRESHOLD) -> pl.DataFrame:
     """Hide small selected / not-selected cells per stage and dimension, and what reveals them.
 
     Within one stage and dimension the group rows and the selected / not selected columns form
@@ -108,23 +107,7 @@ def suppress_selection(table: pl.DataFrame, threshold: int = privacy.THRESHOLD) 
 
 
 @aggregate
-def fairness_page_table(
-    store, scope: Scope, programs=None, threshold: int = privacy.THRESHOLD
-) -> pl.DataFrame:
+def fairness_page_table(store, scope: Scope, programs=None, threshold: int = THRESHOLD) -> pl.DataFrame:
     """What the Fairness page shows: the selection table with small cells suppressed."""
     scope.require(ROLE)
     return suppress_selection(selection_table(store, scope, programs), threshold)
-
-
-def _fairness_args(parser) -> None:
-    parser.add_argument("--program", action="append", help="limit to this program id (repeatable)")
-
-
-@report(
-    "fairness",
-    "selection rates, impact ratios and Fisher p by group (unsuppressed)",
-    _fairness_args,
-)
-def fairness_report(store, args):
-    """The unsuppressed fairness table for the compliance officer."""
-    return selection_table(store, Scope.system(), getattr(args, "program", None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,6 @@ class PageSpec:
     script: str  # relative to dashboard/, e.g. "views/home.py" (AppTest.switch_page takes this)
     roles: tuple[str, ...] | None  # None: anyone signed in
     icon: str = ":material/article:"
-    section: str = "Vocation"
 
     def allows(self, scope: Scope) -> bool:
         """True when `scope` holds a role that may open this page."""
@@ -31,20 +30,15 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "Home", "views/home.py", None, ":material/home:"),
-    PageSpec("screening", "Screening", "views/screening.py", ("supervisor",), ":material/groups:", "Hiring"),
-    PageSpec(
-        "candidate", "Candidate", "views/candidate.py", ("supervisor",), ":material/person_search:", "Hiring"
-    ),
-    PageSpec(
-        "compare", "Compare", "views/compare.py", ("supervisor",), ":material/compare_arrows:", "Hiring"
-    ),
+    PageSpec("screening", "Screening", "views/screening.py", ("supervisor",), ":material/groups:"),
+    PageSpec("candidate", "Candidate", "views/candidate.py", ("supervisor",), ":material/person_search:"),
+    PageSpec("compare", "Compare", "views/compare.py", ("supervisor",), ":material/compare_arrows:"),
     PageSpec(
         "interview_kit",
         "Interview kit",
         "views/interview_kit.py",
         ("supervisor", "training_director"),
         ":material/checklist:",
-        "Hiring",
     ),
     PageSpec("overview", "Overview", "views/overview.py", ("leadership",), ":material/monitoring:"),
     PageSpec("evidence", "Evidence", "views/evidence.py", ("leadership",), ":material/science:"),
@@ -53,7 +47,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"
     ),
-    PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:", "Admin"),
+    PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:"),
     PageSpec(
         "reliability",
         "Reliability",

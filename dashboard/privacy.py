@@ -1,6 +1,12 @@
-"""Small-cell suppression for the aggregates leadership sees.
+"""The aggregate gate: what leadership's pages may be given, and small-cell suppression.
 
-The rule, in plain words:
+Leadership reads through `chosen_programs` and returns only frames that pass `assert_aggregate`
+(data functions marked `@aggregate` check every frame they return): a frame is refused if it
+carries a person-level column (person, application or interview ids, names, emails) or a count
+from 1 to the threshold that was not suppressed. Person-level values (scores, outcomes) are read
+only inside a data function and leave it as summaries.
+
+Suppression, in plain words:
 1. Primary: a count from 1 to `threshold` (default 10) is hidden and shown as "<11"
    (f"<{threshold + 1}"). A zero is shown as 0.
 2. Complementary: row and column totals may be published, so a line (row or column) with
@@ -19,16 +25,92 @@ Shares (k/n) are hidden when k or n is hidden or when k or n - k is from 1 to `t
 The `suppression` column says why a cell is hidden, for auditing; do not show it to readers.
 """
 
+import functools
+
 import numpy as np
 import polars as pl
 
-THRESHOLD = 10
+from dashboard import db
+from dashboard.access import Scope, readable_programs
+from dashboard.contract import SMALL_SAMPLE
+
+THRESHOLD = SMALL_SAMPLE  # a count from 1 to THRESHOLD is never shown
+ROLE = "leadership"
+ALL_LABEL = "All selected"
 COMPLEMENTARY_DISPLAY = "suppressed"
 
 
 def primary_display(threshold: int = THRESHOLD) -> str:
     """The text shown in place of a primary-suppressed count."""
     return f"<{threshold + 1}"
+
+
+PERSON_COLUMNS = frozenset(
+    {
+        "person_id",
+        "full_name",
+        "email",
+        "application_id",
+        "interview_id",
+        "nominator_id",
+        "nominee_id",
+        "rater_id",
+        "excerpt_id",
+        "hire_no",
+    }
+)
+SUPPRESSED_NOTE = "fewer than {} in a group: not shown"
+
+
+class PrivacyError(AssertionError):
+    """A frame bound for a leadership page holds person-level data or an unsuppressed small count."""
+
+
+def assert_aggregate(frame: pl.DataFrame, threshold: int = THRESHOLD) -> pl.DataFrame:
+    """Return `frame` unchanged, or raise PrivacyError if it is not a safe aggregate."""
+    found = PERSON_COLUMNS.intersection(frame.columns)
+    if found:
+        raise PrivacyError(f"person-level columns in an aggregate: {sorted(found)}")
+    for name, dtype in frame.schema.items():
+        column = frame[name]
+        if dtype.is_integer():
+            small = column.is_between(1, threshold).any()
+        elif dtype == pl.String:
+            small = column.str.contains(r"^\s*\d+\s*$").fill_null(False) & (
+                column.str.strip_chars().cast(pl.Int64, strict=False).is_between(1, threshold)
+            )
+            small = small.any()
+        else:
+            continue
+        if small:
+            raise PrivacyError(f"column {name!r} shows a count from 1 to {threshold}")
+    return frame
+
+
+def aggregate(fn):
+    """Mark a data function as leadership-safe: every frame it returns passes assert_aggregate."""
+
+    @functools.wraps(fn)
+    def checked(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        frames = result.values() if isinstance(result, dict) else [result]
+        for frame in frames:
+            assert_aggregate(frame)
+        return result
+
+    checked.__aggregate__ = True
+    return db.memoize(checked)  # suppression and statistics are costly: reuse until data changes
+
+
+def chosen_programs(store, scope: Scope, programs=None, sites=None) -> list[str]:
+    """Program ids leadership may read, narrowed to the chosen programs and sites."""
+    allowed = set(readable_programs(store, scope, ROLE))
+    catalog = store.query("program_site_list").filter(pl.col("program_id").is_in(sorted(allowed)))
+    if programs:
+        catalog = catalog.filter(pl.col("program_id").is_in(list(programs)))
+    if sites:
+        catalog = catalog.filter(pl.col("site_id").is_in(list(sites)))
+    return catalog["program_id"].to_list()
 
 
 def _hide_smallest(values, hidden, present, cells) -> bool:
@@ -197,3 +279,76 @@ def suppress_shares(
         | small(pl.col(n) - pl.col(k))
     )
     return frame.with_columns(pl.when(risky).then(None).otherwise(pl.col(share)).alias(share))
+
+
+# --- what leadership's tables share ----------------------------------------------------------
+
+
+def shown_counts(values: pl.Series, hidden: pl.Series, threshold: int) -> pl.Series:
+    """Counts as text: the number, '<11' for a small count, 'suppressed' for a complementary one."""
+    out = []
+    for v, h in zip(values.to_list(), hidden.to_list(), strict=True):
+        if v is None:
+            out.append(None)
+        elif 1 <= v <= threshold:
+            out.append(primary_display(threshold))
+        elif h:
+            out.append(COMPLEMENTARY_DISPLAY)
+        else:
+            out.append(str(v))
+    return pl.Series(out, dtype=pl.String)
+
+
+def suppress_pair(frame, row: str, yes: str, no: str, threshold: int, totals=True) -> pl.DataFrame:
+    """Suppress a two-outcome table (rows x yes/no) whose row and column totals are published.
+
+    Returns one row per `row` with yes/no/total as text and `share` (yes / total) only where
+    both cells are shown. totals=False: only small cells are hidden (for a row of totals).
+    """
+    long = frame.select(row, yes, no).unpivot(index=row, variable_name="_outcome", value_name="_n")
+    cut = suppress_table(long, row, "_outcome", "_n", threshold=threshold, totals=totals)
+    hidden = cut.group_by(row, maintain_order=True).agg(pl.col("suppressed").any().alias("_hid"))
+    out = frame.join(hidden, on=row, how="left").with_columns(
+        total=pl.col(yes) + pl.col(no),
+    )
+    yes_hidden = cut.filter(pl.col("_outcome") == yes).select(row, pl.col("suppressed").alias("_y"))
+    no_hidden = cut.filter(pl.col("_outcome") == no).select(row, pl.col("suppressed").alias("_x"))
+    out = out.join(yes_hidden, on=row).join(no_hidden, on=row)
+    return out.with_columns(
+        share=pl.when(~pl.col("_hid") & (pl.col("total") > 0)).then(pl.col(yes) / pl.col("total")),
+        **{
+            f"{yes}_shown": shown_counts(out[yes], out["_y"], threshold),
+            f"{no}_shown": shown_counts(out[no], out["_x"], threshold),
+            "total_shown": shown_counts(out["total"], pl.Series([False] * out.height), threshold),
+        },
+    )
+
+
+def with_totals(frame, row: str, yes: str, no: str, label: str, threshold: int) -> pl.DataFrame:
+    """Suppress the groups, then append their column totals (the published margins)."""
+    total = frame.select(pl.lit(label).alias(row), pl.col(yes).sum(), pl.col(no).sum())
+    groups = suppress_pair(frame.select(row, yes, no), row, yes, no, threshold)
+    margin = suppress_pair(total.cast(frame.select(row, yes, no).schema), row, yes, no, threshold, False)
+    return pl.concat([groups, margin])
+
+
+def display_count(value: int, visible: bool, threshold: int) -> str:
+    """A count as text, or why it is hidden."""
+    if visible:
+        return str(value)
+    return primary_display(threshold) if 1 <= value <= threshold else COMPLEMENTARY_DISPLAY
+
+
+def group_size_text(n: int, threshold: int) -> str:
+    """A group size as text, '<11' when from 1 to the threshold."""
+    return display_count(n, not 1 <= n <= threshold, threshold)
+
+
+def suppression_note(threshold: int = THRESHOLD) -> str:
+    """The plain-language rule for hidden cells, shown on every leadership page."""
+    return (
+        f"Aggregates only. A count from 1 to {threshold} is shown as "
+        f"{primary_display(threshold)!r}; further cells marked 'suppressed' are hidden "
+        "so that no small count can be worked out from the totals. Shares and rates built on a "
+        "hidden count are left blank."
+    )

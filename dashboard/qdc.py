@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 import polars as pl
 
-from dashboard.codebook import THEME_ORDER
+from dashboard.contract import THEMES
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.UUID("d3ef95d2-0779-4d17-9180-326c4e8b0bf6")  # never change: GUIDs derive from it
@@ -49,11 +49,11 @@ def normalize_name(name: str) -> str:
 
 
 def codebook_frames(store) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The database's themes (in THEME_ORDER) and sub-themes."""
-    themes = store.query("codebook_themes")
-    order = {code: i for i, code in enumerate(THEME_ORDER)}
+    """The database's themes (in contract.THEMES order) and sub-themes."""
+    themes = store.query("theme_list")
+    order = {code: i for i, code in enumerate(THEMES)}
     themes = themes.sort(pl.col("code").replace_strict(order, default=len(order), return_dtype=pl.Int32))
-    return themes, store.query("codebook_subthemes")
+    return themes, store.query("subtheme_list")
 
 
 def _describe(definition: str | None, sounds_like: str | None) -> str:

@@ -49,7 +49,7 @@ class Context:
 
         themes, subthemes = codebook_frames(store)
         return cls(
-            store.query("interview_ids")["interview_id"].to_list(),
+            store.query("interview_id_list")["interview_id"].to_list(),
             list(store.query("rater_list").select("rater_id", "full_name").iter_rows()),
             codebook_codes(themes, subthemes),
             dict(subthemes.select("code", "theme").iter_rows()),

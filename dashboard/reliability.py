@@ -16,17 +16,35 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from dashboard import agreement, audit, codebook, db, stats
-from dashboard.auth import AccessDenied, Scope, allowed_programs
-from dashboard.cli import report
+from dashboard import agreement, audit, db, stats
+from dashboard.access import SCOPED_ROLES, AccessDenied, Scope, readable_programs
+from dashboard.contract import SMALL_SAMPLE, THEMES
 
-ROLES = ("supervisor", "training_director")
 ROLE_LABELS = {"supervisor": "Supervisor", "training_director": "Training director"}
 BOOTSTRAP_DRAWS = 1000
 BOOTSTRAP_SEED = 2007
 SCORES = (0, 1, 2, 3, 4)
 PATTERN_COLUMNS = ("n_0", "n_1", "n_2", "n_3", "n_4")  # raters who gave an interview 0 ... 4
-PAGE_SIZE = 500  # rows on screen per page of a long table
+PAGE_SIZE = 500  # rows on screen per page of a long table (ui.page_of, or a SQL window)
+INTRO = (
+    "Two raters score each interview independently. These figures say how far their scores agree, "
+    "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
+    "or more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than "
+    f"{SMALL_SAMPLE} interviews are marked as small samples."
+)
+ALPHA_NOTE = (
+    "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
+    f"95% bootstrap interval ({BOOTSTRAP_DRAWS} seeded resamples of interviews)."
+)
+CALIBRATION_NOTE = (
+    "Difference of each rater's score from the interview's score (the consensus where one "
+    "is in force, else the mean of the raters). Positive: lenient; negative: severe."
+)
+QUEUE_NOTE = "Interview themes where raters differ by 2 or more and no consensus is in force, oldest first."
+CONSENSUS_RULE = (
+    "A consensus recorded here is used unless an imported consensus is dated later; "
+    "used_because says which one counts and why. An import never changes what is recorded here."
+)
 REPORT_COLUMNS = (
     "theme",
     "rater_a",
@@ -46,33 +64,23 @@ REPORT_COLUMNS = (
 
 def roles_for(scope: Scope) -> list[str]:
     """The roles this person holds that may open Reliability (empty: no access)."""
-    return [role for role in ROLES if scope.has(role)]
+    return [role for role in SCOPED_ROLES if scope.has(role)]
 
 
-def program_ids(store, scope: Scope, role: str) -> list[str]:
-    """The programs whose interviews `role` lets this person read; AccessDenied otherwise."""
-    if role not in ROLES:
+def rater_role(role: str) -> str:
+    """`role` when it may read rater-level data (supervisor, training director); else AccessDenied."""
+    if role not in SCOPED_ROLES:
         raise AccessDenied(f"the {role} role does not see rater-level reliability data")
-    return allowed_programs(store, scope, role)
+    return role
 
 
 def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     """Every independent rating of the interviews in scope (interview, rater, theme, score)."""
-    return store.query("ratings_by_interview", program_ids=program_ids(store, scope, role))
-
-
-def rating_patterns(store, scope: Scope, role: str) -> pl.DataFrame:
-    """Per theme and quarter: each pattern of scores an interview got (raters per 0-4), with n."""
-    return _patterns(store, tuple(program_ids(store, scope, role)))
+    return store.query("ratings_for_programs", program_ids=readable_programs(store, scope, rater_role(role)))
 
 
 def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
     return store.query("rating_patterns_by_theme", program_ids=list(ids))
-
-
-def pair_counts(store, scope: Scope, role: str) -> pl.DataFrame:
-    """Per theme and two raters of the same interviews: interviews per pair of scores, in scope."""
-    return store.query("rating_pair_counts_by_theme", program_ids=program_ids(store, scope, role))
 
 
 # --- statistics on frames (pure) ---------------------------------------------------------------
@@ -136,7 +144,7 @@ _PAIR_SCHEMA = {
 def theme_figures(patterns: pl.DataFrame) -> pl.DataFrame:
     """Per theme over all raters: alpha with interval, pooled agreement, n and a plain reading."""
     rows = []
-    for theme in codebook.THEME_ORDER:
+    for theme in THEMES:
         counts, units = _pattern_arrays(patterns.filter(pl.col("theme") == theme))
         interval = agreement.alpha_interval(counts, units, BOOTSTRAP_DRAWS, BOOTSTRAP_SEED)
         rows.append(
@@ -179,20 +187,8 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
     if frame.is_empty() or "n_units" not in frame.columns:
         return frame
     return frame.with_columns(pl.selectors.float().fill_nan(None)).with_columns(
-        small_sample=pl.col("n_units") < stats.SMALL_N
+        small_sample=pl.col("n_units") < SMALL_SAMPLE
     )
-
-
-def page_count(rows: int, size: int | None = None) -> int:
-    """How many pages of `size` (default PAGE_SIZE) rows a table of `rows` rows fills (at least one)."""
-    return max(1, -(-rows // (size or PAGE_SIZE)))
-
-
-def page_of(frame: pl.DataFrame, page: int, size: int | None = None) -> pl.DataFrame:
-    """Rows of one page (1-based, clamped to the last) of a table already read."""
-    size = size or PAGE_SIZE
-    page = min(max(page, 1), page_count(frame.height, size))
-    return frame.slice((page - 1) * size, size)
 
 
 # --- what the page and the report call ---------------------------------------------------------
@@ -200,7 +196,7 @@ def page_of(frame: pl.DataFrame, page: int, size: int | None = None) -> pl.DataF
 
 def theme_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme: Krippendorff's alpha, its interval and reading, agreement, n (in scope)."""
-    return _theme_table(store, tuple(program_ids(store, scope, role)))
+    return _theme_table(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 @db.memoize
@@ -210,7 +206,7 @@ def _theme_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def pair_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and rater pair: agreement, kappas, alpha and n (in scope)."""
-    return _pair_table(store, tuple(program_ids(store, scope, role)))
+    return _pair_table(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 @db.memoize
@@ -220,7 +216,7 @@ def _pair_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def reliability_by_quarter(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter of the interview date: alpha, agreement and n (in scope)."""
-    return _quarter_table(store, tuple(program_ids(store, scope, role)))
+    return _quarter_table(store, tuple(readable_programs(store, scope, rater_role(role))))
 
 
 @db.memoize
@@ -230,21 +226,25 @@ def _quarter_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
 
 def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and theme: mean difference from the interview's score, its spread and count."""
-    frame = store.query("rater_calibration_by_theme", program_ids=program_ids(store, scope, role))
+    frame = store.query(
+        "rater_calibration_by_theme", program_ids=readable_programs(store, scope, rater_role(role))
+    )
     return frame.with_columns(
         leaning=pl.when(pl.col("mean_difference") >= 0.5)
         .then(pl.lit("lenient"))
         .when(pl.col("mean_difference") <= -0.5)
         .then(pl.lit("severe"))
         .otherwise(pl.lit("in line")),
-        small_sample=pl.col("n_ratings") < stats.SMALL_N,
+        small_sample=pl.col("n_ratings") < SMALL_SAMPLE,
     )
 
 
 def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and quarter: mean difference from the interview's score and its count."""
-    frame = store.query("rater_drift_by_quarter", program_ids=program_ids(store, scope, role))
-    return frame.with_columns(small_sample=pl.col("n_ratings") < stats.SMALL_N)
+    frame = store.query(
+        "rater_drift_by_quarter", program_ids=readable_programs(store, scope, rater_role(role))
+    )
+    return frame.with_columns(small_sample=pl.col("n_ratings") < SMALL_SAMPLE)
 
 
 def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) -> pl.DataFrame:
@@ -254,8 +254,8 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
     """
     limit, offset = _window(page)
     return store.query(
-        "disagreement_queue_by_interview",
-        program_ids=program_ids(store, scope, role),
+        "disagreement_queue_for_programs",
+        program_ids=readable_programs(store, scope, rater_role(role)),
         limit=limit,
         offset=offset,
     )
@@ -263,8 +263,8 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
 
 def disagreement_count(store, scope: Scope, role: str) -> int:
     """How many interview themes wait in the disagreement queue (in scope)."""
-    ids = program_ids(store, scope, role)
-    return int(store.query("disagreement_count_by_program", program_ids=ids)["n_items"][0])
+    ids = readable_programs(store, scope, rater_role(role))
+    return int(store.query("disagreement_total_for_programs", program_ids=ids)["n_items"][0])
 
 
 def _window(page: int | None) -> tuple[int | None, int]:
@@ -277,7 +277,9 @@ def _window(page: int | None) -> tuple[int | None, int]:
 def _require_interview(store, scope: Scope, role: str, interview_id: str) -> None:
     """AccessDenied unless the interview belongs to one of the role's programs."""
     found = store.query(
-        "interview_program", interview_id=interview_id, program_ids=program_ids(store, scope, role)
+        "program_for_interview",
+        interview_id=interview_id,
+        program_ids=readable_programs(store, scope, rater_role(role)),
     )
     if found.is_empty():
         raise AccessDenied(f"interview {interview_id} is not in your programs")
@@ -287,10 +289,10 @@ def rater_evidence(store, scope: Scope, role: str, interview_id: str, theme: str
     """Each rater's score and excerpts for one interview and theme (side by side on the page)."""
     _require_interview(store, scope, role, interview_id)
     return store.query(
-        "rater_evidence_by_interview",
+        "rater_evidence_for_interview",
         interview_id=interview_id,
         theme=theme,
-        program_ids=program_ids(store, scope, role),
+        program_ids=readable_programs(store, scope, rater_role(role)),
     )
 
 
@@ -321,8 +323,8 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
     """The consensus used per interview theme in scope, which source and why (one page or all)."""
     limit, offset = _window(page)
     return store.query(
-        "consensus_by_interview",
-        program_ids=program_ids(store, scope, role),
+        "consensus_in_force_for_programs",
+        program_ids=readable_programs(store, scope, rater_role(role)),
         limit=limit,
         offset=offset,
     )
@@ -330,15 +332,15 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
 
 def consensus_count(store, scope: Scope, role: str) -> int:
     """How many interview themes in scope have a consensus in force."""
-    ids = program_ids(store, scope, role)
-    return int(store.query("consensus_count_by_program", program_ids=ids)["n_items"][0])
+    ids = readable_programs(store, scope, rater_role(role))
+    return int(store.query("consensus_total_for_programs", program_ids=ids)["n_items"][0])
 
 
 def record_consensus(
     store, scope: Scope, role: str, interview_id: str, theme: str, score: int, note: str = ""
 ) -> dict:
     """Record the panel's consensus score (0-4, with a note); return the consensus now in force."""
-    if theme not in codebook.THEME_ORDER:
+    if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}")
     if score not in SCORES:
         raise ValueError("a consensus score is a whole number from 0 to 4")
@@ -371,7 +373,7 @@ def reliability_report_frame(store, scope: Scope, role: str = "supervisor") -> p
         cohen_kappa=pl.lit(None, pl.Float64),
         weighted_kappa=pl.lit(None, pl.Float64),
     )
-    order = {theme: i for i, theme in enumerate(codebook.THEME_ORDER)}
+    order = {theme: i for i, theme in enumerate(THEMES)}
     combined = pl.concat([themes.select(REPORT_COLUMNS), pairs.select(REPORT_COLUMNS)])
     return (
         combined.with_columns(_order=pl.col("theme").replace_strict(order, default=len(order)))
@@ -380,9 +382,3 @@ def reliability_report_frame(store, scope: Scope, role: str = "supervisor") -> p
         # 12 decimals keep every figure exact to 1e-9 and keep float noise out of the CSV.
         .with_columns(pl.selectors.float().round(12))
     )
-
-
-@report("reliability", "inter-rater reliability per theme and rater pair (all programs)")
-def reliability_report(store, args):
-    """Agreement, Cohen's kappa and Krippendorff's alpha per theme and rater pair."""
-    return reliability_report_frame(store, Scope.system())

@@ -1,20 +1,153 @@
-"""Report commands: each prints, as CSV or JSON, the same table a page shows."""
+"""Report commands: each prints, as CSV or JSON, the same table a page shows.
+
+`REPORTS` is the one registry (name -> (function(store, args) -> frame, function(parser) adding
+its options, help)); the command line imports it and builds `python -m dashboard report NAME`
+from it. A new report is one function here and one entry in REPORTS.
+"""
 
 from __future__ import annotations
 
-from dashboard.cli import report
+import polars as pl
+
+from dashboard import evidence, fairness, home, overview, reliability, screening, training
+from dashboard.access import AccessDenied, Scope
 
 
-@report("counts", "rows per table and the last import")
-def counts_report(store, args):
+def _none(parser) -> None:
+    """A report without options."""
+
+
+def counts_report(store, args) -> pl.DataFrame:
     """Rows per contract table."""
-    from dashboard.home import data_summary
-
-    return data_summary(store)
+    return home.data_summary(store)
 
 
-import dashboard.fairness  # noqa: E402,F401 - registers the fairness report
-import dashboard.leadership  # noqa: E402,F401 - registers the overview and evidence reports
-import dashboard.reliability  # noqa: E402, F401 - registers the reliability report
-import dashboard.screening  # noqa: E402, F401 - registers `report screening`
-import dashboard.training  # noqa: E402, F401 - registers curriculum-gaps and trainee-plan
+def _overview_args(parser) -> None:
+    parser.add_argument(
+        "--part",
+        choices=("prevalence", "funnel", "growth"),
+        default="prevalence",
+        help="which Overview table to print (default: prevalence)",
+    )
+    parser.add_argument("--by", choices=overview.DIMENSIONS, default="site", help="prevalence groups")
+
+
+def overview_report(store, args) -> pl.DataFrame:
+    """The Overview page's tables, small cells suppressed."""
+    scope = Scope.system()
+    part = getattr(args, "part", "prevalence")
+    if part == "funnel":
+        return overview.hiring_funnel(store, scope).drop("reached_n")
+    if part == "growth":
+        return overview.growth_by_cohort(store, scope)
+    return overview.theme_prevalence(store, scope, getattr(args, "by", "site"))
+
+
+def _evidence_args(parser) -> None:
+    parser.add_argument(
+        "--part",
+        choices=("exemplars", "outcomes", "associations"),
+        default="exemplars",
+        help="which Evidence table to print (default: exemplars)",
+    )
+
+
+def evidence_report(store, args) -> pl.DataFrame:
+    """The Evidence page's tables, small groups suppressed."""
+    scope = Scope.system()
+    part = getattr(args, "part", "exemplars")
+    if part == "outcomes":
+        return evidence.outcomes_by_band(store, scope)
+    if part == "associations":
+        return evidence.theme_associations(store, scope)
+    return evidence.exemplar_comparison(store, scope)
+
+
+def _fairness_args(parser) -> None:
+    parser.add_argument("--program", action="append", help="limit to this program id (repeatable)")
+
+
+def fairness_report(store, args) -> pl.DataFrame:
+    """The unsuppressed fairness table for the compliance officer."""
+    return fairness.selection_table(store, Scope.system(), getattr(args, "program", None))
+
+
+def _screening_args(parser) -> None:
+    parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
+    parser.add_argument("--hide-names", action="store_true", help="blind review: codes instead of names")
+
+
+def screening_report(store, args) -> pl.DataFrame:
+    """The Screening page's ranked table for one program (run with every permission)."""
+    table = screening.screening_table(store, Scope.system(), args.program, hide_names=args.hide_names)
+    return screening.visible_columns(table, args.hide_names)
+
+
+def reliability_report(store, args) -> pl.DataFrame:
+    """Agreement, Cohen's kappa and Krippendorff's alpha per theme and rater pair."""
+    return reliability.reliability_report_frame(store, Scope.system())
+
+
+def _gap_args(parser) -> None:
+    parser.add_argument("--program", required=True, metavar="ID", help="program id")
+    parser.add_argument("--cohort", metavar="ID", help="one cohort of that program (default: all)")
+
+
+def curriculum_gaps_report(store, args) -> pl.DataFrame:
+    """The Curriculum page's gap list."""
+    try:
+        return training.curriculum_gaps(store, Scope.system(), args.program, args.cohort)
+    except AccessDenied as exc:  # an unknown program or cohort: a message, not a traceback
+        raise SystemExit(f"curriculum-gaps: {exc}") from None
+
+
+def _plan_args(parser) -> None:
+    parser.add_argument("--person", required=True, metavar="ID", help="the trainee's person id")
+
+
+def trainee_plan_report(store, args) -> pl.DataFrame:
+    """The Trainees page's development plan for one person."""
+    try:
+        return training.plan_frame(training.development_plan(store, Scope.system(), args.person))
+    except AccessDenied as exc:
+        raise SystemExit(f"trainee-plan: {exc}") from None
+
+
+REPORTS = {
+    "counts": (counts_report, _none, "rows per table and the last import"),
+    "overview": (
+        overview_report,
+        _overview_args,
+        "theme prevalence, hiring funnel or cohort growth, as the page shows",
+    ),
+    "evidence": (
+        evidence_report,
+        _evidence_args,
+        "exemplars vs others, outcomes by profile band, theme associations",
+    ),
+    "fairness": (
+        fairness_report,
+        _fairness_args,
+        "selection rates, impact ratios and Fisher p by group (unsuppressed)",
+    ),
+    "screening": (
+        screening_report,
+        _screening_args,
+        "the ranked applicants of one program, as the Screening page shows them",
+    ),
+    "reliability": (
+        reliability_report,
+        _none,
+        "inter-rater reliability per theme and rater pair (all programs)",
+    ),
+    "curriculum-gaps": (
+        curriculum_gaps_report,
+        _gap_args,
+        "themes ranked by curriculum gap (need high, coverage low)",
+    ),
+    "trainee-plan": (
+        trainee_plan_report,
+        _plan_args,
+        "one trainee's development plan: weak themes, modules, excerpts",
+    ),
+}

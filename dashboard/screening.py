@@ -10,24 +10,20 @@ interviews, each theme takes its score from the latest interview that scored it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
 
 from dashboard import audit, db
-from dashboard.auth import AccessDenied, Scope, allowed_programs
-from dashboard.cli import report
+from dashboard.access import AccessDenied, Scope, readable_programs
+from dashboard.blind import blind, blind_code, blind_secret
 from dashboard.contract import DECISIONS, STAGES, THEMES
 
 ROLE = "supervisor"
 HIGH_SCORE = 3
-BLIND_SECRET_KEY = "blind_review_secret"
 NOTE_MAX = 2000
-PAGE_SIZE = 200  # rows on screen per page of the ranked table
+PAGE_SIZE = 200  # rows on screen per page of the ranked table (ui.page_of)
 SORT_EXPLAINED = (
     "Ranked by the number of themes scored 3 or above, then by the mean of the themes that "
     "were scored, then by the earliest application date."
@@ -52,19 +48,9 @@ class ScreeningFilters:
 # --- scope ----------------------------------------------------------------------------------
 
 
-def readable_programs(store, scope: Scope, program_id: str | None = None) -> list[str]:
-    """The program ids to read: all the supervisor's, or one of them (AccessDenied if not theirs)."""
-    allowed = allowed_programs(store, scope, ROLE)
-    if program_id is None:
-        return allowed
-    if program_id not in allowed:
-        raise AccessDenied(f"the program {program_id} is not one of your programs")
-    return [program_id]
-
-
 def program_choices(store, scope: Scope) -> pl.DataFrame:
     """The programs this supervisor may screen, with their names, for a picker."""
-    allowed = allowed_programs(store, scope, ROLE)
+    allowed = readable_programs(store, scope, ROLE)
     return store.query("program_list").filter(pl.col("program_id").is_in(allowed))
 
 
@@ -73,12 +59,12 @@ def program_choices(store, scope: Scope) -> pl.DataFrame:
 
 def ranked_applicants(store, scope: Scope, program_id: str | None = None) -> pl.DataFrame:
     """Every applicant of the supervisor's programs (or one of them), one ranked row each."""
-    program_ids = readable_programs(store, scope, program_id)
+    program_ids = readable_programs(store, scope, ROLE, program_id)
     # one ranked query per scope (cached in the app); a program is a filter on it, so switching
     # programs reads nothing new and keeps the ranked order
     everyone = store.query(
         "screening_ranked_by_application",
-        program_ids=readable_programs(store, scope),
+        program_ids=readable_programs(store, scope, ROLE),
         high_score=HIGH_SCORE,
     )
     return everyone if program_id is None else everyone.filter(pl.col("program_id").is_in(program_ids))
@@ -110,7 +96,7 @@ def screening_table(
 ) -> pl.DataFrame:
     """The ranked, filtered table the Screening page and the report show."""
     table = apply_filters(ranked_applicants(store, scope, program_id), filters or ScreeningFilters())
-    return blind(store, table) if hide_names else table
+    return with_names(store, table, hide_names)
 
 
 def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
@@ -119,24 +105,14 @@ def visible_columns(frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
     return frame.select([c for c in frame.columns if c not in hidden])
 
 
-def page_count(rows: int, size: int | None = None) -> int:
-    """How many pages of `size` rows (PAGE_SIZE by default) a table of `rows` rows fills (at least one)."""
-    return max(1, -(-rows // (size or PAGE_SIZE)))
-
-
-def page_rows(
-    store, table: pl.DataFrame, page: int, hide_names: bool, size: int | None = None
-) -> pl.DataFrame:
-    """Rows of one page (1-based, clamped to the last) in ranked order, names blinded if asked."""
-    size = size or PAGE_SIZE
-    page = min(max(page, 1), page_count(table.height, size))
-    rows = table.slice((page - 1) * size, size)
-    return blind(store, rows) if hide_names else rows
+def with_names(store, frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
+    """The rows as shown: names replaced by blind codes (until a decision) when asked."""
+    return blind(store, frame) if hide_names else frame
 
 
 def table_csv(store, table: pl.DataFrame, hide_names: bool) -> str:
     """The whole ranked, filtered table as the download's CSV (the same text as the report)."""
-    return visible_columns(blind(store, table) if hide_names else table, hide_names).write_csv()
+    return visible_columns(with_names(store, table, hide_names), hide_names).write_csv()
 
 
 def filter_options(frame: pl.DataFrame) -> dict[str, list]:
@@ -154,36 +130,6 @@ def filter_options(frame: pl.DataFrame) -> dict[str, list]:
 def filter_choices(store, scope: Scope, program_id: str | None = None) -> dict[str, list]:
     """The filter widgets' choices for the supervisor's programs (or one of them)."""
     return filter_options(ranked_applicants(store, scope, program_id))
-
-
-# --- blind review ---------------------------------------------------------------------------
-
-
-def blind_secret(store) -> str:
-    """This database's blind-review key: made once with a random token, kept in app_meta."""
-    found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
-    if found.height == 0:
-        store.execute("app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
-        found = store.query("app_meta_by_key", key=BLIND_SECRET_KEY)
-    return found["value"][0]
-
-
-def blind_code(secret: str, application_id: str) -> str:
-    """A stable code for an application: a keyed hash, so it cannot be reversed without the key."""
-    digest = hmac.new(secret.encode(), application_id.encode(), hashlib.sha256).hexdigest()
-    return "Applicant " + digest[:8].upper()
-
-
-def blind(store, frame: pl.DataFrame) -> pl.DataFrame:
-    """Replace each name by its code until a decision is recorded on the application."""
-    secret = blind_secret(store)
-    codes = [blind_code(secret, a) for a in frame["application_id"].to_list()]
-    return frame.with_columns(
-        pl.when(pl.col("decision").is_null())
-        .then(pl.Series("codes", codes, dtype=pl.String))
-        .otherwise(pl.col("full_name"))
-        .alias("candidate")
-    )
 
 
 # --- one candidate --------------------------------------------------------------------------
@@ -207,8 +153,8 @@ class CandidateDetail:
 
 def application(store, scope: Scope, application_id: str) -> dict:
     """One application of the supervisor's programs; AccessDenied for any other (or none)."""
-    program_ids = readable_programs(store, scope)
-    row = store.query("application_by_id", application_id=application_id, program_ids=program_ids)
+    program_ids = readable_programs(store, scope, ROLE)
+    row = store.query("application_for_id", application_id=application_id, program_ids=program_ids)
     if row.height == 0:
         # the same answer whether the application exists elsewhere or not at all
         raise AccessDenied(f"the application {application_id} is not in your programs")
@@ -248,16 +194,18 @@ def score_table(scores: pl.DataFrame, ratings: pl.DataFrame) -> pl.DataFrame:
 def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool = False) -> CandidateDetail:
     """One applicant's profile, evidence, history and decisions (AccessDenied outside scope)."""
     app = application(store, scope, application_id)
-    program_ids, person_id = readable_programs(store, scope), app["person_id"]
+    program_ids, person_id = readable_programs(store, scope, ROLE), app["person_id"]
     profile = store.query(
         "theme_scores_by_application", application_ids=[application_id], program_ids=program_ids
     )
-    ratings = store.query("ratings_by_application", application_ids=[application_id], program_ids=program_ids)
+    ratings = store.query(
+        "ratings_for_applications", application_ids=[application_id], program_ids=program_ids
+    )
     scores = store.query(
-        "interview_scores_by_application", application_id=application_id, program_ids=program_ids
+        "interview_scores_for_application", application_id=application_id, program_ids=program_ids
     )
     decisions = store.query(
-        "decisions_by_application", application_id=application_id, program_ids=program_ids
+        "decisions_for_application", application_id=application_id, program_ids=program_ids
     )
     return CandidateDetail(
         application=app,
@@ -266,11 +214,11 @@ def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool 
         ratings=ratings,
         score_table=score_table(scores, ratings),
         excerpts=store.query(
-            "excerpts_by_application", application_id=application_id, program_ids=program_ids
+            "excerpts_for_application", application_id=application_id, program_ids=program_ids
         ),
-        applications=store.query("applications_by_person", person_id=person_id, program_ids=program_ids),
-        interviews=store.query("interviews_by_person", person_id=person_id, program_ids=program_ids),
-        nominations=store.query("peer_nominations_by_nominee", person_id=person_id, program_ids=program_ids),
+        applications=store.query("applications_for_person", person_id=person_id, program_ids=program_ids),
+        interviews=store.query("interviews_for_person", person_id=person_id, program_ids=program_ids),
+        nominations=store.query("peer_nominations_for_person", person_id=person_id, program_ids=program_ids),
         decisions=decisions,
     )
 
@@ -342,7 +290,7 @@ def compare_labels(store, scope: Scope, application_ids: list[str], hide_names: 
     """Each readable application's label (its name, or the blind code while undecided), in order."""
     everyone = ranked_applicants(store, scope)
     rows = everyone.filter(pl.col("application_id").is_in(list(application_ids)))
-    rows = blind(store, rows) if hide_names else rows
+    rows = with_names(store, rows, hide_names)
     found = dict(zip(rows["application_id"], rows["candidate"], strict=True))
     return {a: found[a] for a in dict.fromkeys(application_ids) if a in found}
 
@@ -370,7 +318,7 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
     """Profiles on one scale and a theme-by-applicant table with each cell's strongest excerpt."""
     if not 2 <= len(set(application_ids)) <= 4:
         raise ValueError("pick two to four applicants to compare")
-    program_ids = readable_programs(store, scope)
+    program_ids = readable_programs(store, scope, ROLE)
     names = compare_labels(store, scope, application_ids, hide_names)
     if len(names) != len(set(application_ids)):
         # the same answer whether an application exists elsewhere or not at all
@@ -380,7 +328,7 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
         labels[application_id] = name if name not in labels.values() else f"{name} ({application_id})"
     wanted = list(labels)
     scores = store.query("theme_scores_by_application", application_ids=wanted, program_ids=program_ids)
-    ratings = store.query("ratings_by_application", application_ids=wanted, program_ids=program_ids)
+    ratings = store.query("ratings_for_applications", application_ids=wanted, program_ids=program_ids)
     profiles = pl.concat(
         [
             profile_chart_frame(
@@ -415,22 +363,3 @@ def _compare_table(profiles: pl.DataFrame, strongest: pl.DataFrame, labels: dict
         )
         table = table.join(cell, on="theme", how="left")
     return table
-
-
-# --- the report command ---------------------------------------------------------------------
-
-
-def _report_args(parser) -> None:
-    parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
-    parser.add_argument("--hide-names", action="store_true", help="blind review: codes instead of names")
-
-
-@report(
-    "screening",
-    "the ranked applicants of one program, as the Screening page shows them",
-    _report_args,
-)
-def screening_report(store, args) -> pl.DataFrame:
-    """The Screening page's ranked table for one program (run with every permission)."""
-    table = screening_table(store, Scope.system(), args.program, hide_names=args.hide_names)
-    return visible_columns(table, args.hide_names)

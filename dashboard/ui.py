@@ -11,9 +11,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import audit, codebook, db
-from dashboard.auth import current_scope
-
-SMALL_N = 10
+from dashboard.contract import SMALL_SAMPLE
+from dashboard.signin import current_scope
 
 
 def caveat() -> None:
@@ -25,7 +24,7 @@ def n_label(n: int | None) -> str:
     """'n = 12', marked when the sample is small."""
     if n is None:
         return "n = 0"
-    return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_N else "")
+    return f"n = {n}" + (" (small sample: read with care)" if n < SMALL_SAMPLE else "")
 
 
 def dataframe(frame: pl.DataFrame, key: str, **kwargs):
@@ -77,11 +76,62 @@ def download_on_press(
     )
 
 
+def page_count(rows: int, size: int) -> int:
+    """How many pages of `size` rows a table of `rows` rows fills (at least one)."""
+    return max(1, -(-rows // size))
+
+
+def page_of(frame: pl.DataFrame, page: int, size: int) -> pl.DataFrame:
+    """Rows of one page (1-based, clamped to the first and the last) of a table already read."""
+    page = min(max(page, 1), page_count(frame.height, size))
+    return frame.slice((page - 1) * size, size)
+
+
 def page_picker(label: str, pages: int, key: str) -> int:
     """The page of a long table to show (1-based); back to 1 when the table has shrunk below it."""
     if st.session_state.get(key, 1) > pages:
         st.session_state[key] = 1
     return st.number_input(label, min_value=1, max_value=pages, step=1, key=key)
+
+
+def paged(label: str, total: int, size: int, key: str, unit: str = "rows") -> int:
+    """A page picker for a table of `total` rows shown `size` at a time; returns the page."""
+    pages = page_count(total, size)
+    return page_picker(f"{label}: page (of {pages}, {size} {unit} each; {n_label(total)})", pages, key)
+
+
+def percent_columns(*names: str) -> dict:
+    """Column settings that show these share columns (0-1) as percentages."""
+    return {name: st.column_config.NumberColumn(format="percent") for name in names}
+
+
+def side_by_side(tables: list[tuple[str, str, pl.DataFrame]], key: str) -> None:
+    """One column per (id, label, table): the label as text above its table."""
+    for column, (item, label, frame) in zip(st.columns(len(tables)), tables, strict=True):
+        column.text(label)
+        column.dataframe(frame, hide_index=True, key=f"{key}_{item}")
+
+
+def program_picker(programs: pl.DataFrame, key: str, everything: str | None = None, label="Program"):
+    """A select box over programs (program_id, program_name); `everything` adds a None choice."""
+    names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
+    if everything is None:
+        return st.selectbox(label, list(names), format_func=names.get, key=key)
+    return st.selectbox(
+        label,
+        [None, *names],
+        format_func=lambda p: everything if p is None else f"{names[p]} ({p})",
+        key=key,
+    )
+
+
+def cohort_picker(cohorts: pl.DataFrame, program: str, key: str, everything: str | None = None):
+    """A select box over one program's cohorts; `everything` adds a first choice meaning all (None)."""
+    in_program = cohorts.filter(pl.col("program_id") == program)
+    labels = dict(zip(in_program["cohort_id"], in_program["cohort_name"], strict=True))
+    if everything is not None:
+        labels = {"": everything} | labels
+    return st.selectbox("Cohort", list(labels), format_func=labels.get, key=key) or None
 
 
 def _audit_export(obj: str, rows: int, role: str = "") -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard import audit, db
-from dashboard.auth import Scope
+from dashboard.access import Scope
 from dashboard.importer import ImportReport, Problem, import_batch
 
 PARSE_TIMEOUT_S = float(os.environ.get("VOCATION_PARSE_TIMEOUT_S", 120))

@@ -1,4 +1,4 @@
-"""People, roles and the audit log: the admin's data functions, shared by the Data page and the CLI.
+"""People and roles: the admin's data functions, shared by the Data page and the CLI.
 
 Every function takes the caller's scope and requires the `admin` role; every change to who may
 see what is written to the audit log as a `user_change`.
@@ -7,12 +7,11 @@ see what is written to the audit log as a `user_change`.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
 
 import polars as pl
 
 from dashboard import audit
-from dashboard.auth import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
+from dashboard.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope, readable_programs
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 
@@ -63,13 +62,12 @@ def emails(store, scope: Scope) -> list[str]:
     return list_users(store, scope)["email"].unique(maintain_order=True).to_list()
 
 
-def program_ids(store, scope: Scope) -> list[str]:
+def grantable_programs(store, scope: Scope) -> list[str]:
     """Every program id, for granting a scoped role."""
-    scope.require("admin")
-    return store.query("program_list")["program_id"].to_list()
+    return readable_programs(store, scope, "admin")
 
 
-def add_user(store, scope: Scope, email: str, role: str, programs: list[str] | tuple[str, ...] = ()) -> int:
+def grant_role(store, scope: Scope, email: str, role: str, programs: list[str] | tuple[str, ...] = ()) -> int:
     """Grant `role` (over `programs` for supervisors and training directors); returns rows granted."""
     scope.require("admin")
     email, role = check_email(email), check_role(role)
@@ -81,51 +79,18 @@ def add_user(store, scope: Scope, email: str, role: str, programs: list[str] | t
     return len(programs)
 
 
-def remove_user(store, scope: Scope, email: str, role: str | None = None) -> int:
+def revoke_role(store, scope: Scope, email: str, role: str | None = None) -> int:
     """Take away one role (every program of it) or, without `role`, every role; returns rows removed."""
     scope.require("admin")
     email = check_email(email)
     if role is not None:
         check_role(role)
-    held = store.query("user_roles_by_email", email=email)
+    held = store.query("user_roles_for_email", email=email)
     removed = held.height if role is None else held.filter(pl.col("role") == role).height
     store.execute("user_role_delete", email=email, role=role)
     what = role or "every role"
     audit.record(store, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
     return removed
-
-
-def _day(value: date | datetime | str | None) -> datetime | None:
-    """Midnight of a date given as a date, datetime or YYYY-MM-DD text."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value
-    return datetime(value.year, value.month, value.day)
-
-
-def audit_log(
-    store,
-    scope: Scope,
-    since: date | str | None = None,
-    until: date | str | None = None,
-    who: str | None = None,
-    action: str | None = None,
-) -> pl.DataFrame:
-    """Audit entries, newest first: from `since` through `until` (whole days), by person and action."""
-    scope.require("admin")
-    if action is not None and action not in audit.ACTIONS:
-        raise ValueError(f"unknown action {action!r}; actions are {', '.join(audit.ACTIONS)}")
-    end = _day(until)
-    return store.query(
-        "audit_log_filtered",
-        since=_day(since),
-        until=end + timedelta(days=1) if end else None,
-        who=who or None,
-        action=action,
-    )
 
 
 def import_history(store, scope: Scope) -> pl.DataFrame:

@@ -35,8 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.auth import DEMO_ROLES, Scope  # noqa: E402
+from dashboard.access import Scope  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.signin import DEMO_ROLES  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

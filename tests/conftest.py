@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample data loaded once into a DuckDB file, and fresh copies of it."""
+"""The one fixtures module: the sample data loaded once into a DuckDB file and fresh copies of it,
+stores on any database file, `build` for hand-made test data, and the app signed in as a role."""
 
 from __future__ import annotations
 
@@ -33,6 +34,57 @@ def db_file(sample_db_file, tmp_path) -> Path:
     path = tmp_path / "vocation.duckdb"
     shutil.copy(sample_db_file, path)
     return path
+
+
+@pytest.fixture
+def store_at():
+    """Open an uncached store on a database file; every store opened is closed after the test."""
+    opened: list[db.Store] = []
+
+    def open_store(path: Path, read_only: bool = False) -> db.Store:
+        opened.append(db.Store.open(path, read_only=read_only))
+        return opened[-1]
+
+    yield open_store
+    for one in opened:
+        one.close()
+
+
+@pytest.fixture
+def store(db_file, store_at) -> db.Store:
+    """An uncached store on a private copy of the sample database."""
+    return store_at(db_file)
+
+
+def build(con: duckdb.DuckDBPyConnection, rows: dict[str, list[tuple]]) -> None:
+    """Add hand-made rows (table -> rows in contract column order) and recompute the scores.
+
+    Every hand-made test database is built with this, on top of an empty or a sample database.
+    """
+    for table, values in rows.items():
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            con.executemany(f"insert into {table} values ({marks})", values)  # noqa: S608 - test tables
+    db.refresh_scores(con)
+
+
+@pytest.fixture
+def app_as(request, monkeypatch):
+    """`app_as(role, programs, page=..., db=..., email=...)`: the app signed in with that role.
+
+    The role is granted (over `programs`; '' for an unscoped role) to `email` (default
+    ROLE@example.org) in `db` (default: the test's copy of the sample database); role=None signs
+    in someone with no role.
+    """
+
+    def run(role, programs=("",), page=None, db=None, email=None):
+        path = db or request.getfixturevalue("db_file")  # copied only when no other database is given
+        email = email or f"{role or 'nobody'}@example.org"
+        if role:
+            grant(path, email, role, tuple(programs))
+        return signed_in_app(path, email, monkeypatch, page)
+
+    return run
 
 
 @pytest.fixture
@@ -71,8 +123,8 @@ def grant(db_file: Path, email: str, role: str, programs: tuple[str, ...] = ("",
     con.close()
 
 
-def app_as(db_file: Path, email: str, monkeypatch, page: str | None = None):
-    """An AppTest of the whole app signed in as `email`, optionally switched to one page."""
+def signed_in_app(db_file: Path, email: str, monkeypatch, page: str | None = None):
+    """An AppTest of the whole app signed in as `email` (roles as granted), optionally on one page."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("VOCATION_DB", str(db_file))

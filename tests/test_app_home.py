@@ -42,20 +42,15 @@ def test_demo_mode_refuses_a_database_that_is_not_the_sample(app, db_file):
     assert not at.dataframe
 
 
-def test_signed_in_person_without_a_role_sees_no_data(db_file, monkeypatch):
-    from conftest import app_as
-
-    at = app_as(db_file, "stranger@example.org", monkeypatch)
+def test_signed_in_person_without_a_role_sees_no_data(app_as):
+    at = app_as(None)
     assert not at.exception
     assert at.title[0].value == "No access yet"
     assert not at.dataframe
 
 
-def test_signed_in_person_with_a_role_sees_home(db_file, monkeypatch):
-    from conftest import app_as, grant
-
-    grant(db_file, "lead@example.org", "leadership")
-    at = app_as(db_file, "lead@example.org", monkeypatch, page="views/home.py")
+def test_signed_in_person_with_a_role_sees_home(app_as):
+    at = app_as("leadership", page="views/home.py", email="lead@example.org")
     assert not at.exception
     assert at.title[0].value == "Vocation"
     assert not at.warning  # no demo banner once signed in

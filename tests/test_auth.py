@@ -9,10 +9,11 @@ import time
 import tomllib
 
 import pytest
-from conftest import ROOT, app_as, grant
+from conftest import ROOT, grant, signed_in_app
 
-from dashboard import cli, db, users
-from dashboard.auth import AccessDenied, Scope, scope_for_email, session_expired
+from dashboard import audit, cli, db, users
+from dashboard.access import AccessDenied, Scope
+from dashboard.signin import scope_for_email, session_expired
 
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -32,7 +33,7 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
 def _audit_rows(db_file, action=None):
     store = db.Store.open(db_file)
     try:
-        return users.audit_log(store, Scope.system(), action=action).to_dicts()
+        return audit.read_log(store, Scope.system(), action=action).to_dicts()
     finally:
         store.close()
 
@@ -40,7 +41,7 @@ def _audit_rows(db_file, action=None):
 # --- users and roles from the command line ----------------------------------------------------
 
 
-def test_users_add_list_remove(db_file, capsys):
+def test_users_add_list_remove(db_file, capsys, store_at):
     status, out, _ = _run(
         capsys,
         "users",
@@ -68,9 +69,8 @@ def test_users_add_list_remove(db_file, capsys):
         capsys, "users", "remove", "sup@example.org", "--role", "supervisor", "--db", str(db_file)
     )
     assert status == 0 and "Removed 2" in out
-    store = db.Store.open(db_file)
+    store = store_at(db_file)
     assert scope_for_email(store, "SUP@example.org").roles == {"leadership"}
-    store.close()
     _run(capsys, "users", "remove", "sup@example.org", "--db", str(db_file))
     _, out, _ = _run(capsys, "users", "list", "--db", str(db_file))
     assert "sup@example.org" not in out
@@ -101,7 +101,7 @@ def test_users_add_refuses_unknown_role_and_bad_address(db_file, capsys):
     assert status == 2 and "not an email address" in err
 
 
-def test_all_programs_grant_resolves_to_every_program(db_file, capsys):
+def test_all_programs_grant_resolves_to_every_program(db_file, capsys, store_at):
     _run(
         capsys,
         "users",
@@ -114,31 +114,29 @@ def test_all_programs_grant_resolves_to_every_program(db_file, capsys):
         "--db",
         str(db_file),
     )
-    store = db.Store.open(db_file)
-    from dashboard.auth import allowed_programs
+    store = store_at(db_file)
+    from dashboard.access import readable_programs
 
     scope = scope_for_email(store, "td@example.org")
     every = store.query("program_list")["program_id"].to_list()
     assert len(every) > 1
-    assert allowed_programs(store, scope, "training_director") == every
+    assert readable_programs(store, scope, "training_director") == every
     with pytest.raises(AccessDenied):
-        allowed_programs(store, scope, "supervisor")
-    store.close()
+        readable_programs(store, scope, "supervisor")
 
 
-def test_user_functions_require_admin(db_file):
-    store = db.Store.open(db_file)
+def test_user_functions_require_admin(db_file, store_at):
+    store = store_at(db_file)
     lead = Scope("lead@example.org", (("leadership", ""),))
     for call in (
         lambda: users.list_users(store, lead),
-        lambda: users.add_user(store, lead, "x@example.org", "admin"),
-        lambda: users.remove_user(store, lead, "x@example.org"),
-        lambda: users.audit_log(store, lead),
+        lambda: users.grant_role(store, lead, "x@example.org", "admin"),
+        lambda: users.revoke_role(store, lead, "x@example.org"),
+        lambda: audit.read_log(store, lead),
         lambda: users.import_history(store, lead),
     ):
         with pytest.raises(AccessDenied):
             call()
-    store.close()
 
 
 # --- the audit log ---------------------------------------------------------------------------
@@ -205,7 +203,7 @@ def test_an_old_sign_in_is_ended(db_file, monkeypatch):
     assert at.title[0].value == "Your session has ended"
     assert not at.dataframe
     at.run()
-    assert [b.label for b in at.button] == ["Sign in"]  # signed out: the sign-in page
+    assert [b.key for b in at.button] == ["auth_sign_in"]  # signed out: the sign-in page
 
 
 def test_session_length_from_secrets(db_file, monkeypatch):
@@ -223,7 +221,7 @@ def test_sign_out_returns_to_the_sign_in_page(db_file, monkeypatch):
     assert at.sidebar.button(key="auth_sign_out").label == "Sign out"
     at.sidebar.button(key="auth_sign_out").click().run()
     assert not at.exception
-    assert [b.label for b in at.button] == ["Sign in"]
+    assert [b.key for b in at.button] == ["auth_sign_in"]
     assert not at.dataframe
 
 
@@ -231,12 +229,12 @@ def test_a_signed_out_visitor_sees_only_the_sign_in_page(db_file, monkeypatch):
     at = _signed_in(db_file, monkeypatch, "x@example.org")
     at.user = {"is_logged_in": False}
     at.run()
-    assert [b.label for b in at.button] == ["Sign in"]
+    assert [b.key for b in at.button] == ["auth_sign_in"]
     assert not at.dataframe and not at.expander
 
 
 def test_no_role_page_offers_sign_out(db_file, monkeypatch):
-    at = app_as(db_file, "stranger@example.org", monkeypatch)
+    at = signed_in_app(db_file, "stranger@example.org", monkeypatch)
     assert at.title[0].value == "No access yet"
     assert at.sidebar.button(key="auth_sign_out")
     assert _audit_rows(db_file, "sign_in") == []
@@ -270,10 +268,10 @@ def test_no_html_is_rendered_from_code():
         assert "st.html(" not in text and "components.html" not in text, path
 
 
-def test_secrets_are_read_only_by_the_auth_module_and_never_printed():
+def test_secrets_are_read_only_by_the_signin_module_and_never_printed():
     for path in (ROOT / "dashboard").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        if path.name != "auth.py":
+        if path.name != "signin.py":
             assert "st.secrets" not in text, path
         assert not re.search(r"(print|log\w*\.\w+|st\.\w+)\(\s*st\.secrets", text), path
         assert "cookie_secret" not in text and "client_secret" not in text, path

@@ -6,6 +6,7 @@ import html
 import pytest
 
 from dashboard import codebook
+from dashboard.contract import THEMES
 
 SUBTHEMES = {
     "challenge": "adaptiveness",
@@ -24,7 +25,7 @@ TEXT_COLUMNS = ("name", "definition", "sounds_like", "counter_sounds_like")
 
 
 def test_theme_order_is_the_six_codes():
-    assert codebook.THEME_ORDER == (
+    assert THEMES == (
         "balance",
         "adaptiveness",
         "transcendence",
@@ -37,7 +38,7 @@ def test_theme_order_is_the_six_codes():
 def test_themes_csv_has_exact_columns_codes_and_text():
     themes = codebook.load_themes()
     assert themes.columns == ["code", "name", "definition", "sounds_like", "counter_sounds_like"]
-    assert tuple(themes["code"]) == codebook.THEME_ORDER
+    assert tuple(themes["code"]) == THEMES
     for column in TEXT_COLUMNS:
         assert all(value and value.strip() for value in themes[column]), column
 
@@ -65,7 +66,7 @@ def test_subthemes_csv_has_exact_columns_codes_and_themes():
     ]
     assert dict(subthemes.select("code", "theme").iter_rows()) == SUBTHEMES
     assert subthemes["code"].is_unique().all()
-    assert set(subthemes["theme"]) <= set(codebook.THEME_ORDER)
+    assert set(subthemes["theme"]) <= set(THEMES)
     for column in TEXT_COLUMNS:
         assert all(value and value.strip() for value in subthemes[column]), column
 
@@ -84,10 +85,10 @@ def test_kit_has_intro_honesty_note_and_every_theme():
     note = kit["honesty_note"].lower()
     for phrase in ("15", "comparison group", "not a validated test", "sole"):
         assert phrase in note, phrase
-    assert set(kit["themes"]) == set(codebook.THEME_ORDER)
+    assert set(kit["themes"]) == set(THEMES)
 
 
-@pytest.mark.parametrize("code", codebook.THEME_ORDER)
+@pytest.mark.parametrize("code", THEMES)
 def test_kit_theme_has_questions_probes_and_anchors_0_to_4(code):
     part = codebook.load_interview_kit()["themes"][code]
     assert 2 <= len(part["questions"]) <= 4
@@ -106,7 +107,7 @@ def test_markdown_contains_every_theme_question_and_scoring_line():
         assert f"## {name}" in text
         for question in kit["themes"][code]["questions"]:
             assert question in text
-    assert text.count("Not probed [ ]") == 2 * len(codebook.THEME_ORDER)
+    assert text.count("Not probed [ ]") == 2 * len(THEMES)
     assert "| 4 | Strong and specific |" in text
 
 

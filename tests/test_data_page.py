@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, app_as, grant, table_checksums
+from conftest import SAMPLE, table_checksums
 
 from dashboard import db
 
@@ -18,10 +18,9 @@ BAD_RATINGS = (
 
 
 @pytest.fixture
-def admin_app(db_file, monkeypatch):
+def admin_app(db_file, monkeypatch, app_as):
     """The Data page, signed in as an admin."""
-    grant(db_file, ADMIN, "admin")
-    return app_as(db_file, ADMIN, monkeypatch, page="views/data.py")
+    return app_as("admin", page="views/data.py", email=ADMIN)
 
 
 def _table(at, *columns):
@@ -108,7 +107,7 @@ def test_grant_and_remove_roles_on_the_page(admin_app, db_file):
     at.text_input(key="data_user_email").input("New.Person@example.org")
     at.selectbox(key="data_user_role").select("supervisor")
     at.multiselect(key="data_user_programs").select("P01")
-    at.button[[b.label for b in at.button].index("Grant")].click().run()
+    at.button(key="data_grant").click().run()
     assert not at.exception
     users = _table(at, "email", "role")
     assert ("new.person@example.org", "supervisor", "P01") in set(
@@ -116,7 +115,7 @@ def test_grant_and_remove_roles_on_the_page(admin_app, db_file):
     )
     assert _audit(db_file, "user_change")[-1][0] == ADMIN
     at.selectbox(key="data_remove_email").select("new.person@example.org")
-    at.button[[b.label for b in at.button].index("Remove")].click().run()
+    at.button(key="data_remove").click().run()
     users = _table(at, "email", "role")
     assert "new.person@example.org" not in set(users["email"])
 
@@ -125,7 +124,7 @@ def test_grant_without_a_program_is_refused_with_the_reason(admin_app):
     at = admin_app
     at.text_input(key="data_user_email").input("x@example.org")
     at.selectbox(key="data_user_role").select("training_director")
-    at.button[[b.label for b in at.button].index("Grant")].click().run()
+    at.button(key="data_grant").click().run()
     assert at.error[0].value == "Not granted:"
     assert any("at least one --program" in t.value for t in at.text)
 

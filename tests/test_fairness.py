@@ -11,7 +11,7 @@ from conftest import ROOT
 from scipy.stats import hypergeom
 
 from dashboard import db, fairness
-from dashboard.auth import Scope
+from dashboard.access import Scope
 
 LEAD = Scope("lead@example.org", (("leadership", ""),))
 

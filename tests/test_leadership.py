@@ -9,10 +9,9 @@ import re
 import numpy as np
 import polars as pl
 import pytest
-from conftest import app_as, grant
 
-from dashboard import db, fairness, leadership
-from dashboard.auth import AccessDenied, Scope
+from dashboard import contract, db, evidence, fairness, overview, privacy
+from dashboard.access import AccessDenied, Scope
 
 LEAD = Scope("lead@example.org", (("leadership", ""),))
 
@@ -70,23 +69,23 @@ def _brute_force_values(table, hidden, threshold=10, limit=60):
 # --- the privacy guard ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("column", sorted(leadership.PERSON_COLUMNS))
+@pytest.mark.parametrize("column", sorted(privacy.PERSON_COLUMNS))
 def test_assert_aggregate_refuses_person_columns(column):
-    with pytest.raises(leadership.PrivacyError):
-        leadership.assert_aggregate(pl.DataFrame({column: ["x"], "count": [40]}))
+    with pytest.raises(privacy.PrivacyError):
+        privacy.assert_aggregate(pl.DataFrame({column: ["x"], "count": [40]}))
 
 
 def test_assert_aggregate_refuses_small_counts_as_numbers_or_text():
-    with pytest.raises(leadership.PrivacyError):
-        leadership.assert_aggregate(pl.DataFrame({"group": ["a"], "n": [7]}))
-    with pytest.raises(leadership.PrivacyError):
-        leadership.assert_aggregate(pl.DataFrame({"group": ["a"], "n": ["7"]}))
+    with pytest.raises(privacy.PrivacyError):
+        privacy.assert_aggregate(pl.DataFrame({"group": ["a"], "n": [7]}))
+    with pytest.raises(privacy.PrivacyError):
+        privacy.assert_aggregate(pl.DataFrame({"group": ["a"], "n": ["7"]}))
     ok = pl.DataFrame({"group": ["a", "b", "c"], "n": ["<11", "suppressed", "42"], "z": [0, 11, 90]})
-    assert leadership.assert_aggregate(ok) is ok
+    assert privacy.assert_aggregate(ok) is ok
 
 
 def test_every_leadership_data_function_is_checked():
-    for module in (leadership, fairness):
+    for module in (overview, evidence, fairness):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             params = list(inspect.signature(fn).parameters)
             if (
@@ -99,8 +98,8 @@ def test_every_leadership_data_function_is_checked():
                 ]
             ):
                 continue
-            if name in ("selection_table", "program_ids"):
-                continue  # the compliance officer's table (no page calls it); program ids only
+            if name == "selection_table":
+                continue  # the compliance officer's table (no page calls it)
             assert getattr(fn, "__aggregate__", False), f"{module.__name__}.{name} is unchecked"
 
 
@@ -112,20 +111,19 @@ def test_leadership_pages_never_call_the_unsuppressed_fairness_table():
         assert "selection_table" not in text and "store.query" not in text
 
 
-def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_file):
-    store = db.Store.open(sample_db_file, read_only=True)
+def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_file, store_at):
+    store = store_at(sample_db_file, read_only=True)
     supervisor = Scope("s@example.org", (("supervisor", "*"),))
     for fn in (
-        leadership.theme_prevalence,
-        leadership.hiring_funnel,
-        leadership.cohort_growth,
-        leadership.exemplar_comparison,
-        leadership.outcomes_by_band,
+        overview.theme_prevalence,
+        overview.hiring_funnel,
+        overview.growth_by_cohort,
+        evidence.exemplar_comparison,
+        evidence.outcomes_by_band,
         fairness.fairness_page_table,
     ):
         with pytest.raises(AccessDenied):
             fn(store, supervisor)
-    store.close()
 
 
 # --- suppression -----------------------------------------------------------------------------
@@ -133,7 +131,7 @@ def test_data_functions_refuse_a_person_without_the_leadership_role(sample_db_fi
 
 def test_two_outcome_suppression_hides_small_and_complementary_cells():
     frame = pl.DataFrame({"group": ["A", "B", "C"], "showing": [30, 5, 20], "not_showing": [40, 30, 25]})
-    out = leadership._suppress_pair(frame, "group", "showing", "not_showing", 10)
+    out = privacy.suppress_pair(frame, "group", "showing", "not_showing", 10)
     rows = {r["group"]: r for r in out.iter_rows(named=True)}
     assert rows["B"]["showing_shown"] == "<11"
     assert rows["B"]["share"] is None
@@ -147,7 +145,7 @@ def test_two_outcome_suppression_hides_small_and_complementary_cells():
 
 
 def test_prevalence_totals_row_hides_only_small_totals():
-    out = leadership._with_totals(
+    out = privacy.with_totals(
         pl.DataFrame({"g": ["A", "B"], "y": [3, 4], "n": [30, 40]}), "g", "y", "n", "All", 10
     )
     total = out.filter(pl.col("g") == "All").row(0, named=True)
@@ -170,7 +168,7 @@ def test_funnel_hides_small_counts_and_every_sum_that_holds_one(con, db_file):
                 {"a": f"A{n}", "p": program, "s": stage},
             )
     store = db.Store(con, db_file)
-    funnel = leadership.hiring_funnel(store, LEAD)
+    funnel = overview.hiring_funnel(store, LEAD)
     got = {(r["program"], r["stage"]): r["reached"] for r in funnel.iter_rows(named=True)}
     p01 = con.execute("select program_name from programs where program_id = 'P01'").fetchall()[0][0]
     assert got[(p01, "applied")] == "80"
@@ -210,7 +208,7 @@ def test_exemplars_vs_others_hedges_g_matches_the_formula(con, db_file):
     _clear(con)
     _staff_with_annual(con, "EX", ex, nominators=2)
     _staff_with_annual(con, "OT", other, nominators=1)  # one peer is not enough
-    out = leadership.exemplar_comparison(db.Store(con, db_file), LEAD)
+    out = evidence.exemplar_comparison(db.Store(con, db_file), LEAD)
     row = out.filter(pl.col("theme") == "balance").row(0, named=True)
     nx, ny = len(ex), len(other)
     sp = np.sqrt(((nx - 1) * np.var(ex, ddof=1) + (ny - 1) * np.var(other, ddof=1)) / (nx + ny - 2))
@@ -227,7 +225,7 @@ def test_small_exemplar_group_is_suppressed_with_a_label(con, db_file):
     _clear(con)
     _staff_with_annual(con, "EX", [4, 3, 4], nominators=3)
     _staff_with_annual(con, "OT", [2] * 12 + [3], nominators=0)
-    row = leadership.exemplar_comparison(db.Store(con, db_file), LEAD).row(0, named=True)
+    row = evidence.exemplar_comparison(db.Store(con, db_file), LEAD).row(0, named=True)
     assert row["n_exemplars"] == "<11" and row["hedges_g"] is None
     assert row["note"] == "fewer than 11 in a group: not shown"
 
@@ -255,7 +253,7 @@ def test_cohort_growth_mean_change_interval_and_small_cohorts(con, db_file):
     _cohort_with_changes(con, "CH-big", changes)
     _cohort_with_changes(con, "CH-flat", [1] * 11)
     _cohort_with_changes(con, "CH-small", [2, 1, 3])
-    out = leadership.cohort_growth(db.Store(con, db_file), LEAD, years=(2024, 2024))
+    out = overview.growth_by_cohort(db.Store(con, db_file), LEAD, years=(2024, 2024))
     rows = {r["cohort"]: r for r in out.iter_rows(named=True)}
     big = rows["CH-big"]
     half = sps.t.ppf(0.975, 11) * np.std(changes, ddof=1) / np.sqrt(12)
@@ -272,12 +270,12 @@ def test_cohort_growth_mean_change_interval_and_small_cohorts(con, db_file):
 
 @pytest.mark.parametrize(("shown", "band"), [(0, "0-2"), (2, "0-2"), (3, "3-4"), (4, "3-4"), (6, "5-6")])
 def test_profile_band(shown, band):
-    assert leadership.profile_band(shown) == band
+    assert evidence.profile_band(shown) == band
 
 
 def _hire(con, pid, hired_on, left_on, themes_high: int, burnout: float) -> None:
     _person(con, pid)
-    scores = {t: (4 if i < themes_high else 1) for i, t in enumerate(leadership.THEMES)}
+    scores = {t: (4 if i < themes_high else 1) for i, t in enumerate(contract.THEMES)}
     _assess(con, pid, "hiring", "2022-01-10", scores)
     con.execute(
         "insert into staff values ($p, 'P01', 'Clinician', cast($h as date), cast($l as date), null)",
@@ -298,7 +296,7 @@ def test_retention_counts_only_hires_whose_twelve_months_have_passed(con, db_fil
     for i in range(15):  # hired too recently to judge retention
         _hire(con, f"R{i}", "2024-03-01", None, 6, 30.0)
     store = db.Store(con, db_file)
-    out = leadership.outcomes_by_band(store, LEAD, as_of=dt.date(2024, 12, 31))
+    out = evidence.outcomes_by_band(store, LEAD, as_of=dt.date(2024, 12, 31))
     retained = out.filter((pl.col("measure") == "retained_12m") & (pl.col("band") == "5-6")).row(
         0, named=True
     )
@@ -310,7 +308,7 @@ def test_retention_counts_only_hires_whose_twelve_months_have_passed(con, db_fil
     assert burnout["low"] < burnout["value"] < burnout["high"]
     for i in range(20):  # with 20 more leavers the share can be shown
         _hire(con, f"L{i}", "2022-02-01", "2022-05-01", 6, 25.0)
-    out = leadership.outcomes_by_band(db.Store(con, db_file), LEAD, as_of=dt.date(2024, 12, 31))
+    out = evidence.outcomes_by_band(db.Store(con, db_file), LEAD, as_of=dt.date(2024, 12, 31))
     retained = out.filter((pl.col("measure") == "retained_12m") & (pl.col("band") == "5-6"))
     assert retained["value"][0] == pytest.approx(24 / 50)
 
@@ -345,7 +343,7 @@ def _rendered_text(at) -> str:
 
 
 @pytest.mark.parametrize("page", ["views/overview.py", "views/evidence.py", "views/fairness.py"])
-def test_leadership_pages_show_no_person(db_file, monkeypatch, page):
+def test_leadership_pages_show_no_person(db_file, monkeypatch, page, app_as):
     con = db.connect(db_file)
     con.execute("update programs set program_name = '<script>alert(1)</script> **bold**' "
                 "where program_id = 'P02'")  # fmt: skip
@@ -354,8 +352,7 @@ def test_leadership_pages_show_no_person(db_file, monkeypatch, page):
         "select application_id from applications union select interview_id from interviews"
     ).fetchall()]  # fmt: skip
     con.close()
-    grant(db_file, "lead@example.org", "leadership")
-    at = app_as(db_file, "lead@example.org", monkeypatch, page=page)
+    at = app_as("leadership", page=page, email="lead@example.org")
     assert not at.exception
     text = _rendered_text(at)
     assert at.title[0].value in ("Overview", "Evidence", "Fairness")
@@ -368,24 +365,22 @@ def test_leadership_pages_show_no_person(db_file, monkeypatch, page):
         assert "<script>" not in md.value
 
 
-def test_a_supervisor_cannot_open_leadership_pages(db_file, monkeypatch):
-    grant(db_file, "sup@example.org", "supervisor", ("P01",))
-    at = app_as(db_file, "sup@example.org", monkeypatch)
+def test_a_supervisor_cannot_open_leadership_pages(db_file, monkeypatch, app_as):
+    at = app_as("supervisor", ("P01",), email="sup@example.org")
     for page in ("views/overview.py", "views/evidence.py", "views/fairness.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)
 
 
-def test_overview_filters_by_program_and_dimension(sample_db_file):
-    store = db.Store.open(sample_db_file, read_only=True)
+def test_overview_filters_by_program_and_dimension(sample_db_file, store_at):
+    store = store_at(sample_db_file, read_only=True)
     name = store.query("program_list").filter(pl.col("program_id") == "P02")["program_name"][0]
-    out = leadership.theme_prevalence(store, LEAD, "program", programs=["P02"])
-    assert set(out["group"]) <= {name, leadership.ALL_LABEL}
-    out = leadership.theme_prevalence(store, LEAD, "year", years=(2024, 2024))
-    assert set(out["group"]) <= {"2024", leadership.ALL_LABEL}
-    store.close()
+    out = overview.theme_prevalence(store, LEAD, "program", programs=["P02"])
+    assert set(out["group"]) <= {name, privacy.ALL_LABEL}
+    out = overview.theme_prevalence(store, LEAD, "year", years=(2024, 2024))
+    assert set(out["group"]) <= {"2024", privacy.ALL_LABEL}
     with pytest.raises(ValueError):
-        leadership.theme_prevalence(store, LEAD, "person")
+        overview.theme_prevalence(store, LEAD, "person")
 
 
 # --- chart builders ----------------------------------------------------------------------------

@@ -14,11 +14,11 @@ import krippendorff
 import numpy as np
 import polars as pl
 import pytest
-from conftest import ROOT, SAMPLE, app_as, grant
+from conftest import ROOT, SAMPLE, build
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import charts, cli, db, reliability, stats
-from dashboard.auth import AccessDenied, Scope
+from dashboard import charts, cli, db, reliability, stats, ui
+from dashboard.access import AccessDenied, Scope
 from dashboard.importer import import_batch
 
 THEMES = ("balance", "adaptiveness", "transcendence", "learning", "fit", "beliefs")
@@ -36,18 +36,12 @@ PROGRAMS = ("TST-P1", "TST-P2")
 def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
     """Add n synthetic interviews over two programs and eight quarters, each rated by two raters."""
     rng = np.random.default_rng(seed)
-    programs = PROGRAMS
-    con.execute("insert into sites values ('TST-S1', 'Test site', null)")
-    con.executemany("insert into programs values (?, 'TST-S1', ?, null)", [(p, p) for p in programs])
-    con.executemany("insert into raters values (?, ?)", [(r, f"Rater {r[-1]}") for r in RATERS])
-    con.execute("insert into people values ('TST-U1', 'Test Person', null)")
     start = date(2024, 1, 15)
+    interviews, ratings = [], []
     for i in range(n):
         interview = f"TST-I{i:03d}"
-        day = start + timedelta(days=9 * i)
-        con.execute(
-            "insert into interviews values (?, 'TST-U1', ?, null, ?, 'intake')",
-            [interview, programs[i % 2], day],
+        interviews.append(
+            (interview, "TST-U1", PROGRAMS[i % 2], None, start + timedelta(days=9 * i), "intake")
         )
         pair = rng.choice(len(RATERS), 2, replace=False)
         for theme in THEMES:
@@ -57,8 +51,18 @@ def _add_rated_interviews(con, n: int = 80, seed: int = 5) -> None:
             for r in pair:
                 lenient = 1 if RATERS[r] == "TST-R4" else 0
                 score = int(np.clip(truth + lenient + rng.integers(-1, 2), 0, 4))
-                con.execute("insert into ratings values (?, ?, ?, ?)", [interview, RATERS[r], theme, score])
-    db.refresh_scores(con)
+                ratings.append((interview, RATERS[r], theme, score))
+    build(
+        con,
+        {
+            "sites": [("TST-S1", "Test site", None)],
+            "programs": [(p, "TST-S1", p, None) for p in PROGRAMS],
+            "raters": [(r, f"Rater {r[-1]}") for r in RATERS],
+            "people": [("TST-U1", "Test Person", None)],
+            "interviews": interviews,
+            "ratings": ratings,
+        },
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,12 +76,11 @@ def rich_db_file(tmp_path_factory):
 
 
 @pytest.fixture
-def rich_store(rich_db_file, tmp_path):
+def rich_store(rich_db_file, tmp_path, store_at):
     path = tmp_path / "vocation.duckdb"
     shutil.copy(rich_db_file, path)
-    store = db.Store.open(path)
+    store = store_at(path)
     yield store
-    store.close()
 
 
 def _report_csv(db_file, capsys) -> pl.DataFrame:
@@ -277,8 +280,8 @@ def _score(store, interview_id, theme):
     return frame[0]
 
 
-def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file):
-    rich_store = db.Store.open(db_file)  # the bundled sample data
+def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file, store_at):
+    rich_store = store_at(db_file)  # the bundled sample data
     scope = Scope.system()
     first = rich_store.con.execute(
         "select interview_id, theme from ratings order by 1, 2 limit 1"
@@ -298,7 +301,6 @@ def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file):
         "select count(*) from app_audit_log where action = 'consensus'"
     ).fetchall()
     assert logged[0][0] == 1
-    rich_store.close()
 
 
 def test_recorded_consensus_takes_an_item_off_the_queue_and_a_later_import_wins(rich_store):
@@ -351,11 +353,11 @@ def _open_tab(at, label: str):
 
 
 @pytest.fixture
-def page_db(rich_db_file, tmp_path):
+def page_db(rich_db_file, tmp_path, store_at):
     """A private copy of the rich database whose first queue item carries hostile excerpts."""
     path = tmp_path / "vocation.duckdb"
     shutil.copy(rich_db_file, path)
-    store = db.Store.open(path)
+    store = store_at(path)
     item = reliability.disagreement_queue(store, Scope.system(), "supervisor").row(0, named=True)
     raters = store.con.execute(
         "select rater_id from ratings where interview_id = ? and theme = ?",
@@ -370,10 +372,11 @@ def page_db(rich_db_file, tmp_path):
     return path, item
 
 
-def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db, monkeypatch):
+def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db, monkeypatch, app_as):
     path, item = page_db
-    grant(path, "sup@example.org", "supervisor", (item["program_id"],))
-    at = app_as(path, "sup@example.org", monkeypatch, page="views/reliability.py")
+    at = app_as(
+        "supervisor", (item["program_id"],), page="views/reliability.py", db=path, email="sup@example.org"
+    )
     assert not at.exception
     assert at.title[0].value == "Reliability"
     frames = _open_tab(at, "Disagreement queue")
@@ -384,7 +387,7 @@ def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db
     assert not any(HOSTILE in m.value for m in at.markdown)
     at.radio(key="reliability_score").set_value(1)
     at.text_area(key="reliability_note").set_value("agreed at panel")
-    next(b for b in at.button if b.label == "Record consensus").click()
+    at.button(key="reliability_record").click()
     at.run()
     assert not at.exception
     assert any("Consensus recorded" in s.value for s in at.success)
@@ -396,14 +399,12 @@ def test_page_for_a_supervisor_shows_their_queue_and_records_a_consensus(page_db
     assert recorded == [(item["interview_id"], item["theme"], 1, "agreed at panel", "sup@example.org")]
 
 
-def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
+def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch, app_as, store_at):
     path, _ = page_db
-    grant(path, "all@example.org", "supervisor", ("*",))
-    at = app_as(path, "all@example.org", monkeypatch, page="views/reliability.py")
+    at = app_as("supervisor", ("*",), page="views/reliability.py", db=path, email="all@example.org")
     assert not at.exception
-    store = db.Store.open(path)
+    store = store_at(path)
     report = reliability.reliability_report_frame(store, Scope.system())
-    store.close()
     themes = next(d.value for d in at.dataframe if "reading" in d.value.columns)
     pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
     overall = report.filter(pl.col("rater_a").is_null())
@@ -414,26 +415,24 @@ def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch):
     assert np.allclose(shown["weighted_kappa"], by_pair["weighted_kappa"], atol=1e-9, equal_nan=True)
 
 
-def test_page_for_a_training_director_shows_only_their_program(page_db, monkeypatch):
+def test_page_for_a_training_director_shows_only_their_program(page_db, monkeypatch, app_as):
     path, _ = page_db
     con = db.connect(path)
     program = _programs(con)[1]
     con.close()
-    grant(path, "td@example.org", "training_director", (program,))
-    at = app_as(path, "td@example.org", monkeypatch, page="views/reliability.py")
+    at = app_as("training_director", (program,), page="views/reliability.py", db=path, email="td@example.org")
     assert not at.exception
     queue = next(f for f in _open_tab(at, "Disagreement queue") if "gap" in f.columns)
     assert set(queue["program_id"]) == {program}
 
 
-def test_page_refuses_leadership(page_db, monkeypatch):
+def test_page_refuses_leadership(page_db, monkeypatch, app_as):
     from streamlit.testing.v1 import AppTest
 
     from dashboard import navigation
 
     path, _ = page_db
-    grant(path, "lead@example.org", "leadership")
-    at = app_as(path, "lead@example.org", monkeypatch)
+    at = app_as("leadership", db=path, email="lead@example.org")
     assert "views/reliability.py" not in [p.script for p in navigation.pages_for(at.session_state["scope"])]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/reliability.py")
@@ -450,9 +449,9 @@ def test_page_refuses_leadership(page_db, monkeypatch):
 
 def test_page_count_and_page_of():
     frame = pl.DataFrame({"i": list(range(12))})
-    assert reliability.page_count(0, 5) == 1 and reliability.page_count(12, 5) == 3
-    assert reliability.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
-    assert reliability.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
+    assert ui.page_count(0, 5) == 1 and ui.page_count(12, 5) == 3
+    assert ui.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
+    assert ui.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
 
 
 def test_queue_and_consensus_pages_are_slices_of_the_whole(rich_store, monkeypatch):
@@ -473,11 +472,10 @@ def test_queue_and_consensus_pages_are_slices_of_the_whole(rich_store, monkeypat
         assert pl.concat(pages).equals(whole.head(pages[0].height + pages[1].height))
 
 
-def test_page_shows_one_page_of_long_tables(page_db, monkeypatch):
+def test_page_shows_one_page_of_long_tables(page_db, monkeypatch, app_as, store_at):
     path, _ = page_db
     monkeypatch.setattr(reliability, "PAGE_SIZE", 3)
-    grant(path, "all@example.org", "supervisor", ("*",))
-    at = app_as(path, "all@example.org", monkeypatch, page="views/reliability.py")
+    at = app_as("supervisor", ("*",), page="views/reliability.py", db=path, email="all@example.org")
     pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
     assert len(pairs) == 3
     queue = next(f for f in _open_tab(at, "Disagreement queue") if "gap" in f.columns)
@@ -486,9 +484,8 @@ def test_page_shows_one_page_of_long_tables(page_db, monkeypatch):
     at.number_input(key="reliability_queue_page").set_value(2).run()
     assert not at.exception
     second = next(d.value for d in at.dataframe if "gap" in d.value.columns)
-    store = db.Store.open(path)
+    store = store_at(path)
     expected = reliability.disagreement_queue(store, Scope.system(), "supervisor", 2)
-    store.close()
     assert list(zip(second["interview_id"], second["theme"], strict=True)) == list(
         zip(expected["interview_id"], expected["theme"], strict=True)
     )

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import altair as alt
 import pytest
-from conftest import ROOT, app_as, grant
+from conftest import ROOT, grant, signed_in_app
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 from streamlit.util import calc_hash
 
 from dashboard import db
-from dashboard.auth import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
+from dashboard.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
 from dashboard.navigation import PAGES, PageSpec
 
 PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
@@ -32,10 +32,9 @@ def _registered_scripts(at: AppTest) -> set[Path]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_sees_exactly_its_pages_and_each_renders(role, db_file, monkeypatch):
+def test_role_sees_exactly_its_pages_and_each_renders(role, db_file, monkeypatch, app_as):
     email = f"{role}@example.org"
-    grant(db_file, email, role, PROGRAMS[role])
-    at = app_as(db_file, email, monkeypatch)
+    at = app_as(role, PROGRAMS[role], email=email)
     assert not at.exception
     scope = _scope(email, [role])
     registered = _registered_scripts(at)
@@ -73,10 +72,9 @@ def _data_names(spec) -> set[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_pages_outside_the_role_are_refused_by_url(role, db_file, monkeypatch):
+def test_pages_outside_the_role_are_refused_by_url(role, db_file, monkeypatch, app_as):
     email = f"{role}@example.org"
-    grant(db_file, email, role, PROGRAMS[role])
-    at = app_as(db_file, email, monkeypatch)
+    at = app_as(role, PROGRAMS[role], email=email)
     for spec in PAGES:
         if spec.allows(_scope(email, [role])):
             continue
@@ -106,14 +104,14 @@ def test_page_data_is_refused_to_every_other_role(spec, db_file, monkeypatch):
         db, "run_query", lambda con, name, **p: reads.append(name) or real_run_query(con, name, **p)
     )
     with patch_config_options({"client.showErrorDetails": "full"}):  # config.toml redacts errors
-        at = app_as(db_file, email, monkeypatch)
+        at = signed_in_app(db_file, email, monkeypatch)
         reads.clear()  # sign-in and Home
         at.switch_page(spec.script).run()
     assert all(e.proto.type.endswith("AccessDenied") for e in at.exception), [
         (e.proto.type, e.message) for e in at.exception
     ]
     refused = list(at.exception)
-    reads = [r for r in reads if r != "user_roles_by_email"]  # app.py signing the person in
+    reads = [r for r in reads if r != "user_roles_for_email"]  # app.py signing the person in
     assert refused or not reads, f"{spec.key} read {reads} for roles {others} without AccessDenied"
     assert not at.dataframe or refused
 
@@ -125,9 +123,8 @@ def test_every_page_script_exists_and_is_under_views():
     assert (ROOT / "dashboard" / "views" / "data.py").is_file()
 
 
-def test_a_charts_numbers_are_drawn_when_its_expander_is_opened(db_file, monkeypatch):
-    grant(db_file, "lead@example.org", "leadership")
-    at = app_as(db_file, "lead@example.org", monkeypatch, "views/overview.py")
+def test_a_charts_numbers_are_drawn_when_its_expander_is_opened(db_file, monkeypatch, app_as):
+    at = app_as("leadership", page="views/overview.py", email="lead@example.org")
     assert not at.exception
     shown = len(at.dataframe)
     assert at.get("vega_lite_chart")

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import oracles
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import stats
+from dashboard import contract, privacy, stats
 
 NAN = np.nan
 # Krippendorff (2011) "Computing Krippendorff's alpha-reliability", 4 observers x 12 units,
@@ -32,50 +33,50 @@ KRIPP_2011 = (
 def test_percent_agreement_skips_missing_pairs():
     a = [0, 1, 2, None, 4, NAN]
     b = [0, 2, 2, 3, None, 1]
-    assert stats.percent_agreement(a, b) == stats.Estimate(2 / 3, 3)
-    assert stats.percent_within_one(a, b) == stats.Estimate(1.0, 3)
+    assert oracles.percent_agreement(a, b) == stats.Estimate(2 / 3, 3)
+    assert oracles.percent_within_one(a, b) == stats.Estimate(1.0, 3)
 
 
 def test_percent_within_one_counts_two_apart_as_disagreement():
-    assert stats.percent_within_one([0, 0, 4, 2], [1, 2, 4, 4]) == stats.Estimate(0.5, 4)
+    assert oracles.percent_within_one([0, 0, 4, 2], [1, 2, 4, 4]) == stats.Estimate(0.5, 4)
 
 
 def test_agreement_with_no_pairs_is_nan_with_n_zero():
-    value, n = stats.percent_agreement([None, 1], [2, None])
+    value, n = oracles.percent_agreement([None, 1], [2, None])
     assert math.isnan(value) and n == 0
 
 
 def test_agreement_accepts_polars_series_with_nulls():
     a = pl.Series([1, None, 3])
     b = pl.Series([1, 2, 2])
-    assert stats.percent_agreement(a, b) == stats.Estimate(0.5, 2)
+    assert oracles.percent_agreement(a, b) == stats.Estimate(0.5, 2)
 
 
 def test_paired_inputs_must_have_same_length():
     with pytest.raises(ValueError):
-        stats.percent_agreement([1, 2], [1])
+        oracles.percent_agreement([1, 2], [1])
 
 
 def test_cohen_kappa_hand_worked():
     # observed agreement 3/4; each rater uses 0 and 1 half the time -> chance 1/2; kappa 0.5
-    assert stats.cohen_kappa([0, 0, 1, 1], [0, 1, 1, 1]).value == pytest.approx(0.5)
+    assert oracles.cohen_kappa([0, 0, 1, 1], [0, 1, 1, 1]).value == pytest.approx(0.5)
 
 
 def test_cohen_kappa_degenerate_single_category_is_nan():
-    value, n = stats.cohen_kappa([2, 2, 2], [2, 2, 2])
+    value, n = oracles.cohen_kappa([2, 2, 2], [2, 2, 2])
     assert math.isnan(value) and n == 3
 
 
 def test_cohen_kappa_rejects_off_scale_scores():
     with pytest.raises(ValueError):
-        stats.cohen_kappa([0, 5], [0, 1])
+        oracles.cohen_kappa([0, 5], [0, 1])
     with pytest.raises(ValueError):
-        stats.cohen_kappa([0, 1.5], [0, 1])
+        oracles.cohen_kappa([0, 1.5], [0, 1])
 
 
 def test_cohen_kappa_rejects_unknown_weights():
     with pytest.raises(ValueError):
-        stats.cohen_kappa([0, 1], [0, 1], weights="linear-ish")
+        oracles.cohen_kappa([0, 1], [0, 1], weights="linear-ish")
 
 
 scores = st.one_of(st.none(), st.integers(0, 4))
@@ -88,7 +89,7 @@ def test_cohen_kappa_matches_sklearn(pairs):
     a, b = [p[0] for p in pairs], [p[1] for p in pairs]
     kept = [(x, y) for x, y in pairs if x is not None and y is not None]
     for weights in (None, "quadratic"):
-        value, n = stats.cohen_kappa(a, b, weights=weights)
+        value, n = oracles.cohen_kappa(a, b, weights=weights)
         assert n == len(kept)
         if not kept:
             assert math.isnan(value)
@@ -106,7 +107,7 @@ def test_cohen_kappa_matches_sklearn(pairs):
     [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)],
 )
 def test_krippendorff_published_example(level, published):
-    value, n = stats.krippendorff_alpha(KRIPP_2011, level)
+    value, n = oracles.krippendorff_alpha(KRIPP_2011, level)
     assert round(value, 3) == published
     assert n == 11  # the last unit has a single value and is not pairable
 
@@ -136,24 +137,24 @@ def _ordinal_alpha_by_hand(matrix):
 
 
 def test_ordinal_alpha_matches_hand_computation():
-    assert stats.krippendorff_alpha_ordinal(KRIPP_2011).value == pytest.approx(
+    assert oracles.krippendorff_alpha_ordinal(KRIPP_2011).value == pytest.approx(
         _ordinal_alpha_by_hand(KRIPP_2011), abs=1e-12
     )
     rng = np.random.default_rng(7)
     m = rng.integers(0, 5, (3, 20)).astype(float)
     m[rng.random(m.shape) < 0.2] = NAN
-    assert stats.krippendorff_alpha_ordinal(m).value == pytest.approx(_ordinal_alpha_by_hand(m), abs=1e-12)
+    assert oracles.krippendorff_alpha_ordinal(m).value == pytest.approx(_ordinal_alpha_by_hand(m), abs=1e-12)
 
 
 def test_alpha_without_variation_is_nan():
-    value, n = stats.krippendorff_alpha_ordinal([[2, 2, NAN], [2, 2, 3]])
+    value, n = oracles.krippendorff_alpha_ordinal([[2, 2, NAN], [2, 2, 3]])
     assert math.isnan(value) and n == 2
 
 
 def test_alpha_bootstrap_is_reproducible_and_brackets_point():
-    first = stats.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=11)
-    again = stats.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=11)
-    other = stats.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=12)
+    first = oracles.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=11)
+    again = oracles.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=11)
+    other = oracles.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=12)
     assert first == again
     assert first != other
     assert first.low <= first.value <= first.high <= 1.0
@@ -161,8 +162,8 @@ def test_alpha_bootstrap_is_reproducible_and_brackets_point():
 
 
 def test_alpha_bootstrap_narrows_with_level():
-    wide = stats.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=3, level=0.95)
-    narrow = stats.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=3, level=0.50)
+    wide = oracles.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=3, level=0.95)
+    narrow = oracles.alpha_bootstrap_ci(KRIPP_2011, draws=300, seed=3, level=0.50)
     assert wide.low <= narrow.low <= narrow.high <= wide.high
 
 
@@ -182,9 +183,9 @@ def test_reliability_label(alpha, label):
     assert stats.reliability_label(alpha) == label
 
 
-def test_is_small():
-    assert stats.SMALL_N == 10
-    assert stats.is_small(9) and not stats.is_small(10)
+def test_the_small_sample_threshold_is_ten_and_defined_once():
+    assert contract.SMALL_SAMPLE == 10
+    assert stats.SMALL_SAMPLE is contract.SMALL_SAMPLE and privacy.THRESHOLD is contract.SMALL_SAMPLE
 
 
 def test_hedges_g_hand_worked():

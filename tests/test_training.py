@@ -8,10 +8,11 @@ import io
 
 import polars as pl
 import pytest
-from conftest import app_as, grant
+from conftest import build
 
-from dashboard import charts, cli, db, training
-from dashboard.auth import AccessDenied, Scope
+from dashboard import charts, cli, db, training, training_rules
+from dashboard.access import AccessDenied, Scope
+from dashboard.contract import THEMES
 
 DIRECTOR = "director@example.org"
 SCRIPT_NAME = "Ada <script>alert(1)</script>"
@@ -20,7 +21,7 @@ T3_COUNTER = "<b>not</b> sure this *matters* to me"
 
 
 def _scores(rows) -> pl.DataFrame:
-    """A scores frame like trainee_scores_by_assessment from (person, interview, date, purpose, theme, score)."""
+    """A scores frame like trainee_scores_for_cohorts from (person, interview, date, purpose, theme, score)."""
     return pl.DataFrame(
         rows,
         schema=["person_id", "interview_id", "interview_date", "purpose", "theme", "score"],
@@ -44,18 +45,18 @@ def test_growth_is_latest_minus_intake_only_when_both_exist():
             ("d", "d4", "2025-07-01", "exit", "fit", None),  # a null score is not an assessment
         ]
     )
-    out = training.latest_and_growth(scores).sort("person_id").filter(pl.col("theme") == "balance")
+    out = training_rules.latest_and_growth(scores).sort("person_id").filter(pl.col("theme") == "balance")
     assert out["latest_score"].to_list() == [3, 1, 2, 1]
     assert out["growth"].to_list() == [1, None, None, -2]
     assert out["latest_purpose"].to_list() == ["exit", "intake", "midpoint", "exit"]
-    assert training.latest_and_growth(scores).filter(pl.col("theme") == "fit").is_empty()
+    assert training_rules.latest_and_growth(scores).filter(pl.col("theme") == "fit").is_empty()
 
 
 def test_heatmap_marks_unassessed_cells_instead_of_zero():
     trainees = pl.DataFrame(
         {"person_id": ["a", "b"], "full_name": ["A", "B"], "status": ["active", "withdrawn"]}
     )
-    growth = training.latest_and_growth(
+    growth = training_rules.latest_and_growth(
         _scores(
             [
                 ("a", "a1", "2025-01-01", "intake", "balance", 0),
@@ -63,7 +64,7 @@ def test_heatmap_marks_unassessed_cells_instead_of_zero():
             ]
         )
     )
-    cells = training.heatmap_frame(trainees, growth)
+    cells = training_rules.heatmap_frame(trainees, growth)
     assert cells.height == 12
     a_balance = cells.filter((pl.col("person_id") == "a") & (pl.col("theme") == "balance")).row(0, named=True)
     assert a_balance["label"] == "2 (+2)" and a_balance["assessed"]
@@ -85,7 +86,7 @@ def test_need_is_shortfall_from_top_less_mean_growth_with_n():
             "growth": [1.0, 0.0, None, 1.0, None],
         }
     )
-    need = training.need_by_theme(growth).sort("theme")
+    need = training_rules.need_by_theme(growth).sort("theme")
     row = {r["theme"]: r for r in need.iter_rows(named=True)}
     assert row["balance"]["need"] == pytest.approx(4 - 2.5 - 0.5)
     assert (row["balance"]["n_level"], row["balance"]["n_growth"]) == (2, 2)
@@ -113,7 +114,7 @@ def test_gap_ranking_adds_need_and_coverage_ranks():
             "coverage": [30.0, 20.0, 10.0, 0.0, 0.0],
         }
     )
-    gaps = training.gap_ranking(need, coverage)
+    gaps = training_rules.gap_ranking(need, coverage)
     # need ranks: transcendence 1, fit 2, balance 3, learning 4
     # coverage ranks: learning 1, fit 2, transcendence 3, balance 4
     # sums: fit 4, transcendence 4 (tie: transcendence has the higher need), learning 5, balance 7
@@ -133,7 +134,7 @@ def test_weakest_themes_and_modules_not_yet_completed():
             "latest_date": [dt.date(2025, 7, 1)] * 4,
         }
     )
-    weak = training.weakest_themes(growth)
+    weak = training_rules.weakest_themes(growth)
     assert weak["theme"].to_list() == ["fit", "balance"]  # lowest score, then lower growth
     coverage = pl.DataFrame(
         {
@@ -145,7 +146,7 @@ def test_weakest_themes_and_modules_not_yet_completed():
             "coverage": [10.0, 15.0, 40.0, 24.0],
         }
     )
-    modules = training.plan_modules(weak, coverage, completed=["M3"])
+    modules = training_rules.plan_modules(weak, coverage, completed=["M3"])
     assert modules["module_id"].to_list() == ["M2", "M1"]
 
 
@@ -161,7 +162,7 @@ def test_module_growth_association_compares_completers_with_the_rest():
     coverage = pl.DataFrame(
         {"module_id": ["M1", "M1"], "module_name": ["one", "one"], "theme": ["balance", "fit"]}
     )
-    out = training.module_growth_association(growth, completions, coverage).row(0, named=True)
+    out = training_rules.module_growth_association(growth, completions, coverage).row(0, named=True)
     assert (out["n_completed"], out["mean_growth_completed"]) == (1, 1.0)
     assert (out["n_not_completed"], out["mean_growth_not_completed"]) == (1, 1.0)  # c has no growth
     assert out["difference"] == 0.0 and out["small_sample"]
@@ -187,48 +188,9 @@ ASSESSMENTS = {  # person: {(purpose, date): {theme: score}}
 }
 
 
-def _insert(con, table: str, rows: list[tuple]) -> None:
-    """Insert literal rows into a table (test data only)."""
-    marks = ", ".join("?" * len(rows[0]))
-    con.executemany(f"insert into {table} values ({marks})", rows)  # noqa: S608 - fixed test tables
-
-
 @pytest.fixture
 def handmade_db(tmp_path):
     """Program PA (cohort CA: completed T1, withdrawn T2, T3 without a midpoint), program PB (T9)."""
-    path = tmp_path / "handmade.duckdb"
-    con = db.connect(path)
-    _insert(con, "sites", [("S", "Site", None)])
-    _insert(con, "programs", [("PA", "S", "Program A", None), ("PB", "S", "Program B", None)])
-    _insert(
-        con,
-        "people",
-        [
-            ("T1", SCRIPT_NAME, None),
-            ("T2", "Bo", None),
-            ("T3", MARKDOWN_NAME, None),
-            ("T9", "Other", None),
-        ],
-    )
-    _insert(con, "raters", [("R", "Rater")])
-    _insert(
-        con,
-        "cohorts",
-        [
-            ("CA", "PA", "Cohort A", "internship", dt.date(2025, 1, 1), None),
-            ("CB", "PB", "Cohort B", "internship", dt.date(2025, 1, 1), None),
-        ],
-    )
-    _insert(
-        con,
-        "enrollments",
-        [
-            ("T1", "CA", dt.date(2025, 1, 1), "completed", None),
-            ("T2", "CA", dt.date(2025, 1, 1), "withdrawn", dt.date(2025, 5, 1)),
-            ("T3", "CA", dt.date(2025, 1, 1), "active", None),
-            ("T9", "CB", dt.date(2025, 1, 1), "active", None),
-        ],
-    )
     interviews, ratings = [], []
     for person, sessions in ASSESSMENTS.items():
         for (purpose, day), scores in sessions.items():
@@ -236,63 +198,71 @@ def handmade_db(tmp_path):
             program = "PB" if person == "T9" else "PA"
             interviews.append((iid, person, program, None, dt.date.fromisoformat(day), purpose))
             ratings += [(iid, "R", theme, score) for theme, score in scores.items()]
-    _insert(con, "interviews", interviews)
-    _insert(con, "ratings", ratings)
-    _insert(
+    jan = dt.date(2025, 1, 1)
+    path = tmp_path / "handmade.duckdb"
+    con = db.connect(path)
+    build(
         con,
-        "excerpts",
-        [
-            ("X1", "T3-exit", "R", "transcendence", None, "counter", T3_COUNTER),
-            ("X2", "T3-exit", "R", "balance", None, "supports", "I keep weekends free"),
-            ("X3", "T3-exit", "R", "adaptiveness", None, "supports", "not shown"),
-            ("X4", "T3-intake", "R", "balance", None, "counter", "older, not shown"),
-        ],
+        {
+            "sites": [("S", "Site", None)],
+            "programs": [("PA", "S", "Program A", None), ("PB", "S", "Program B", None)],
+            "people": [
+                ("T1", SCRIPT_NAME, None),
+                ("T2", "Bo", None),
+                ("T3", MARKDOWN_NAME, None),
+                ("T9", "Other", None),
+            ],
+            "raters": [("R", "Rater")],
+            "cohorts": [
+                ("CA", "PA", "Cohort A", "internship", jan, None),
+                ("CB", "PB", "Cohort B", "internship", jan, None),
+            ],
+            "enrollments": [
+                ("T1", "CA", jan, "completed", None),
+                ("T2", "CA", jan, "withdrawn", dt.date(2025, 5, 1)),
+                ("T3", "CA", jan, "active", None),
+                ("T9", "CB", jan, "active", None),
+            ],
+            "interviews": interviews,
+            "ratings": ratings,
+            "excerpts": [
+                ("X1", "T3-exit", "R", "transcendence", None, "counter", T3_COUNTER),
+                ("X2", "T3-exit", "R", "balance", None, "supports", "I keep weekends free"),
+                ("X3", "T3-exit", "R", "adaptiveness", None, "supports", "not shown"),
+                ("X4", "T3-intake", "R", "balance", None, "counter", "older, not shown"),
+            ],
+            "modules": [
+                ("M1", "Self care", 10.0, None),
+                ("M2", "Meaning", 5.0, None),
+                ("M3", "Skills", 20.0, None),
+            ],
+            "module_themes": [
+                ("M1", "balance", 3),
+                ("M2", "transcendence", 1),
+                ("M3", "adaptiveness", 2),
+                ("M3", "transcendence", 1),
+            ],
+            "module_completions": [
+                ("T1", "M1", dt.date(2025, 3, 1)),
+                ("T1", "M2", dt.date(2025, 3, 1)),
+                ("T3", "M3", dt.date(2025, 3, 1)),
+            ],
+        },
     )
-    _insert(
-        con,
-        "modules",
-        [
-            ("M1", "Self care", 10.0, None),
-            ("M2", "Meaning", 5.0, None),
-            ("M3", "Skills", 20.0, None),
-        ],
-    )
-    _insert(
-        con,
-        "module_themes",
-        [
-            ("M1", "balance", 3),
-            ("M2", "transcendence", 1),
-            ("M3", "adaptiveness", 2),
-            ("M3", "transcendence", 1),
-        ],
-    )
-    _insert(
-        con,
-        "module_completions",
-        [
-            ("T1", "M1", dt.date(2025, 3, 1)),
-            ("T1", "M2", dt.date(2025, 3, 1)),
-            ("T3", "M3", dt.date(2025, 3, 1)),
-        ],
-    )
-    db.refresh_scores(con)
     con.close()
     return path
 
 
 @pytest.fixture
-def store(handmade_db):
-    opened = db.Store.open(handmade_db)
-    yield opened
-    opened.close()
+def store(handmade_db, store_at):
+    return store_at(handmade_db)
 
 
 DIRECTOR_A = Scope(DIRECTOR, (("training_director", "PA"),))
 
 
 def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
-    cells = training.cohort_growth(store, DIRECTOR_A, "CA")
+    cells = training.cohort_heatmap(store, DIRECTOR_A, "CA")
     growth = {(r["person_id"], r["theme"]): r["growth"] for r in cells.iter_rows(named=True)}
     assert growth[("T1", "balance")] == 1 and growth[("T2", "adaptiveness")] == 1
     assert growth[("T3", "adaptiveness")] == 2  # exit minus intake, no midpoint needed
@@ -301,7 +271,7 @@ def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
 
 
 def test_cohort_trajectory_means_with_n(store):
-    frame = training.cohort_trajectories(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
+    frame = training.cohort_trajectory(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
     got = {r["purpose"]: (r["n"], r["mean_score"]) for r in frame.iter_rows(named=True)}
     assert got == {"intake": (3, pytest.approx(4 / 3)), "midpoint": (2, 1.0), "exit": (2, 2.5)}
 
@@ -356,14 +326,14 @@ def test_a_director_reads_only_their_own_programs(store):
 
 
 def test_heatmap_chart_greys_unassessed_cells_and_writes_change(store):
-    spec = charts.trainee_theme_heatmap_chart(training.cohort_growth(store, DIRECTOR_A, "CA")).to_dict()
+    spec = charts.trainee_theme_heatmap_chart(training.cohort_heatmap(store, DIRECTOR_A, "CA")).to_dict()
     cells, text = spec["layer"]
     assert cells["mark"]["type"] == "rect"
     color = cells["encoding"]["color"]
     assert color["condition"]["field"] == "latest_score" and color["value"] == charts.NOT_ASSESSED_GREY
     assert color["condition"]["scale"]["domain"] == [0, 4]
     assert text["encoding"]["text"]["field"] == "label"
-    assert cells["encoding"]["x"]["sort"] == list(training.codebook.THEME_ORDER)
+    assert cells["encoding"]["x"]["sort"] == list(THEMES)
 
 
 def test_trajectory_charts(store):
@@ -371,7 +341,7 @@ def test_trajectory_charts(store):
     spec = charts.trainee_trajectory_line_chart(points).to_dict()
     assert spec["encoding"]["x"]["type"] == "temporal" and spec["encoding"]["y"]["field"] == "score"
     cohort = charts.cohort_trajectory_line_chart(
-        training.cohort_trajectories(store, DIRECTOR_A, "CA")
+        training.cohort_trajectory(store, DIRECTOR_A, "CA")
     ).to_dict()
     assert cohort["encoding"]["x"]["sort"] == ["intake", "midpoint", "exit", "annual"]
     assert {"field": "n", "type": "quantitative"} in cohort["encoding"]["tooltip"]
@@ -438,9 +408,8 @@ def _markdown(at) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
-def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handmade_db, monkeypatch):
-    grant(handmade_db, DIRECTOR, "training_director", ("PA",))
-    at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/trainees.py")
+def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handmade_db, monkeypatch, app_as):
+    at = app_as("training_director", ("PA",), page="views/trainees.py", db=handmade_db, email=DIRECTOR)
     assert not at.exception
     assert at.selectbox(key="trainees_program").options == ["Program A"]
     assert at.selectbox(key="trainees_cohort").options == ["Cohort A"]
@@ -457,9 +426,8 @@ def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handm
     )
 
 
-def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch):
-    grant(handmade_db, DIRECTOR, "training_director", ("PA",))
-    at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/curriculum.py")
+def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch, app_as):
+    at = app_as("training_director", ("PA",), page="views/curriculum.py", db=handmade_db, email=DIRECTOR)
     assert not at.exception
     assert any(t.startswith("Biggest gap: transcendence") for t in _texts(at))
     gaps = _frame(at, *GAP_COLUMNS)
@@ -467,9 +435,8 @@ def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch
     assert any("not an effect" in w.value for w in at.warning)
 
 
-def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch):
-    grant(db_file, DIRECTOR, "training_director", ("P02",))
-    at = app_as(db_file, DIRECTOR, monkeypatch, page="views/trainees.py")
+def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch, app_as):
+    at = app_as("training_director", ("P02",), page="views/trainees.py", email=DIRECTOR)
     assert not at.exception
     assert len(at.selectbox(key="trainees_program").options) == 1
     listed = _frame(at, *TRAINEE_COLUMNS)
@@ -477,9 +444,8 @@ def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch
     assert _frame(at, *WEAKEST_COLUMNS).shape[0] == 2
 
 
-def test_pages_are_refused_to_a_supervisor(handmade_db, monkeypatch):
-    grant(handmade_db, "sup@example.org", "supervisor", ("PA",))
-    at = app_as(handmade_db, "sup@example.org", monkeypatch)
+def test_pages_are_refused_to_a_supervisor(handmade_db, monkeypatch, app_as):
+    at = app_as("supervisor", ("PA",), db=handmade_db, email="sup@example.org")
     assert not at.exception
     for page in ("views/trainees.py", "views/curriculum.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -494,9 +460,8 @@ def _report(capsys, *argv) -> pl.DataFrame:
     return pl.read_csv(io.StringIO(capsys.readouterr().out))
 
 
-def test_curriculum_gaps_report_prints_what_the_page_shows(handmade_db, monkeypatch, capsys):
-    grant(handmade_db, DIRECTOR, "training_director", ("PA",))
-    at = app_as(handmade_db, DIRECTOR, monkeypatch, page="views/curriculum.py")
+def test_curriculum_gaps_report_prints_what_the_page_shows(handmade_db, monkeypatch, capsys, app_as):
+    at = app_as("training_director", ("PA",), page="views/curriculum.py", db=handmade_db, email=DIRECTOR)
     shown = _frame(at, *GAP_COLUMNS)
     printed = _report(capsys, "curriculum-gaps", "--program", "PA", "--db", str(handmade_db))
     assert printed["theme"].to_list() == shown["theme"].to_list()

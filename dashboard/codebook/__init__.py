@@ -12,8 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard.contract import THEMES
+
 HERE = Path(__file__).parent
-THEME_ORDER = ("balance", "adaptiveness", "transcendence", "learning", "fit", "beliefs")
 STUDY_CAVEAT = (
     "The six themes come from an exploratory study of 15 therapists; use the scores as guidance "
     "for a structured interview, not as a validated test or a sole hiring criterion."
@@ -30,9 +31,9 @@ SCORING_LINE = "Rater: ____________  Score: ____  Not probed [ ]"
 
 @functools.cache  # package data: read once per process (a polars frame is not changed in place)
 def load_themes() -> pl.DataFrame:
-    """The six themes (code, name, definition, sounds_like, counter_sounds_like) in THEME_ORDER."""
+    """The six themes (code, name, definition, sounds_like, counter_sounds_like) in THEMES."""
     frame = pl.read_csv(HERE / "themes.csv", infer_schema=False)
-    order = {code: i for i, code in enumerate(THEME_ORDER)}
+    order = {code: i for i, code in enumerate(THEMES)}
     return frame.sort(pl.col("code").replace_strict(order, return_dtype=pl.Int32))
 
 
@@ -43,7 +44,7 @@ def load_subthemes() -> pl.DataFrame:
 
 
 def theme_names() -> dict[str, str]:
-    """Map each theme code to its display name, in THEME_ORDER."""
+    """Map each theme code to its display name, in THEMES."""
     return dict(load_themes().select("code", "name").iter_rows())
 
 
@@ -66,9 +67,9 @@ def interview_kit_documents() -> tuple[str, str, str]:
 
 
 def _selected(kit: dict, themes: list[str] | None) -> list[str]:
-    """Theme codes to render: the requested ones that the kit has, in THEME_ORDER."""
-    wanted = THEME_ORDER if themes is None else themes
-    return [code for code in THEME_ORDER if code in wanted and code in kit["themes"]]
+    """Theme codes to render: the requested ones that the kit has, in THEMES."""
+    wanted = THEMES if themes is None else themes
+    return [code for code in THEMES if code in wanted and code in kit["themes"]]
 
 
 def _cell(text: str) -> str:

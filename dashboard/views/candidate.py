@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import audit, charts, codebook, db, screening, ui
-from dashboard.auth import AccessDenied, current_scope
+from dashboard.access import AccessDenied
 from dashboard.contract import DECISIONS, THEMES
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Candidate")
@@ -24,7 +25,9 @@ try:
 except AccessDenied:
     st.error("This applicant is not in your programs, so Vocation will not show the record.")
     st.stop()
-audit.record(store, scope, "view_person", f"application {application_id}")
+if st.session_state.get("candidate_audited") != application_id:  # once per opening, not per rerun
+    audit.record(store, scope, "view_person", f"application {application_id}")
+    st.session_state["candidate_audited"] = application_id
 
 app = detail.application
 st.text(f"Applicant: {detail.label}")

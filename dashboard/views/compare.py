@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import charts, db, screening, ui
-from dashboard.auth import AccessDenied, current_scope
+from dashboard.access import AccessDenied
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Compare applicants")
@@ -63,5 +64,6 @@ st.caption(
 ui.table(comparison.table, key="compare_table", file_name="compare.csv", audit_object="compare")
 if st.button("Open the first of these applicants", key="compare_open"):
     st.session_state["candidate_application_id"] = picked[0]
+    st.session_state.pop("candidate_audited", None)  # a new opening of the record is audited
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/candidate.py")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, db, training, ui
-from dashboard.auth import current_scope
+from dashboard import charts, db, training, training_rules, ui
+from dashboard.contract import SMALL_SAMPLE
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Curriculum")
@@ -13,19 +14,14 @@ if cohorts.is_empty():
     st.info("No cohorts of your programs have been imported yet.")
     st.stop()
 
-names = dict(zip(cohorts["program_id"], cohorts["program_name"], strict=True))
-program = st.selectbox("Program", list(names), format_func=names.get, key="curriculum_program")
-in_program = cohorts.filter(cohorts["program_id"] == program)
-labels = {"": "All cohorts of this program"} | dict(
-    zip(in_program["cohort_id"], in_program["cohort_name"], strict=True)
-)
-cohort = st.selectbox("Cohort", list(labels), format_func=labels.get, key="curriculum_cohort") or None
+program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "curriculum_program")
+cohort = ui.cohort_picker(cohorts, program, "curriculum_cohort", "All cohorts of this program")
 
 st.subheader("Where the curriculum falls short")
 gaps = training.curriculum_gaps(store, scope, program, cohort)
-st.write(training.NEED_RULE)
-st.write(training.COVERAGE_RULE)
-st.write(training.GAP_RULE)
+st.write(training_rules.NEED_RULE)
+st.write(training_rules.COVERAGE_RULE)
+st.write(training_rules.GAP_RULE)
 if gaps["gap_rank"].is_not_null().any():
     top = gaps.row(0, named=True)
     st.text(
@@ -46,10 +42,10 @@ ui.chart(charts.curriculum_coverage_heatmap_chart(coverage), coverage, "curricul
 ui.table(training.coverage_by_theme(store, scope), "curriculum_coverage_totals", "coverage_by_theme.csv")
 
 st.subheader("Modules and growth")
-st.warning(training.ASSOCIATION_CAUTION)
+st.warning(training_rules.ASSOCIATION_CAUTION)
 st.caption(
     "Mean growth in the module's themes; n = trainees with a growth score in each group; "
-    "small_sample marks a group under 10."
+    f"small_sample marks a group under {SMALL_SAMPLE}."
 )
 association = training.module_growth(store, scope, program, cohort)
 ui.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")

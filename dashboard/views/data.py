@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from dashboard import audit, db, ui, uploads, users
-from dashboard.auth import ROLES, current_scope
+from dashboard.access import ROLES
+from dashboard.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
@@ -64,12 +65,12 @@ with users_tab:
         role = st.selectbox("Role", ROLES, key="data_user_role")
         programs = st.multiselect(
             "Programs (supervisors and training directors; * = all programs)",
-            ["*", *users.program_ids(store, scope)],
+            ["*", *users.grantable_programs(store, scope)],
             key="data_user_programs",
         )
-        if st.form_submit_button("Grant"):
+        if st.form_submit_button("Grant", key="data_grant"):
             try:
-                users.add_user(store, scope, email, role, programs)
+                users.grant_role(store, scope, email, role, programs)
                 st.success("Role granted.")
             except users.UserChangeError as exc:
                 st.error("Not granted:")
@@ -78,8 +79,8 @@ with users_tab:
         st.subheader("Take a role away")
         email = st.selectbox("Person", users.emails(store, scope), key="data_remove_email")
         role = st.selectbox("Role", ["every role", *ROLES], key="data_remove_role")
-        if st.form_submit_button("Remove") and email:
-            n = users.remove_user(store, scope, email, None if role == "every role" else role)
+        if st.form_submit_button("Remove", key="data_remove") and email:
+            n = users.revoke_role(store, scope, email, None if role == "every role" else role)
             st.success(f"Removed {n} role row(s).")
     st.subheader("Who may see what")
     ui.table(users.list_users(store, scope), "data_users", "users-and-roles.csv")
@@ -90,6 +91,6 @@ with audit_tab:
     until = mid.date_input("Through", date.today(), key="data_audit_until")
     who = right.text_input("Person contains", key="data_audit_who")
     action = far.selectbox("Action", ["all", *audit.ACTIONS], key="data_audit_action")
-    log = users.audit_log(store, scope, since, until, who, None if action == "all" else action)
+    log = audit.read_log(store, scope, since, until, who, None if action == "all" else action)
     st.caption(f"{log.height} entries, newest first. The log is append-only.")
     ui.table(log, "data_audit", "audit-log.csv")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts, db, fairness, leadership, ui
-from dashboard.auth import current_scope
+from dashboard import charts, db, fairness, privacy, ui
+from dashboard.contract import SMALL_SAMPLE
+from dashboard.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
@@ -13,7 +14,7 @@ st.write(
     "rate is below four-fifths (0.80) of the highest-rate group's is flagged; Fisher's exact "
     "test (two-sided, against that group) gives a p-value. 'not provided' is its own group."
 )
-st.caption(leadership.suppression_note())
+st.caption(privacy.suppression_note())
 
 table = fairness.fairness_page_table(store, scope)
 left, right = st.columns(2)
@@ -23,7 +24,7 @@ shown = table.filter((table["stage"] == stage) & (table["dimension"] == dimensio
 ui.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios")
 ui.download(shown, "fairness_ratios", "fairness.csv")
 st.caption(
-    "Groups with fewer than 10 applicants are labelled 'too small to judge'. A flag is a prompt "
+    f"Groups with fewer than {SMALL_SAMPLE} applicants are labelled 'too small to judge'. A flag is a prompt "
     "to look closer, not a finding of bias; the compliance officer's report "
     "(python -m dashboard report fairness) has the unsuppressed numbers."
 )

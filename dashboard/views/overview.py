@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from dashboard import charts, db, leadership, ui
-from dashboard.auth import current_scope
+from dashboard import charts, db, overview, privacy, ui
+from dashboard.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
 st.title("Overview")
-st.caption(leadership.suppression_note())
+st.caption(privacy.suppression_note())
 
-options = leadership.filter_options(store, scope)
+options = overview.filter_options(store, scope)
 catalog, (first, last) = options["programs"], options["years"].row(0)
 site_names = dict(catalog.select("site_id", "site_name").unique().iter_rows())
 program_names = dict(catalog.select("program_id", "program_name").iter_rows())
@@ -28,21 +28,21 @@ chosen = {"programs": programs, "sites": sites, "years": years}
 
 st.subheader("Theme prevalence among interviewed applicants")
 st.write("Share of applicants whose hiring interview scored the theme 3 or more (0-4 scale).")
-by = st.radio("Compare by", leadership.DIMENSIONS, horizontal=True, key="overview_by")
-prevalence = leadership.theme_prevalence(store, scope, by, **chosen)
+by = st.radio("Compare by", overview.DIMENSIONS, horizontal=True, key="overview_by")
+prevalence = overview.theme_prevalence(store, scope, by, **chosen)
 ui.caveat()
 ui.chart(charts.theme_prevalence_bar_chart(prevalence), prevalence, "overview_prevalence")
 ui.download(prevalence, "overview_prevalence", "theme_prevalence.csv")
 
 st.subheader("Hiring funnel")
 st.write("Applications reaching each stage, and the share of the previous stage that went on.")
-funnel = leadership.hiring_funnel(store, scope, **chosen)
+funnel = overview.hiring_funnel(store, scope, **chosen)
 shown_funnel = funnel.drop("reached_n")
 ui.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel")
 ui.download(shown_funnel, "overview_funnel", "hiring_funnel.csv")
 
 st.subheader("Cohort growth")
 st.write("Mean change per theme from a trainee's intake assessment to their latest one.")
-growth = leadership.cohort_growth(store, scope, **chosen)
+growth = overview.growth_by_cohort(store, scope, **chosen)
 ui.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth")
 ui.download(growth, "overview_growth", "cohort_growth.csv")

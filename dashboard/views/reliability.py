@@ -4,7 +4,7 @@ calibration, and the queue of disagreements waiting for a consensus."""
 import streamlit as st
 
 from dashboard import charts, db, reliability, ui
-from dashboard.auth import current_scope
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Reliability")
@@ -15,29 +15,16 @@ if not roles:
 role = roles[0]
 if len(roles) > 1:
     role = st.selectbox("View as", roles, format_func=reliability.ROLE_LABELS.get, key="reliability_role")
-st.write(
-    "Two raters score each interview independently. These figures say how far their scores agree, "
-    "beyond chance, for the interviews of your programs. Krippendorff's guidance: alpha of 0.800 "
-    "or more is reliable, 0.667 to 0.800 tentative, below 0.667 unreliable. Figures on fewer than "
-    "10 interviews are marked as small samples."
-)
+st.write(reliability.INTRO)
 ui.caveat()
-PERCENT = {
-    c: st.column_config.NumberColumn(format="percent") for c in ("percent_agreement", "percent_within_one")
-}
+PERCENT = ui.percent_columns("percent_agreement", "percent_within_one")
+SIZE = reliability.PAGE_SIZE
 tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
 tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
     [*tabs, "Consensus in force"],
     key="reliability_tab",
     on_change="rerun",  # only the open tab runs
 )
-
-
-def paged(label: str, total: int, key: str) -> int:
-    """A page picker for a long table; the table shows PAGE_SIZE rows of it at a time."""
-    pages = reliability.page_count(total)
-    size = reliability.PAGE_SIZE
-    return ui.page_picker(f"{label}: page (of {pages}, {size} rows each; {ui.n_label(total)})", pages, key)
 
 
 def download_all(rows, count: int, key: str, file_name: str) -> None:
@@ -48,10 +35,7 @@ def download_all(rows, count: int, key: str, file_name: str) -> None:
 if tab_theme.open:
     with tab_theme:
         themes = reliability.theme_reliability(store, scope, role)
-        st.caption(
-            "Units: interviews rated by two or more raters. Alpha (ordinal) over all raters, with a "
-            f"95% bootstrap interval ({reliability.BOOTSTRAP_DRAWS} seeded resamples of interviews)."
-        )
+        st.caption(reliability.ALPHA_NOTE)
         ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
         ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
 
@@ -59,8 +43,8 @@ if tab_pairs.open:
     with tab_pairs:
         pairs = reliability.pair_reliability(store, scope, role)
         st.caption("Cohen's kappa, unweighted and quadratic-weighted, on the interviews both scored.")
-        page = paged("Rater pairs", pairs.height, "reliability_pairs_page")
-        ui.dataframe(reliability.page_of(pairs, page), "reliability_pairs_table", column_config=PERCENT)
+        page = ui.paged("Rater pairs", pairs.height, SIZE, "reliability_pairs_page")
+        ui.dataframe(ui.page_of(pairs, page, SIZE), "reliability_pairs_table", column_config=PERCENT)
         download_all(lambda: pairs, pairs.height, "reliability_pairs", "reliability_by_rater_pair.csv")
 
 if tab_time.open:
@@ -70,25 +54,13 @@ if tab_time.open:
             st.info("No paired ratings yet.")
         else:
             ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
-            ui.table(
-                quarters,
-                "reliability_quarters",
-                "reliability_by_quarter.csv",
-                column_config=PERCENT,
-            )
+            ui.table(quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT)
 
 if tab_raters.open:
     with tab_raters:
-        st.caption(
-            "Difference of each rater's score from the interview's score (the consensus where one "
-            "is in force, else the mean of the raters). Positive: lenient; negative: severe."
-        )
+        st.caption(reliability.CALIBRATION_NOTE)
         calibration = reliability.rater_calibration(store, scope, role)
-        ui.chart(
-            charts.rater_calibration_point_chart(calibration),
-            calibration,
-            "reliability_calibration",
-        )
+        ui.chart(charts.rater_calibration_point_chart(calibration), calibration, "reliability_calibration")
         ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
         st.subheader("Drift over time")
         drift = reliability.rater_drift(store, scope, role)
@@ -101,55 +73,38 @@ if tab_queue.open:
             st.success("Consensus recorded. The consensus now in force for that interview theme:")
             st.text(st.session_state.pop("reliability_recorded"))
         total = reliability.disagreement_count(store, scope, role)
-        st.caption(
-            "Interview themes where raters differ by 2 or more and no consensus is in force, oldest first."
-        )
+        st.caption(reliability.QUEUE_NOTE)
         if total == 0:
             st.info("No disagreements are waiting for a consensus.")
         else:
-            page = paged("Disagreement queue", total, "reliability_queue_page")
+            page = ui.paged("Disagreement queue", total, SIZE, "reliability_queue_page")
             queue = reliability.disagreement_queue(store, scope, role, page)
             ui.dataframe(queue, "reliability_queue_table")
-            download_all(
-                lambda: reliability.disagreement_queue(store, scope, role),
-                total,
-                "reliability_queue",
-                "disagreement_queue.csv",
-            )
-            items = list(queue.select("interview_id", "theme", "interview_date").iter_rows())
+            everything = lambda: reliability.disagreement_queue(store, scope, role)  # noqa: E731
+            download_all(everything, total, "reliability_queue", "disagreement_queue.csv")
             interview_id, theme, _ = st.selectbox(
                 "Interview and theme (this page of the queue)",
-                items,
+                list(queue.select("interview_id", "theme", "interview_date").iter_rows()),
                 format_func=lambda r: f"{r[0]} · {r[1]} · {r[2]}",
                 key="reliability_item",
             )
             evidence = reliability.rater_evidence(store, scope, role, interview_id, theme)
-            by_rater = reliability.evidence_by_rater(evidence)
-            for column, (rater_id, label, excerpts) in zip(st.columns(len(by_rater)), by_rater, strict=True):
-                column.text(label)
-                column.dataframe(excerpts, hide_index=True, key=f"reliability_excerpts_{rater_id}")
+            ui.side_by_side(reliability.evidence_by_rater(evidence), "reliability_excerpts")
             with st.form("reliability_consensus_form", clear_on_submit=True):
                 score = st.radio(
                     "Consensus score", reliability.SCORES, horizontal=True, key="reliability_score"
                 )
                 note = st.text_area("Note (how the panel decided)", key="reliability_note")
-                if st.form_submit_button("Record consensus"):
+                if st.form_submit_button("Record consensus", key="reliability_record"):
                     row = reliability.record_consensus(store, scope, role, interview_id, theme, score, note)
                     st.session_state["reliability_recorded"] = reliability.consensus_summary(row)
                     st.rerun()
 
 if tab_consensus.open:
     with tab_consensus:
-        st.caption(
-            "A consensus recorded here is used unless an imported consensus is dated later; "
-            "used_because says which one counts and why. An import never changes what is recorded here."
-        )
+        st.caption(reliability.CONSENSUS_RULE)
         total = reliability.consensus_count(store, scope, role)
-        page = paged("Consensus in force", total, "reliability_consensus_page")
+        page = ui.paged("Consensus in force", total, SIZE, "reliability_consensus_page")
         ui.dataframe(reliability.consensus_in_force(store, scope, role, page), "reliability_consensus_table")
-        download_all(
-            lambda: reliability.consensus_in_force(store, scope, role),
-            total,
-            "reliability_consensus",
-            "consensus_in_force.csv",
-        )
+        everything = lambda: reliability.consensus_in_force(store, scope, role)  # noqa: E731
+        download_all(everything, total, "reliability_consensus", "consensus_in_force.csv")

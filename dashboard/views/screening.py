@@ -3,20 +3,15 @@
 import streamlit as st
 
 from dashboard import db, screening, ui
-from dashboard.auth import current_scope
 from dashboard.contract import THEMES
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Screening")
 ui.caveat()
 
-programs = screening.program_choices(store, scope)
-names = dict(zip(programs["program_id"], programs["program_name"], strict=True))
-program_id = st.selectbox(
-    "Program",
-    [None, *names],
-    format_func=lambda p: "All my programs" if p is None else f"{names[p]} ({p})",
-    key="screening_program",
+program_id = ui.program_picker(
+    screening.program_choices(store, scope), "screening_program", "All my programs"
 )
 options = screening.filter_choices(store, scope, program_id)
 
@@ -45,7 +40,7 @@ filters = screening.ScreeningFilters(
     min_scores=minimums,
 )
 table = screening.screening_table(store, scope, program_id, filters)
-pages = screening.page_count(table.height)
+pages = ui.page_count(table.height, screening.PAGE_SIZE)
 
 st.subheader(f"Applicants ({ui.n_label(table.height)})")
 st.write(screening.SORT_EXPLAINED + " Click a column heading to sort the rows on this page by it.")
@@ -55,7 +50,7 @@ st.caption(
 page = ui.page_picker(
     f"Page (of {pages}, {screening.PAGE_SIZE} applicants each, in ranked order)", pages, "screening_page"
 )
-page_table = screening.page_rows(store, table, page, hide_names)
+page_table = screening.with_names(store, ui.page_of(table, page, screening.PAGE_SIZE), hide_names)
 ui.dataframe(
     screening.visible_columns(page_table, hide_names),
     f"screening_ranked_table_{page}",  # a fresh selection on each page
@@ -83,6 +78,7 @@ st.caption("Select one row to open the applicant, or two to four to compare them
 open_col, compare_col = st.columns(2)
 if open_col.button("Open applicant", disabled=len(picked) != 1, key="screening_open"):
     st.session_state["candidate_application_id"] = picked[0]
+    st.session_state.pop("candidate_audited", None)  # a new opening of the record is audited
     st.session_state["candidate_blind"] = hide_names
     st.switch_page("views/candidate.py")
 if compare_col.button("Compare selected", disabled=not 2 <= len(picked) <= 4, key="screening_compare"):

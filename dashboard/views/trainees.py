@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dashboard import charts, db, training, ui
-from dashboard.auth import current_scope
+from dashboard import charts, db, training, training_rules, ui
+from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Trainees")
@@ -13,11 +13,8 @@ if cohorts.is_empty():
     st.info("No cohorts of your programs have been imported yet.")
     st.stop()
 
-names = dict(zip(cohorts["program_id"], cohorts["program_name"], strict=True))
-program = st.selectbox("Program", list(names), format_func=names.get, key="trainees_program")
-in_program = cohorts.filter(cohorts["program_id"] == program)
-labels = dict(zip(in_program["cohort_id"], in_program["cohort_name"], strict=True))
-cohort = st.selectbox("Cohort", list(labels), format_func=labels.get, key="trainees_cohort")
+program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "trainees_program")
+cohort = ui.cohort_picker(cohorts, program, "trainees_cohort")
 
 people = training.trainees(store, scope, cohort)
 st.subheader("Trainees and status")
@@ -25,13 +22,13 @@ st.caption(ui.n_label(people.height))
 ui.table(people.drop("cohort_id"), "trainees_list", f"trainees_{cohort}.csv")
 
 st.subheader("Latest score and change since intake")
-st.caption(training.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
-cells = training.cohort_growth(store, scope, cohort)
+st.caption(training_rules.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
+cells = training.cohort_heatmap(store, scope, cohort)
 ui.chart(charts.trainee_theme_heatmap_chart(cells), cells.drop("person_id"), "trainees_heatmap")
 
 st.subheader("Cohort trajectories")
 st.caption("Mean score per theme at each assessment; n = trainees assessed (see the chart data).")
-trajectory = training.cohort_trajectories(store, scope, cohort)
+trajectory = training.cohort_trajectory(store, scope, cohort)
 ui.chart(charts.cohort_trajectory_line_chart(trajectory), trajectory, "trainees_cohort_trajectory")
 
 st.header("One trainee")

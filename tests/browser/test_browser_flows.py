@@ -19,8 +19,9 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import db
-from dashboard.auth import DEMO_EMAIL, DEMO_ROLES, ROLES, SCOPED_ROLES, Scope
+from dashboard.access import ROLES, SCOPED_ROLES, Scope
 from dashboard.navigation import PAGES, pages_for
+from dashboard.signin import DEMO_EMAIL, DEMO_ROLES
 
 pytestmark = pytest.mark.browser
 
@@ -177,14 +178,19 @@ def _settle(page) -> None:
     page.wait_for_timeout(400)
 
 
+def _button(page, key: str):
+    """One of the app's buttons, found by its Streamlit key (the element carries class st-key-KEY)."""
+    return page.locator(f".st-key-{key} button")
+
+
 def sign_in(page, app_url: str, email: str) -> None:
     """Sign in through the real redirect: app -> provider -> pick the user -> back to the app."""
     page.goto(app_url)
-    page.get_by_role("button", name="Sign in").click()
+    _button(page, "auth_sign_in").click()
     page.wait_for_url("**/oauth2/authorize**", timeout=30_000)
     page.get_by_role("button", name=email, exact=True).click()
     page.wait_for_url(f"{app_url}/**", timeout=30_000)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(_button(page, "auth_sign_out")).to_be_visible()
     _settle(page)
 
 
@@ -203,7 +209,7 @@ def _shot(page, name: str) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_signs_in_and_sees_exactly_its_pages(page, app_url, role):
     sign_in(page, app_url, EMAILS[role])
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(_button(page, "auth_sign_out")).to_be_visible()
     allowed = pages_for(_scope(role))
     # Streamlit shows no navigation menu when there is only one page
     assert nav_titles(page) == ([p.title for p in allowed] if len(allowed) > 1 else [])
@@ -243,7 +249,7 @@ def test_admin_uploads_a_bad_file_sees_the_report_then_imports_a_good_one(page, 
     rows = [f"{interview},{rater},balance,9", f"{interview},{rater},{PAYLOAD},2"]
     bad.write_text("interview_id,rater_id,theme,score\n" + "\n".join(rows) + "\n")
     page.locator('input[type="file"]').set_input_files(str(bad))
-    page.get_by_role("button", name="Check files").click()
+    _button(page, "data_check").click()
     page.get_by_text("The batch was refused").wait_for(timeout=30_000)
     expect(page.get_by_text("3 problem(s)", exact=False)).to_be_visible()
     assert page.locator("img[src='x']").count() == 0
@@ -255,21 +261,15 @@ def test_admin_uploads_a_bad_file_sees_the_report_then_imports_a_good_one(page, 
     sites = (ROOT / "sample_data" / "sites.csv").read_text().rstrip("\n")
     good.write_text(f"{sites}\nS9,Browser test site,North\n")
     page.locator('input[type="file"]').set_input_files(str(good))
-    page.get_by_role("button", name="Check files").click()
+    _button(page, "data_check").click()
     page.get_by_text("No problems found").wait_for(timeout=30_000)
-    page.get_by_role("button", name="Import").click()
+    _button(page, "data_import").click()
     page.get_by_text("Imported.").wait_for(timeout=30_000)
     _shot(page, "admin-data-imported")
     assert page.dialogs == []
 
 
-def _needs_candidate_page() -> None:
-    if not (ROOT / "dashboard" / "views" / "candidate.py").is_file():
-        pytest.skip("the Candidate page (branch screening) has not landed yet")
-
-
 def test_an_excerpt_with_markup_shows_as_text_and_runs_nothing(page, app_url):
-    _needs_candidate_page()
     sign_in(page, app_url, EMAILS["supervisor"])
     page.goto(f"{app_url}/candidate?application={MARKUP_APPLICATION[0]}")
     _settle(page)
@@ -283,14 +283,13 @@ def test_an_excerpt_with_markup_shows_as_text_and_runs_nothing(page, app_url):
 
 
 def test_supervisor_records_a_decision_and_sees_it_after_reload(page, app_url):
-    _needs_candidate_page()
     note = f"Browser test {time.time():.0f}: second interview first"
     sign_in(page, app_url, EMAILS["supervisor"])
     page.goto(f"{app_url}/candidate?application={MARKUP_APPLICATION[0]}")
     _settle(page)
     page.get_by_text("hold", exact=True).first.click()
     page.get_by_label("Note").first.fill(note)
-    page.get_by_role("button", name="Record decision").click()
+    _button(page, "candidate_record").click()
     _settle(page)
     page.reload()
     _settle(page)
@@ -300,18 +299,18 @@ def test_supervisor_records_a_decision_and_sees_it_after_reload(page, app_url):
 
 def test_sign_out_returns_to_the_sign_in_page(page, app_url):
     sign_in(page, app_url, EMAILS["leadership"])
-    page.get_by_role("button", name="Sign out").click()
+    _button(page, "auth_sign_out").click()
     end_session = page.get_by_role("button", name="End session")
     end_session.wait_for(timeout=30_000)  # the provider's own sign-out confirmation
     end_session.click()
     page.wait_for_url(f"{app_url}/**", timeout=30_000)
     _settle(page)
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(_button(page, "auth_sign_in")).to_be_visible()
     _shot(page, "signed-out")
     assert nav_titles(page) == []
     page.goto(f"{app_url}/data")  # the identity cookie is gone
     _settle(page)
-    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(_button(page, "auth_sign_in")).to_be_visible()
 
 
 def test_a_demo_session_keeps_its_role_and_opens_a_charts_numbers(page, demo_url):

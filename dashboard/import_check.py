@@ -1,0 +1,204 @@
+"""Import step 2, checking: every rule of the contract on every row of the batch at once.
+
+Row rules (blanks, types, codes, ranges), keys, rules across columns and references (to the
+database or to another file of the batch); each broken rule is a problem row naming the file,
+the spreadsheet row, the column, the value and the rule. Reads the database, never writes it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from dashboard.contract import Table
+from dashboard.import_read import Incoming
+
+_DATE_RE = r"^\d{4}-\d{2}-\d{2}(?:[T ]00:00:00(?:\.0+)?)?$"
+
+
+def _clean(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
+    """Trim text, turn blanks into nulls, lowercase coded columns."""
+    exprs = []
+    for col in table.columns:
+        e = pl.col(col.name).str.strip_chars()
+        if col.allowed:
+            e = e.str.to_lowercase()
+        exprs.append(pl.when(e == "").then(None).otherwise(e).alias(col.name))
+    return frame.with_columns(exprs)
+
+
+def _typed(table: Table) -> list[pl.Expr]:
+    """Expressions that convert each text column to its contract type (null where invalid)."""
+    exprs = []
+    for col in table.columns:
+        e = pl.col(col.name)
+        if col.type == "int":
+            f = e.cast(pl.Float64, strict=False)
+            e = pl.when(f == f.round(0)).then(f).otherwise(None).cast(pl.Int64)
+        elif col.type == "float":
+            e = e.cast(pl.Float64, strict=False)
+        elif col.type == "date":
+            e = (
+                pl.when(e.str.contains(_DATE_RE))
+                .then(e.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+                .otherwise(None)
+            )
+        exprs.append(e.alias(col.name))
+    return exprs
+
+
+def _flag(frame: pl.DataFrame, mask: pl.Expr, column: str, rule: str, file: str) -> pl.DataFrame:
+    """The rows where `mask` holds, as problem rows for `column`."""
+    return frame.filter(mask).select(
+        pl.lit(file).alias("file"),
+        pl.col("_row").alias("row"),
+        pl.lit(column).alias("column"),
+        pl.col(column).cast(pl.String).fill_null("").alias("value"),
+        pl.lit(rule).alias("rule"),
+    )
+
+
+def _row_checks(inc: Incoming, text: pl.DataFrame, typed: pl.DataFrame) -> list[pl.DataFrame]:
+    """Problems found by looking at each row alone: blanks, types, codes, ranges."""
+    found = []
+    table, f = inc.table, inc.file
+    both = text.with_columns(typed.select(pl.all().name.suffix("__t")).get_columns())
+    for col in table.columns:
+        c, t = pl.col(col.name), pl.col(f"{col.name}__t")
+        if col.required:
+            found.append(_flag(both, c.is_null(), col.name, "required value is blank", f))
+        kind = {"int": "a whole number", "float": "a number", "date": "a date as YYYY-MM-DD"}
+        if col.type in kind:
+            found.append(_flag(both, c.is_not_null() & t.is_null(), col.name, f"is not {kind[col.type]}", f))
+        if col.allowed:
+            rule = "is not one of: " + ", ".join(col.allowed)
+            found.append(_flag(both, c.is_not_null() & ~c.is_in(col.allowed), col.name, rule, f))
+        if col.min is not None:
+            lo, hi = col.min, col.max
+            rng = f"is outside {lo:g}–{hi:g}" if hi is not None else f"is below {lo:g}"
+            bad = t < lo if hi is None else (t < lo) | (t > hi)
+            found.append(_flag(both, t.is_not_null() & bad, col.name, rng, f))
+    return found
+
+
+def _key_checks(inc: Incoming, typed: pl.DataFrame) -> list[pl.DataFrame]:
+    """Problems with keys: the same key on two rows of the file."""
+    key = list(inc.table.key)
+    dup = typed.filter(pl.all_horizontal(pl.col(key).is_not_null()) & pl.struct(key).is_duplicated())
+    if dup.is_empty():
+        return []
+    first = dup.group_by(key).agg(pl.col("_row").min().alias("_first"))
+    dup = dup.join(first, on=key).filter(pl.col("_row") != pl.col("_first"))
+    label = key[0] if len(key) == 1 else "+".join(key)
+    shown = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=", ")
+    return [
+        dup.select(
+            pl.lit(inc.file).alias("file"),
+            pl.col("_row").alias("row"),
+            pl.lit(label).alias("column"),
+            shown.alias("value"),
+            pl.format("duplicate key: the same key is on row {}", pl.col("_first")).alias("rule"),
+        )
+    ]
+
+
+def _extra_checks(inc: Incoming, typed: pl.DataFrame, subthemes: pl.DataFrame) -> list[pl.DataFrame]:
+    """Rules that relate two columns of a row."""
+    f, name = inc.file, inc.table.name
+    found = []
+    date_pairs = {
+        "applications": ("applied_on", "status_on"),
+        "cohorts": ("starts_on", "ends_on"),
+        "enrollments": ("enrolled_on", "left_on"),
+        "staff": ("hired_on", "left_on"),
+    }
+    if name in date_pairs:
+        start, end = date_pairs[name]
+        found.append(_flag(typed, pl.col(end) < pl.col(start), end, f"is before {start}", f))
+    if name == "interviews":
+        hiring = pl.col("purpose") == "hiring"
+        app = pl.col("application_id").is_not_null()
+        found.append(_flag(typed, hiring & ~app, "application_id", "is required when purpose is hiring", f))
+        found.append(
+            _flag(
+                typed,
+                pl.col("purpose").is_not_null() & ~hiring & app,
+                "application_id",
+                "must be blank unless purpose is hiring",
+                f,
+            )
+        )
+    if name == "excerpts":
+        own = typed.join(
+            subthemes.rename({"code": "subtheme", "theme": "_sub_theme"}), on="subtheme", how="left"
+        )
+        bad = pl.col("_sub_theme").is_not_null() & (pl.col("_sub_theme") != pl.col("theme"))
+        found.append(_flag(own, bad, "subtheme", "belongs to another theme", f))
+    if name == "peer_nominations":
+        found.append(
+            _flag(
+                typed,
+                pl.col("nominator_id") == pl.col("nominee_id"),
+                "nominee_id",
+                "a person cannot nominate themselves",
+                f,
+            )
+        )
+    return found
+
+
+def _known_keys(
+    con: duckdb.DuckDBPyConnection, batch: dict[str, pl.DataFrame], table: str, column: str
+) -> pl.Series:
+    """Values of table.column in the database and in the batch."""
+    # table and column come from the contract (an allow-list), never from input
+    stmt = f"select distinct {column} as v from {table}"  # noqa: S608
+    existing = con.cursor().sql(stmt).pl()["v"].cast(pl.String)
+    if table in batch:
+        existing = pl.concat([existing, batch[table][column].cast(pl.String)])
+    return existing.drop_nulls().unique()
+
+
+def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.DataFrame]:
+    """Problems with references: a value that names no row in the referenced table."""
+    found = []
+    for col in inc.table.columns:
+        if col.ref is None:
+            continue
+        values = known(*col.ref)
+        bad = pl.col(col.name).is_not_null() & ~pl.col(col.name).cast(pl.String).is_in(values.implode())
+        found.append(_flag(typed, bad, col.name, f"refers to no {col.ref[0]}.{col.ref[1]}", inc.file))
+    return found
+
+
+def check_batch(
+    con: duckdb.DuckDBPyConnection, incoming: list[Incoming]
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """Every problem in the batch, and each table's rows converted to contract types."""
+    found: list[pl.DataFrame] = []
+    typed_by_table: dict[str, pl.DataFrame] = {}
+    for inc in incoming:
+        text = _clean(inc.frame, inc.table)
+        typed = text.select(pl.col("_row"), *_typed(inc.table))
+        typed_by_table[inc.table.name] = typed
+        found += _row_checks(inc, text, typed)
+        found += _key_checks(inc, typed)
+    cache: dict[tuple[str, str], pl.Series] = {}
+
+    def known(table: str, column: str) -> pl.Series:
+        if (table, column) not in cache:
+            cache[(table, column)] = _known_keys(con, typed_by_table, table, column)
+        return cache[(table, column)]
+
+    subthemes = con.cursor().sql("select code, theme from subthemes").pl()
+    if "subthemes" in typed_by_table:
+        subthemes = pl.concat([subthemes, typed_by_table["subthemes"].select("code", "theme")]).unique(
+            "code", keep="last"
+        )
+    for inc in incoming:
+        typed = typed_by_table[inc.table.name]
+        found += _extra_checks(inc, typed, subthemes)
+        found += _reference_checks(inc, typed, known)
+    schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
+    problems = pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
+    return problems.unique(maintain_order=True), {k: v.drop("_row") for k, v in typed_by_table.items()}

@@ -1,0 +1,104 @@
+"""Import step 1, reading: find the batch's files, read each as text and match it to its table.
+
+A file that cannot be read, or whose name or header does not fit the contract, becomes a
+`Problem` (file, row, column, value, rule); nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from dashboard.contract import TABLES_BY_NAME, Table, normalize_header, table_for_file
+
+DATA_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+@dataclass
+class Problem:
+    """One broken rule: where it is and what is wrong."""
+
+    file: str
+    row: int | None
+    column: str
+    value: str
+    rule: str
+
+
+@dataclass
+class Incoming:
+    """One file of the batch, read as text and matched to its contract table."""
+
+    file: str
+    table: Table
+    frame: pl.DataFrame  # contract columns, all String, plus `_row` (spreadsheet row number)
+    checksum: str
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus the data files inside any folder named."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.iterdir() if f.suffix.lower() in DATA_SUFFIXES))
+        else:
+            out.append(p)
+    return out
+
+
+def _read_raw(path: Path, data: bytes) -> pl.DataFrame:
+    """The file's rows with every column as text."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        return pl.read_csv(data, infer_schema=False, truncate_ragged_lines=False)
+    if suffix == ".xlsx":
+        frame = pl.read_excel(data, engine="calamine", infer_schema_length=0)
+        return frame.select(pl.all().cast(pl.String))
+    if suffix == ".parquet":
+        frame = pl.read_parquet(data)
+        return frame.select(pl.all().cast(pl.String))
+    raise ValueError(f"unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
+
+
+def read_file(path: Path, notices: list[str], problems: list[Problem], name: str = "") -> Incoming | None:
+    """Read one file and match its headers to the contract; record what is wrong."""
+    name = name or path.name
+    table = table_for_file(Path(name).stem)
+    if table is None:
+        known = ", ".join(TABLES_BY_NAME)
+        problems.append(Problem(name, None, "", Path(name).stem, f"file name matches no table ({known})"))
+        return None
+    try:
+        data = path.read_bytes()
+        raw = _read_raw(path, data)
+    except Exception as exc:  # a file we cannot parse is a problem to report, not a crash
+        problems.append(Problem(name, None, "", "", f"cannot be read: {exc}".splitlines()[0][:300]))
+        return None
+    headers = [normalize_header(h) for h in raw.columns]
+    raw.columns = [f"{h}\x00{i}" for i, h in enumerate(headers)]  # unique while we sort them out
+    seen: dict[str, str] = {}
+    for original, h in zip(raw.columns, headers, strict=True):
+        if h in seen:
+            problems.append(Problem(name, 1, h, h, "column appears twice in the header"))
+        elif h in table.column_names:
+            seen[h] = original
+        else:
+            notices.append(f"{name}: column {h!r} is not in the contract and was ignored")
+    cols = []
+    for col in table.columns:
+        if col.name in seen:
+            cols.append(pl.col(seen[col.name]).alias(col.name))
+        elif col.required:
+            problems.append(Problem(name, 1, col.name, "", "required column is missing"))
+        else:
+            cols.append(pl.lit(None, pl.String).alias(col.name))
+    if any(p.file == name and p.row == 1 for p in problems):
+        return None
+    frame = raw.select(cols).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    return Incoming(name, table, frame, hashlib.sha256(data).hexdigest())

@@ -1,8 +1,0 @@
--- consensus_count_by_program: how many interview themes in the given programs have a consensus
--- in force (the length of the consensus table).
--- params: $program_ids (list of program ids the reader may see)
-select
-    count(*) as n_items,
-from effective_consensus as c
-inner join interviews as i on i.interview_id = c.interview_id
-where list_contains($program_ids, i.program_id)

@@ -1,0 +1,23 @@
+-- ratings_for_programs: every independent rating (0-4) of the interviews in the given programs,
+-- one row per interview, rater and theme, with the interview's date and quarter.
+-- params: $program_ids (list of program ids the reader may see)
+with allowed as (
+    select
+        interview_id,
+        program_id,
+        interview_date,
+    from interviews
+    where list_contains($program_ids, program_id)
+)
+
+select
+    r.interview_id,
+    a.program_id,
+    a.interview_date,
+    strftime(a.interview_date, '%Y') || '-Q' || cast(quarter(a.interview_date) as varchar) as quarter,
+    r.rater_id,
+    r.theme,
+    cast(r.score as integer) as score,
+from ratings as r
+inner join allowed as a on a.interview_id = r.interview_id
+order by r.theme, a.interview_date, r.interview_id, r.rater_id

@@ -1,4 +1,0 @@
--- scores_delete_by_interview: drop one interview's materialized scores (before recomputing them).
--- params: $interview_id
-delete from interview_theme_scores
-where interview_id = $interview_id

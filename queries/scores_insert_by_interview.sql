@@ -1,5 +1,0 @@
--- scores_insert_by_interview: recompute one interview's materialized scores from the live view.
--- params: $interview_id
-insert into interview_theme_scores
-select * from interview_theme_scores_live
-where interview_id = $interview_id

@@ -1,8 +1,0 @@
--- user_roles_by_email: the roles (and programs, '' when unscoped) granted to one email address.
--- params: $email (matched case-insensitively)
-select
-    role,
-    program_id,
-from app_user_roles
-where lower(email) = lower($email)
-order by role, program_id
