@@ -17,9 +17,16 @@ from xml.etree import ElementTree as ET
 
 import polars as pl
 
+from dashboard import db
 from dashboard.contract import THEMES
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
+QDC_FILE_NAME = "vocation-codebook.qdc"
+QDC_HELP = (
+    "The themes and sub-themes as a REFI-QDA codebook: import it into your qualitative-analysis "
+    "tool, code the transcripts with it (a '– counter' code marks counter-evidence), export the "
+    "project as .qdpx and load it on the Data page. Its codes map back with no mapping file."
+)
 GUID_NAMESPACE = uuid.UUID("d3ef95d2-0779-4d17-9180-326c4e8b0bf6")  # never change: GUIDs derive from it
 COUNTER_SUFFIX = " – counter"
 THEME_COLORS = ("#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#EDC948", "#76B7B2")
@@ -146,6 +153,7 @@ def qdc_xml(codes: pl.DataFrame) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+@db.memoize
 def codebook_qdc(store) -> str:
     """The database's codebook as a `.qdc` document."""
     return qdc_xml(codebook_codes(*codebook_frames(store)))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.qdpx_archive import Archive, Limits, QdpxError
+from dashboard.qdpx_archive import Archive, Limits, QdpxError, Where
 from dashboard.qdpx_maps import (
     CodeMatcher,
     Context,
@@ -105,7 +105,7 @@ def _user_label(guid: str | None, users: dict[str, User]) -> str:
     if guid is None:
         return "(no user named on the selection or the project)"
     user = users.get(guid)
-    return repr(user.name) if user and user.name else f"{guid} (not among the project's Users)"
+    return user.name if user and user.name else f"{guid} (not among the project's Users)"
 
 
 @dataclass
@@ -114,7 +114,7 @@ class _Mapped:
 
     interviews: dict[str, str] = field(default_factory=dict)  # source guid -> interview id
     raters: dict[str | None, str] = field(default_factory=dict)  # user guid -> rater id
-    unmapped: dict[str, str] = field(default_factory=dict)  # label -> why
+    unmapped: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> why
 
 
 def _resolve(project: Project, context: Context, maps: dict, matcher: CodeMatcher) -> _Mapped:
@@ -128,11 +128,11 @@ def _resolve(project: Project, context: Context, maps: dict, matcher: CodeMatche
             continue
         interview, why = match_source(source, ids, maps.get("sources") or {})
         if interview is None:
-            out.unmapped[f"source {source.name!r}"] = why
+            out.unmapped[("source", source.name)] = why
         else:
             out.interviews[source.guid] = interview
         for guid in {c.user_guid for c in wanted} - set(out.raters):
-            label = f"user {_user_label(guid, project.users)}"
+            label = ("user", _user_label(guid, project.users))
             user = project.users.get(guid) or User(guid or "", "", "")
             rater, why = match_user(user, context.raters, maps.get("coders") or {})
             if rater is None:
@@ -271,9 +271,11 @@ def read_qdpx(
     matcher = CodeMatcher(context, maps.get("codes"))
     mapped = _resolve(project, context, maps, matcher)
     if mapped.unmapped:
+        unmapped = sorted(mapped.unmapped.items())
         raise QdpxError(
             [f"{name}: coded selections cannot be mapped; nothing was imported. Unmapped:"]
-            + [f"  {label}: {why}" for label, why in sorted(mapped.unmapped.items())]
+            + [f"  {kind} {label!r}: {why}" for (kind, label), why in unmapped],
+            [Where(name, None, kind, label, f"cannot be mapped: {why}") for (kind, label), why in unmapped],
         )
     indexes = {s.guid: TextIndex(s.text(archive)) for s in project.sources if s.guid in mapped.interviews}
     by_source = {s.guid: s for s in project.sources}

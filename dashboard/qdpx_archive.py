@@ -24,11 +24,24 @@ import defusedxml.ElementTree as SafeET
 MB = 1024 * 1024
 
 
-class QdpxError(Exception):
-    """A `.qdpx` project that cannot be imported; `problems` lists every reason."""
+@dataclass(frozen=True)
+class Where:
+    """One reason for a refusal, placed as the import report places a problem."""
 
-    def __init__(self, problems: list[str] | str):
+    file: str
+    row: int | None
+    column: str
+    value: str
+    rule: str
+
+
+class QdpxError(Exception):
+    """A `.qdpx` project that cannot be imported; `problems` lists every reason as a line of text,
+    `items` (when given) the same reasons placed by file, row, column and value."""
+
+    def __init__(self, problems: list[str] | str, items: list[Where] | None = None):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.items = list(items or [])
         super().__init__("; ".join(self.problems))
 
 

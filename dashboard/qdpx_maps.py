@@ -22,7 +22,7 @@ import polars as pl
 
 from dashboard.contract import STANCES
 from dashboard.qdc import code_lookup, normalize_name
-from dashboard.qdpx_archive import QdpxError
+from dashboard.qdpx_archive import QdpxError, Where
 from dashboard.qdpx_project import Code, Source, User, norm_guid
 
 MAP_COLUMNS = {
@@ -55,6 +55,29 @@ class Context:
             dict(subthemes.select("code", "theme").iter_rows()),
         )
 
+    def to_json(self) -> dict:
+        """The context as plain JSON values (for the upload's child process)."""
+        return {
+            "interview_ids": list(self.interview_ids),
+            "raters": [list(r) for r in self.raters],
+            "codes": self.codes.to_dicts(),
+            "subthemes": dict(self.subthemes),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Context:
+        """A context from `to_json`'s values."""
+        from dashboard.qdc import CODE_COLUMNS
+
+        codes = pl.DataFrame(data["codes"], schema=CODE_COLUMNS)
+        return cls(data["interview_ids"], [tuple(r) for r in data["raters"]], codes, data["subthemes"])
+
+    def with_batch(self, interview_ids: list[str], raters: dict[str, str]) -> Context:
+        """This context plus interviews and raters arriving in the same batch (the batch's names win)."""
+        known = dict(self.raters) | raters
+        ids = sorted(set(self.interview_ids) | set(interview_ids))
+        return Context(ids, sorted(known.items()), self.codes, self.subthemes)
+
     @property
     def themes(self) -> set[str]:
         """The theme codes of the codebook."""
@@ -81,9 +104,8 @@ def _read_csv(source: MapSource, kind: str) -> tuple[str, pl.DataFrame]:
     wanted = MAP_COLUMNS[kind]
     missing = [c for c in wanted if c in REQUIRED and c not in frame.columns]
     if missing:
-        raise QdpxError(
-            f"{name}, header: required column(s) missing: {', '.join(missing)} (expected {','.join(wanted)})"
-        )
+        rule = f"required column(s) missing: {', '.join(missing)} (expected {','.join(wanted)})"
+        raise QdpxError(f"{name}, header: {rule}", [Where(name, 1, ", ".join(missing), "", rule)])
     for col in wanted:
         if col not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(col))
@@ -91,9 +113,14 @@ def _read_csv(source: MapSource, kind: str) -> tuple[str, pl.DataFrame]:
     return name, frame.with_columns(pl.when(pl.all() == "").then(None).otherwise(pl.all()).name.keep())
 
 
-def _problem(name: str, row: int, column: str, value, rule: str) -> str:
-    """One problem in a mapping file, as the report shows it."""
-    return f"{name}, row {row}, column {column}: {value if value is not None else ''!r} — {rule}"
+def _problem(name: str, row: int, column: str, value, rule: str) -> Where:
+    """One problem in a mapping file."""
+    return Where(name, row, column, value if value is not None else "", rule)
+
+
+def _text(p: Where) -> str:
+    """A mapping file's problem as a line of text."""
+    return f"{p.file}, row {p.row}, column {p.column}: {p.value!r} — {p.rule}"
 
 
 def read_map(source: MapSource, kind: str, context: Context) -> dict[str, object]:
@@ -129,7 +156,7 @@ def read_map(source: MapSource, kind: str, context: Context) -> dict[str, object
             problems.append(_problem(name, i, key_col, row[key_col], "is mapped twice, differently"))
         out[key] = target
     if problems:
-        raise QdpxError(problems)
+        raise QdpxError([_text(p) for p in problems], problems)
     return out
 
 
@@ -170,7 +197,10 @@ def match_source(source: Source, interview_ids: InterviewIds, mapping: dict) -> 
             found = interview_ids.get(name[:end])
             if found:
                 return found, ""
-    return None, "its name does not begin with an interview id and --sources does not list it"
+    return (
+        None,
+        "its name does not begin with an interview id and no sources map (--sources, sources.csv) lists it",
+    )
 
 
 def match_user(user: User, raters: list[tuple[str, str]], mapping: dict) -> tuple[str | None, str]:
@@ -185,10 +215,13 @@ def match_user(user: User, raters: list[tuple[str, str]], mapping: dict) -> tupl
     if len(named) == 1:
         return named[0], ""
     if len(named) > 1:
-        return None, f"matches several raters by name ({', '.join(named)}); list it in --coders"
+        return None, f"matches several raters by name ({', '.join(named)}); list it in a coders map"
     if user.id and loose(user.id) in by_id:
         return by_id[loose(user.id)], ""
-    return None, "is neither a rater's id nor a rater's full name and --coders does not list it"
+    return (
+        None,
+        "is neither a rater's id nor a rater's full name and no coders map (--coders, coders.csv) lists it",
+    )
 
 
 class CodeMatcher:

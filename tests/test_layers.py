@@ -44,6 +44,8 @@ LAYERS = {
         "qdc",
         "qdpx_maps",
         "qdpx",
+        "import_qdpx",
+        "passages",
     },
     5: {"reports", "signin", "navigation", "ui"},
     6: {"views", "app"},
