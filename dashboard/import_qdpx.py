@@ -139,10 +139,17 @@ def gather(
         return []
     path, name = projects[0]
     try:
-        return [read_project(path.read_bytes(), name, batch_context(context(), incoming), given, limits)]
+        project = read_project(path.read_bytes(), name, batch_context(context(), incoming), given, limits)
     except QdpxError as err:
         problems += refusal(err, name)
         return []
+    if project.frames["excerpts"].is_empty():
+        rule = (
+            "no coded selection maps to a theme, so there is nothing to import: code with Vocation's "
+            "codebook (.qdc) or map the project's codes with a codes map"
+        )
+        problems.append(Problem(name, None, "", "", rule))
+    return [project]
 
 
 def _map_name(source: MapSource) -> str:

@@ -469,7 +469,11 @@ def test_interview_kit_page_for_a_training_director_and_a_supervisor(test_db, mo
         assert not at.exception
         assert at.title[0].value == "Interview kit"
         keys = {b.key for b in at.get("download_button")}
-        assert keys == {"interview_kit_download_md", "interview_kit_download_html", "interview_kit_download_qdc"}
+        assert keys == {
+            "interview_kit_download_md",
+            "interview_kit_download_html",
+            "interview_kit_download_qdc",
+        }
         kit = codebook.load_interview_kit()
         first_question = kit["themes"]["balance"]["questions"][0]
         assert any(first_question in m.value for m in at.markdown)
