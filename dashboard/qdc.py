@@ -18,10 +18,12 @@ from xml.etree import ElementTree as ET
 import polars as pl
 
 from dashboard import db
+from dashboard.access import Scope
 from dashboard.contract import THEMES
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_FILE_NAME = "vocation-codebook.qdc"
+KIT_ROLES = ("supervisor", "training_director")  # the Interview kit page's roles
 QDC_HELP = (
     "The themes and sub-themes as a REFI-QDA codebook: import it into your qualitative-analysis "
     "tool, code the transcripts with it (a '– counter' code marks counter-evidence), export the "
@@ -153,7 +155,13 @@ def qdc_xml(codes: pl.DataFrame) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def codebook_qdc(store, scope: Scope) -> str:
+    """The database's codebook as a `.qdc` document, for the roles that use the interview kit."""
+    scope.require(*KIT_ROLES)
+    return _codebook_qdc(store)
+
+
 @db.memoize
-def codebook_qdc(store) -> str:
-    """The database's codebook as a `.qdc` document."""
+def _codebook_qdc(store) -> str:
+    """The `.qdc` document, made once per data version."""
     return qdc_xml(codebook_codes(*codebook_frames(store)))

@@ -121,7 +121,7 @@ def codebook_report(store, args) -> pl.DataFrame:
 
 def codebook_qdc_report(store, args) -> str:
     """The codebook as a REFI-QDA `.qdc` document."""
-    return qdc.codebook_qdc(store)
+    return qdc.codebook_qdc(store, Scope.system())
 
 
 REPORTS = {

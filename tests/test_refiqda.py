@@ -13,6 +13,7 @@ from conftest import ROOT
 from qdpx_writer import Sel, Src, codes_from_qdc, guid, locate, project_xml, write_qdpx, write_zip
 
 from dashboard import codebook, db
+from dashboard.access import AccessDenied, Scope
 from dashboard.qdc import code_guid, codebook_codes, codebook_qdc, qdc_xml
 from dashboard.qdpx import Context, QdpxError, excerpt_id, read_qdpx
 
@@ -95,7 +96,9 @@ def check_positions(result) -> None:
 def test_qdc_from_the_database_validates_against_the_published_schema(db_file):
     store = db.Store.open(db_file)
     try:
-        text = codebook_qdc(store)
+        text = codebook_qdc(store, Scope("s@example.org", (("supervisor", "P01"),)))
+        with pytest.raises(AccessDenied):  # the kit's roles only; the command line acts as Scope.system()
+            codebook_qdc(store, Scope("l@example.org", (("leadership", ""), ("admin", ""))))
     finally:
         store.close()
     xmlschema.XMLSchema(str(SCHEMAS / "Codebook.xsd")).validate(text)
@@ -251,7 +254,7 @@ def test_round_trip_with_vocations_own_codebook_needs_no_maps_and_fits_the_contr
 
     store = db.Store.open(db_file)
     try:
-        codes = codes_from_qdc(codebook_qdc(store))
+        codes = codes_from_qdc(codebook_qdc(store, Scope.system()))
         context_db = Context.from_store(store)
         interview = context_db.interview_ids[0]
         full_name = dict(context_db.raters)["R01"]

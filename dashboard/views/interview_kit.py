@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import codebook, db, qdc
+from dashboard.signin import current_scope
 
 st.title("Interview kit")
 title, kit_markdown, kit_html = codebook.interview_kit_documents()
@@ -25,7 +26,7 @@ right.download_button(
 )
 third.download_button(
     "Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdc)",
-    qdc.codebook_qdc(db.app_store()),
+    qdc.codebook_qdc(db.app_store(), current_scope()),
     file_name=qdc.QDC_FILE_NAME,
     mime="application/xml",
     key="interview_kit_download_qdc",
