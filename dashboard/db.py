@@ -12,11 +12,15 @@ import functools
 import os
 import secrets
 import threading
+import time
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from dashboard.pause_points import pause_for_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
@@ -30,6 +34,25 @@ _versions_lock = threading.Lock()
 
 class DatabaseBusyError(RuntimeError):
     """The database file is held by another process (usually a running app)."""
+
+    def __init__(self, message: str, path: str | Path = ""):
+        super().__init__(message)
+        self.path = str(path)
+
+
+# The app's command server lends its own store to the thread running a forwarded command, so that
+# the command's `connect(path)` / `Store.open(path)` get a cursor of the app's connection.
+_lent = threading.local()
+
+
+@contextmanager
+def lending(store: Store):
+    """Within this block (in this thread), opening `store`'s file gives a cursor of its connection."""
+    _lent.store = store
+    try:
+        yield
+    finally:
+        _lent.store = None
 
 
 def db_path_from_env() -> Path:
@@ -49,6 +72,9 @@ def sql_text(name: str) -> str:
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database at `path` (creating it and its schema when writable)."""
     path = Path(path)
+    lent = getattr(_lent, "store", None)
+    if lent is not None and str(path.resolve()) == lent.path:
+        return lent.con.cursor()
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -56,8 +82,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(
-                f"The database {path} is in use by another process (is the Vocation app "
-                "running?). Stop it, or import through the app's Data page, then try again."
+                f"The database {path} is in use by another process (is the Vocation app running?).",
+                path.resolve(),
             ) from None
         raise
     con.execute("set enable_progress_bar = false")
@@ -73,6 +99,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
+    _allow_new_roles(con)
     con.execute(sql_text("schema"))
     if not con.execute("select count(*) from interview_theme_scores").fetchall()[0][0]:
         refresh_scores(con)  # cheap when there is nothing to score; fills an older database
@@ -99,17 +126,38 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
+def _allow_new_roles(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild app_user_roles of a database made before the interviewer role (its CHECK lists the roles)."""
+    found = con.execute(
+        "select expression from duckdb_constraints()"
+        " where table_name = 'app_user_roles' and constraint_type = 'CHECK'"
+    ).fetchall()
+    if not found or "interviewer" in found[0][0]:
+        return
+    con.begin()
+    try:
+        con.execute("alter table app_user_roles rename to app_user_roles_before_interviewer")
+        con.execute(sql_text("schema"))
+        con.execute("insert into app_user_roles select * from app_user_roles_before_interviewer")
+        con.execute("drop table app_user_roles_before_interviewer")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
     """Recompute the materialized interview_theme_scores: all of it, or one interview's rows.
 
-    Call after any write to ratings, consensus, interviews or app_consensus (the importer and
-    consensus recording do); the caller owns the transaction.
+    Call after any write to ratings, consensus, interviews or app_consensus (the importer,
+    consensus recording and scorecards do); the caller owns the transaction, so the statements
+    run on `con` itself (a cursor of it would be another connection, outside the transaction).
     """
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
-    else:
-        run_statement(con, "scores_delete_for_interview", interview_id=interview_id)
-        run_statement(con, "scores_insert_for_interview", interview_id=interview_id)
+    else:  # on `con` itself: a cursor of it would be another transaction
+        con.execute(sql_text("scores_delete_for_interview"), {"interview_id": interview_id})
+        con.execute(sql_text("scores_insert_for_interview"), {"interview_id": interview_id})
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
@@ -128,6 +176,67 @@ def run_statement(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
         cur.execute(sql_text(name), params or None)
     finally:
         cur.close()
+
+
+def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame | None:
+    """Run a named query or statements on `con` itself, inside its open transaction.
+
+    A file may hold several statements (separated by `;` at a line's end): each is bound to the
+    parameters it names. Returns the last statement's rows as a frame when it returns rows.
+    """
+    import re
+
+    result = None
+    for statement in (s for s in re.split(r";\s*\n", sql_text(name)) if s.strip(" \n;")):
+        used = set(re.findall(r"\$([a-z_]+)", re.sub(r"--[^\n]*", "", statement)))
+        bound = {k: v for k, v in params.items() if k in used}
+        result = con.execute(statement, bound or None)
+    if result is None or result.description is None:
+        return None
+    import warnings
+
+    with warnings.catch_warnings():  # the copy is of a few rows: a card, a panel
+        warnings.simplefilter("ignore", UserWarning)
+        return pl.from_arrow(result.to_arrow_table())
+
+
+def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
+    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
+
+    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
+    their own transaction. A write-write conflict with a concurrent transaction (an import, another
+    rater's submit) raises TransactionException; the work is then retried, a few times. `name`
+    labels the transaction for the crash tests' pause point (see pause_for_tests).
+    """
+    con = getattr(store_or_con, "con", store_or_con)
+    for attempt in range(attempts):
+        cur = con.cursor()
+        try:
+            cur.begin()
+            result = work(cur)
+            if name:
+                pause_for_tests(name)
+            cur.commit()
+            return result
+        except duckdb.TransactionException:
+            _rollback_quietly(cur)
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        except BaseException:
+            _rollback_quietly(cur)
+            raise
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def data_version(path: str | Path) -> int:
@@ -233,9 +342,43 @@ def enable_streamlit_cache() -> None:
 _open_app_store = None
 
 
+OPEN_WAIT_S = 15.0
+_app_stores: dict[str, Store] = {}
+_on_open: list = []
+
+
+def on_app_store_open(hook) -> None:
+    """Call `hook(store)` when the app's process opens its store (the command line registers the
+    command server and scheduled backups here: the app's process runs them beside the pages)."""
+    if hook not in _on_open:
+        _on_open.append(hook)
+
+
 def _open_store(path: str) -> Store:
-    """Open the app's cached store (wrapped by st.cache_resource)."""
-    return Store(connect(path), path, cached=True)
+    """Open the app's cached store (wrapped by st.cache_resource) and start serving commands.
+
+    A command may hold the file for a moment (run while the app was stopped): wait for it a while.
+    Opened once per process (`python -m dashboard serve` opens it before the first page does).
+    """
+    if path in _app_stores:
+        return _app_stores[path]
+    deadline = time.monotonic() + float(os.environ.get("VOCATION_OPEN_WAIT_S") or OPEN_WAIT_S)
+    while True:
+        try:
+            store = Store(connect(path), path, cached=True)
+            break
+        except DatabaseBusyError as exc:
+            if time.monotonic() > deadline:
+                raise DatabaseBusyError(
+                    f"The database {path} is held by another process (a command run while the app was "
+                    "stopped?). The app waited for it; reload this page to try again.",
+                    exc.path,
+                ) from None
+            time.sleep(0.5)
+    for hook in _on_open:
+        hook(store)
+    _app_stores[path] = store
+    return store
 
 
 def app_store() -> Store:
@@ -246,4 +389,10 @@ def app_store() -> Store:
 
         enable_streamlit_cache()
         _open_app_store = st.cache_resource(show_spinner=False)(_open_store)
-    return _open_app_store(str(db_path_from_env().resolve()))
+    try:
+        return _open_app_store(str(db_path_from_env().resolve()))
+    except DatabaseBusyError as exc:
+        import streamlit as st
+
+        st.error(str(exc))
+        st.stop()

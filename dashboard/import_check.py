@@ -134,6 +134,9 @@ def _extra_checks(inc: Incoming, typed: pl.DataFrame, subthemes: pl.DataFrame) -
         )
         bad = pl.col("_sub_theme").is_not_null() & (pl.col("_sub_theme") != pl.col("theme"))
         found.append(_flag(own, bad, "subtheme", "belongs to another theme", f))
+    if name == "raters":
+        bad = pl.col("email").is_not_null() & ~pl.col("email").str.contains(r"^[^@\s]+@[^@\s]+$")
+        found.append(_flag(typed, bad, "email", "is not an email address", f))
     if name == "peer_nominations":
         found.append(
             _flag(
@@ -213,10 +216,45 @@ def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.Data
     return found
 
 
+APP_OWNED_RULE = "was made in Vocation (a scheduled interview or its scorecards); an import may not change it"
+_PROBLEM_SCHEMA = {
+    "file": pl.String,
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "rule": pl.String,
+}
+
+
+def app_owned_checks(
+    typed: dict[str, pl.DataFrame], files: dict[str, str], owned: pl.DataFrame
+) -> pl.DataFrame:
+    """Rows whose key collides with an interview scheduled in Vocation or the rows its scorecards
+    wrote (`owned`: kind 'interview' or 'excerpt', and key, as the query app_owned_key_list reads)."""
+    interviews = owned.filter(pl.col("kind") == "interview")["key"].implode()
+    excerpts = owned.filter(pl.col("kind") == "excerpt")["key"].implode()
+    found = []
+    for table, column, keys in (
+        ("interviews", "interview_id", interviews),
+        ("ratings", "interview_id", interviews),
+        ("excerpts", "interview_id", interviews),
+        ("excerpts", "excerpt_id", excerpts),
+    ):
+        if table in typed:
+            hit = pl.col(column).cast(pl.String).is_in(keys)
+            found.append(_flag(typed[table], hit, column, APP_OWNED_RULE, files[table]))
+    return (
+        pl.concat([f.cast(_PROBLEM_SCHEMA) for f in found]) if found else pl.DataFrame(schema=_PROBLEM_SCHEMA)
+    )
+
+
 def check_batch(
-    con: duckdb.DuckDBPyConnection, incoming: list[Incoming]
+    con: duckdb.DuckDBPyConnection, incoming: list[Incoming], owned: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    """Every problem in the batch, and each table's rows converted to contract types."""
+    """Every problem in the batch, and each table's rows converted to contract types.
+
+    `owned`: the app-owned keys (see app_owned_checks) no row of the batch may collide with.
+    """
     found: list[pl.DataFrame] = []
     typed_by_table: dict[str, pl.DataFrame] = {}
     for inc in incoming:
@@ -243,6 +281,8 @@ def check_batch(
         if inc.table.name == "excerpt_positions":
             found += _position_checks(inc, typed, typed_by_table)
         found += _reference_checks(inc, typed, known)
+    if owned is not None:
+        found.append(app_owned_checks(typed_by_table, {i.table.name: i.file for i in incoming}, owned))
     schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
     problems = pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
     return problems.unique(maintain_order=True), {k: v.drop("_row") for k, v in typed_by_table.items()}

@@ -11,6 +11,7 @@ import polars as pl
 
 from dashboard import db
 from dashboard.contract import LOAD_ORDER, TABLES_BY_NAME, Table
+from dashboard.pause_points import pause_for_tests
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> dict[str, int]:
@@ -73,6 +74,7 @@ def write_batch(
             db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
             {**record, **totals, "summary": json.dumps(counts)},
         )
+        pause_for_tests("import")
         con.commit()
     except BaseException:
         con.rollback()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,13 +23,14 @@ import duckdb
 import polars as pl
 
 from dashboard import db, import_qdpx, import_write
-from dashboard.import_check import check_batch
+from dashboard.import_check import app_owned_checks, check_batch
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
 from dashboard.qdpx_maps import Context, MapSource
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
 REPORT_CAP = 200  # problems listed in full; the rest are counted
+WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
 
 
 @dataclass
@@ -119,7 +121,8 @@ def import_batch(
         report.projects.append(project.summary)
         for inc in import_qdpx.to_incoming(project):
             _add(incoming, inc, problems)
-    found, typed = check_batch(con, incoming) if incoming else (pl.DataFrame(), {})
+    owned = db.run_query(con, "app_owned_key_list")  # interviews and scorecards made in the app
+    found, typed = check_batch(con, incoming, owned) if incoming else (pl.DataFrame(), {})
     for inc in incoming:
         inc.frame = None  # the text copies are no longer needed: keep peak memory down
     report.problem_count = len(problems) + found.height
@@ -142,12 +145,24 @@ def import_batch(
     }
     rows = sum(frame.height for frame in typed.values())
     cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{max(300, rows * 200 // 1_000_000)}MB"
-    try:
-        import_write.write_batch(con, typed, report.counts, record, progress, cap)
-    except duckdb.OutOfMemoryException:
-        # the cap was too tight for this batch and nothing was written: once more without it
-        report.counts.clear()
-        import_write.write_batch(con, typed, report.counts, record, progress, None)
+    files = {i.table.name: i.file for i in incoming}
+    for attempt in range(WRITE_ATTEMPTS):
+        if attempt and _collides_now(con, typed, files, report):
+            return report
+        try:
+            import_write.write_batch(con, typed, report.counts, record, progress, cap)
+            break
+        except duckdb.OutOfMemoryException:
+            # the cap was too tight for this batch and nothing was written: once more without it
+            report.counts.clear()
+            cap = None
+        except duckdb.TransactionException:
+            # a scorecard submitted meanwhile touched the same rows (the materialized scores):
+            # nothing was written; try again, after checking again that no app-owned key collides
+            report.counts.clear()
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
     report.written = True
     db.bump_version(_db_file(con))
     return report
@@ -161,6 +176,15 @@ def _add(incoming: list[Incoming], inc: Incoming | None, problems: list[Problem]
         problems.append(Problem(inc.file, None, "", "", f"a second file for table {inc.table.name}"))
         return
     incoming.append(inc)
+
+
+def _collides_now(con, typed: dict[str, pl.DataFrame], files: dict[str, str], report: ImportReport) -> bool:
+    """Before a retried write: refuse the batch if an app-owned key now collides (made meanwhile)."""
+    unnumbered = {k: v.with_columns(pl.lit(None, pl.Int64).alias("_row")) for k, v in typed.items()}
+    found = app_owned_checks(unnumbered, files, db.run_query(con, "app_owned_key_list"))
+    report.problems = [Problem(**r) for r in found.head(REPORT_CAP).to_dicts()]
+    report.problem_count = found.height
+    return found.height > 0
 
 
 def _combine(checksums: Iterable[str]) -> str:

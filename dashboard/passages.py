@@ -2,8 +2,8 @@
 
 The Candidate page offers, for each excerpt with a position in a transcript (see import_qdpx),
 the text around it with the excerpt between plain-text markers. It reads with the supervisor's
-scope, like the excerpts themselves, and the page shows the passage as plain text, never as
-HTML or Markdown. When a transcript no longer holds the excerpt's text at its position (the
+scope and under the blind rule (blinding.py), like the excerpts themselves, and the page shows
+the passage as plain text, never as HTML or Markdown. When a transcript no longer holds the excerpt's text at its position (the
 project was re-imported after the transcript was edited), no passage is offered for it.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard import blinding
 from dashboard.access import Scope, readable_programs
 
 ROLE = "supervisor"
@@ -62,6 +63,8 @@ def excerpt_passages(
         context_chars=context_chars,
     )
     out: dict[str, list[Passage]] = {}
+    if rows.is_empty() or blinding.is_hidden(store, scope, rows["person_id"][0]):
+        return out  # the reader's own scorecard for this person is pending: no evidence shown
     for r in rows.iter_rows(named=True):
         if r["selected"] != r["excerpt_text"]:
             continue  # the transcript changed since this excerpt was imported

@@ -23,7 +23,7 @@ from dashboard.contract import THEMES
 
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_FILE_NAME = "vocation-codebook.qdc"
-KIT_ROLES = ("supervisor", "training_director")  # the Interview kit page's roles
+KIT_ROLES = ("supervisor", "training_director", "interviewer")  # the Interview kit page's roles
 QDC_HELP = (
     "The themes and sub-themes as a REFI-QDA codebook: import it into your qualitative-analysis "
     "tool, code the transcripts with it (a '– counter' code marks counter-evidence), export the "

@@ -4,6 +4,7 @@
 -- params: $application_id, $program_ids (list of program ids the reader may see), $context_chars
 with positioned as (
     select
+        a.person_id,
         e.excerpt_id,
         e.theme,
         e.stance,
@@ -26,6 +27,7 @@ with positioned as (
 
 final as (
     select
+        person_id,
         excerpt_id,
         theme,
         stance,

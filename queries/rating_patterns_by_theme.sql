@@ -1,13 +1,14 @@
 -- rating_patterns_by_theme: per theme and quarter of the interview date, each pattern of
 -- independent scores an interview received (how many raters gave 0, 1, 2, 3 and 4) with the
 -- number of interviews showing it. Krippendorff's alpha and pooled agreement need no more.
--- params: $program_ids (list of program ids the reader may see)
+-- Reads each rater's independent rating (a Vocation scorecard's first submission).
+-- params: $program_ids (list of program ids the reader may see), $hidden_person_ids (people whose ratings the reader may not see yet: the blind rule)
 with allowed as (
     select
         interview_id,
         interview_date,
     from interviews
-    where list_contains($program_ids, program_id)
+    where list_contains($program_ids, program_id) and not list_contains($hidden_person_ids, person_id)
 ),
 
 units as (
@@ -19,7 +20,7 @@ units as (
         count(*) filter (where r.score = 2) as n_2,
         count(*) filter (where r.score = 3) as n_3,
         count(*) filter (where r.score = 4) as n_4,
-    from ratings as r
+    from ratings_independent as r
     inner join allowed as a on a.interview_id = r.interview_id
     group by r.theme, r.interview_id, a.interview_date
 )

@@ -1,5 +1,5 @@
 -- subtheme_list: the codebook's sub-themes as stored (code, theme, name, definition,
--- sounds_like, counter_sounds_like), for the .qdc export and for mapping coded projects.
+-- sounds_like, counter_sounds_like), for the scorecard, the .qdc export and mapping coded projects.
 -- params: none
 select
     code,

@@ -16,10 +16,11 @@ import polars as pl
 import pytest
 import xmlschema
 from conftest import ROOT, table_checksums
+from ops_helpers import command
 from qdpx_writer import Sel, Src, codes_from_qdc, guid, write_qdpx, write_zip
 from test_refiqda import TEXT, U1, U2, USERS, own_codes, selections, vocation
 
-from dashboard import db, import_write
+from dashboard import cli, command_server, db, import_write
 from dashboard.access import AccessDenied, Scope
 from dashboard.import_check import check_batch
 from dashboard.import_qdpx import ProjectFrames, to_incoming
@@ -185,6 +186,22 @@ def test_mapping_files_on_the_command_line(db_file, tmp_path):
     )
 
 
+def test_load_of_a_project_is_handed_to_the_running_app_with_its_mapping_file(db_file, tmp_path):
+    store = db.Store(db.connect(db_file), db_file, cached=False)  # the app's side, holding the file
+    command_server.serve(store, cli.build_parser().parse_args)
+    try:
+        project(tmp_path / "coded.qdpx", users=[{"guid": U1, "name": "Coder A"}, {"guid": U2, "name": "R02"}])
+        (tmp_path / "coders.csv").write_text("user,rater_id\nCoder A,R03\n")
+        # paths relative to the folder the command is typed in, as a nightly job would give them
+        out = command("load", "coded.qdpx", "--coders", "coders.csv", "--db", str(db_file), cwd=tmp_path)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "excerpts: 3 inserted" in out.stdout
+        assert store.query("table_counts").filter(table_name="transcripts")["row_count"][0] == 1
+    finally:
+        command_server.stop(store.path)
+        store.close()
+
+
 def test_a_project_whose_codes_all_map_to_nothing_is_refused(db_file, tmp_path):
     other = guid("other")
     sels = [Sel("sing in a choir on Tuesdays", [other], coder=U1)]
@@ -318,6 +335,20 @@ def test_passages_follow_the_supervisors_programs(db_file, tmp_path, store_at):
         excerpt_passages(store, Scope("t@example.org", (("training_director", PROGRAM),)), APPLICATION)
     with pytest.raises(AccessDenied):
         excerpt_passages(store, Scope("l@example.org", (("leadership", ""),)), APPLICATION)
+
+
+def test_passages_follow_the_blind_rule(db_file, tmp_path, store_at):
+    _imported(db_file, tmp_path)
+    store = store_at(db_file)
+    own = Scope("s@example.org", (("supervisor", PROGRAM),))
+    assert excerpt_passages(store, own, APPLICATION)
+    # the supervisor sits, as rater R03, on a panel for this person and has not submitted yet
+    store.con.execute("update raters set email = 's@example.org' where rater_id = 'R03'")
+    store.con.execute(
+        "insert into app_panel_seats (interview_id, rater_id, added_by, added_at)"
+        " values ('I000002', 'R03', 'tests', now())"
+    )
+    assert excerpt_passages(store, own, APPLICATION) == {}
 
 
 def test_a_passage_whose_transcript_changed_is_not_offered(db_file, tmp_path, store_at):
