@@ -236,8 +236,8 @@ def app_owned_checks(
     found = []
     for table, column, keys in (
         ("interviews", "interview_id", interviews),
-        ("ratings", "interview_id", interviews),
-        ("excerpts", "interview_id", interviews),
+        ("ratings", "interview_id", interviews),  # its ratings come from its panel's scorecards
+        # coded evidence for it (a transcript coded in a QDA tool) is welcome under a key of its own
         ("excerpts", "excerpt_id", excerpts),
     ):
         if table in typed:
