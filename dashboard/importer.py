@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard import db, import_write
+from dashboard import db, import_qdpx, import_write
 from dashboard.import_check import app_owned_checks, check_batch
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
+from dashboard.qdpx_maps import Context, MapSource
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
@@ -41,6 +42,7 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     written: bool = False
+    projects: list = field(default_factory=list)  # qdpx.QdpxSummary of each coded project read
 
     @property
     def ok(self) -> bool:
@@ -67,6 +69,7 @@ class ImportReport:
     def text(self) -> str:
         """The report as plain text for the command line."""
         lines = [f"notice: {n}" for n in self.notices]
+        lines += [line for summary in self.projects for line in summary.lines()]
         if not self.ok:
             lines.append(f"Refused: {self.problem_count} problem(s); nothing was written.")
             for p in self.problems:
@@ -90,25 +93,34 @@ def import_batch(
     dry_run: bool = False,
     progress: Callable[[float, str], None] | None = None,
     names: dict[str, str] | None = None,
+    maps: dict[str, MapSource] | None = None,
+    projects: list[import_qdpx.ProjectFrames] | None = None,
 ) -> ImportReport:
     """Check a batch of files and, if every row is good, write it in one transaction.
 
     `names` maps a path to the file name shown in reports (uploads live under temporary names).
+    A `.qdpx` among the paths is read with its mapping files (`maps`: kind -> file, or files named
+    sources.csv, coders.csv, codes.csv among the paths); `projects` are ones already read (uploads).
     """
     report = ImportReport()
     problems: list[Problem] = []
     incoming: list[Incoming] = []
-    files = expand_paths(paths)
-    if not files:
-        problems.append(Problem("", None, "", "", "no .csv, .xlsx or .parquet files were given"))
-    for path in files:
-        inc = read_file(path, report.notices, problems, (names or {}).get(str(path), ""))
-        if inc is None:
-            continue
-        if any(other.table.name == inc.table.name for other in incoming):
-            problems.append(Problem(inc.file, None, "", "", f"a second file for table {inc.table.name}"))
-            continue
-        incoming.append(inc)
+    files = [(path, (names or {}).get(str(path), "") or path.name) for path in expand_paths(paths)]
+    if not files and not projects:
+        problems.append(Problem("", None, "", "", "no .csv, .xlsx, .parquet or .qdpx files were given"))
+    for path, name in files:
+        if not import_qdpx.is_project_file(name):
+            _add(incoming, read_file(path, report.notices, problems, name), problems)
+    project_files = [(path, name) for path, name in files if import_qdpx.is_project_file(name)]
+
+    def context() -> Context:  # read from the database only when there is a project to map
+        return Context.from_store(db.Store(con, _db_file(con)))
+
+    projects = list(projects or []) + import_qdpx.gather(project_files, incoming, context, maps, problems)
+    for project in projects:
+        report.projects.append(project.summary)
+        for inc in import_qdpx.to_incoming(project):
+            _add(incoming, inc, problems)
     owned = db.run_query(con, "app_owned_key_list")  # interviews and scorecards made in the app
     found, typed = check_batch(con, incoming, owned) if incoming else (pl.DataFrame(), {})
     for inc in incoming:
@@ -122,11 +134,13 @@ def import_batch(
     if dry_run:
         report.counts = {k: {"inserted": 0, "updated": 0, "unchanged": 0} for k in typed}
         return report
-    checksum = _combine(i.checksum for i in incoming)
+    checksum = _combine({i.checksum for i in incoming})
+    from_projects = {f"{p.file} ({t})" for p in projects for t in import_qdpx.PROJECT_TABLES}
+    shown = [i.file for i in incoming if i.file not in from_projects]
     record = {
         "at": datetime.now(),
         "by": imported_by,
-        "files": ", ".join(i.file for i in incoming),
+        "files": ", ".join(shown + [p.file for p in projects]),
         "checksum": checksum,
     }
     rows = sum(frame.height for frame in typed.values())
@@ -152,6 +166,16 @@ def import_batch(
     report.written = True
     db.bump_version(_db_file(con))
     return report
+
+
+def _add(incoming: list[Incoming], inc: Incoming | None, problems: list[Problem]) -> None:
+    """Add a read file to the batch, unless another file already fills its table."""
+    if inc is None:
+        return
+    if any(other.table.name == inc.table.name for other in incoming):
+        problems.append(Problem(inc.file, None, "", "", f"a second file for table {inc.table.name}"))
+        return
+    incoming.append(inc)
 
 
 def _collides_now(con, typed: dict[str, pl.DataFrame], files: dict[str, str], report: ImportReport) -> bool:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, blinding, charts, codebook, db, panel_ui, people_search, screening, ui
+from dashboard import audit, blinding, charts, codebook, db, panel_ui, passages, people_search, screening, ui
 from dashboard.access import AccessDenied
 from dashboard.contract import DECISIONS, THEMES
 from dashboard.signin import current_scope
@@ -61,15 +61,12 @@ ui.chart(
 st.caption(screening.SCORE_RULE)
 
 st.header("Every rater's score and the consensus")
-ui.table(
-    detail.score_table,
-    key="candidate_scores",
-    file_name="candidate_scores.csv",
-    audit_object=application_id,
-)
+ui.table(detail.score_table, "candidate_scores", "candidate_scores.csv", application_id)
 
 st.header("Evidence by theme")
 theme_names = dict(zip(codebook.load_themes()["code"], codebook.load_themes()["name"], strict=True))
+blind = detail.label != app["full_name"]
+in_transcripts = passages.excerpt_passages(store, scope, application_id, hide_source=blind)
 for theme in THEMES:
     excerpts = screening.excerpts_for(detail, theme)
     counters = excerpts.filter(excerpts["stance"] == "counter").height
@@ -83,20 +80,21 @@ for theme in THEMES:
             )
         else:
             st.write("No excerpts were coded for this theme.")
+        if in_transcripts.get(theme):  # excerpts from a coded project: read them in their passage
+            picked = st.selectbox(
+                "Read an excerpt in its transcript",
+                in_transcripts[theme],
+                index=None,
+                format_func=lambda p: p.label,
+                key=f"candidate_passage_{theme}",
+            )
+            if picked:  # plain text only: the transcript is data, never Markdown or HTML
+                st.text(f"From {picked.source} ({passages.MARKER_NOTE}):")
+                st.code(picked.text, language=None, wrap_lines=True)
 
 st.header("Applications and interviews")
-ui.table(
-    detail.applications,
-    key="candidate_applications",
-    file_name="applications.csv",
-    audit_object=application_id,
-)
-ui.table(
-    detail.interviews,
-    key="candidate_interviews",
-    file_name="interviews.csv",
-    audit_object=application_id,
-)
+ui.table(detail.applications, "candidate_applications", "applications.csv", application_id)
+ui.table(detail.interviews, "candidate_interviews", "interviews.csv", application_id)
 panel_ui.panels_section(
     store, scope, "supervisor", "candidate", app["person_id"], app["program_id"], application_id
 )
