@@ -21,8 +21,9 @@ from dashboard import codebook
 from dashboard.contract import TABLES, TABLES_BY_NAME, Column, Table
 from dashboard.exports import XLSX_MIME
 
-# the tables a program exports first; the codebook, which ships with defaults, last
-TABLE_NAMES = tuple(t.name for t in sorted(TABLES, key=lambda t: t.codebook))
+# The tables a program exports as files: the codebook (shipped with defaults) last; the tables only
+# a coded project (.qdpx) fills have no template.
+TABLE_NAMES = tuple(t.name for t in sorted(TABLES, key=lambda t: t.codebook) if not t.from_projects)
 TYPES = {
     "text": "text",
     "int": "a whole number",

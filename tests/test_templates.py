@@ -25,9 +25,9 @@ def _filled_csv(table: str) -> str:
 
 
 def test_every_table_has_a_template_with_its_headers_and_one_example():
-    assert sorted(templates.TABLE_NAMES) == sorted(t.name for t in TABLES)
+    assert sorted(templates.TABLE_NAMES) == sorted(t.name for t in TABLES if not t.from_projects)
     assert templates.TABLE_NAMES[0] == "sites" and templates.TABLE_NAMES[-2:] == ("themes", "subthemes")
-    for table in TABLES:
+    for table in (TABLES_BY_NAME[name] for name in templates.TABLE_NAMES):
         rows = list(csv.reader(io.StringIO(templates.csv_template(table.name))))
         assert rows[0] == list(table.column_names), table.name
         assert len(rows) == 2 and any(rows[1]), table.name
