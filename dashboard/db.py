@@ -23,6 +23,9 @@ QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
 BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
+# app_meta key and value saying the materialized tables are filled as this version defines them
+DERIVED_KEY = "derived_tables"
+DERIVED_VERSION = "2"  # bump when a materialized table's definition changes: refilled on open
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -74,8 +77,17 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()[0][0]:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
     con.execute(sql_text("schema"))
-    if not con.execute("select count(*) from interview_theme_scores").fetchall()[0][0]:
-        refresh_scores(con)  # cheap when there is nothing to score; fills an older database
+    found = run_query(con, "app_meta_for_key", key=DERIVED_KEY)
+    if found.height == 0 or found["value"][0] != DERIVED_VERSION:
+        # a new database (cheap: nothing to derive) or one from before these tables: fill them
+        con.begin()
+        try:
+            refresh_derived(con)
+            run_statement(con, "app_meta_upsert", key=DERIVED_KEY, value=DERIVED_VERSION)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
     from dashboard import codebook
 
     seeds = (
@@ -99,17 +111,36 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
-def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
-    """Recompute the materialized interview_theme_scores: all of it, or one interview's rows.
+def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
+    """Recompute every materialized table from its sources: all of them, or what one interview
+    touches.
 
-    Call after any write to ratings, consensus, interviews or app_consensus (the importer and
-    consensus recording do); the caller owns the transaction.
+    The tables (schema.sql; each equals its `*_live` view, which the tests check):
+    interview_theme_scores (per interview and theme), application_scores (per application:
+    Screening, Compare) and rating_patterns (per program, theme, quarter: Reliability).
+    Call after any write to ratings, excerpts, consensus, interviews or app_consensus: an import
+    (all), a consensus recorded or a scorecard submitted (`interview_id`). The caller owns the
+    transaction, so the tables change together with their sources.
     """
     if interview_id is None:
         con.execute(sql_text("scores_refresh_all"))
-    else:
-        run_statement(con, "scores_delete_for_interview", interview_id=interview_id)
-        run_statement(con, "scores_insert_for_interview", interview_id=interview_id)
+        con.execute(sql_text("derived_refresh_all"))
+        return
+    for name in (
+        "scores_delete_for_interview",
+        "scores_insert_for_interview",
+        "application_scores_delete_for_interview",
+        "application_scores_insert_for_interview",
+        "rating_patterns_delete_for_interview",
+        "rating_patterns_insert_for_interview",
+    ):
+        # on `con` itself, not a cursor: inside the caller's transaction, seeing its writes
+        con.execute(sql_text(name), {"interview_id": interview_id})
+
+
+def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
+    """The earlier name of `refresh_derived` (every materialized table, not only the scores)."""
+    refresh_derived(con, interview_id)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:

@@ -7,16 +7,15 @@ import json
 from collections.abc import Callable
 
 import duckdb
-import polars as pl
 
 from dashboard import db
 from dashboard.contract import LOAD_ORDER, TABLES_BY_NAME, Table
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> dict[str, int]:
-    """Insert new keys and update changed rows of one table; return the counts."""
-    # Identifiers below come from the contract (an allow-list); values are bound via the frame.
-    con.register("incoming", frame.to_arrow())
+def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
+    """Insert new keys and update changed rows of one table from its stage; return the counts."""
+    # Identifiers below come from the contract (an allow-list) and the importer (the stage's
+    # name); values come from the stage, a temp table the check step filled.
     key = list(table.key)
     others = [c for c in table.column_names if c not in key]
     on = " and ".join(f"i.{k} = t.{k}" for k in key)
@@ -25,7 +24,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
         f"create or replace temp table incoming_state as "  # noqa: S608 - contract identifiers
         f"select i.*, case when t.{key[0]} is null then 'inserted' "
         f"when {differs} then 'updated' else 'unchanged' end as _state "
-        f"from incoming i left join {table.name} t on {on}"
+        f"from {stage} i left join {table.name} t on {on}"
     )
     con.execute(counts_sql)
     cols = ", ".join(table.column_names)
@@ -37,7 +36,6 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
     con.execute(upsert_sql)
     rows = con.execute("select _state, count(*) from incoming_state group by _state").fetchall()
     con.execute("drop table incoming_state")
-    con.unregister("incoming")
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     counts.update(dict(rows))
     return counts
@@ -45,7 +43,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
 
 def write_batch(
     con: duckdb.DuckDBPyConnection,
-    typed: dict[str, pl.DataFrame],
+    staged: dict[str, str],
     counts: dict[str, dict[str, int]],
     record: dict,
     progress: Callable[[float, str], None] | None,
@@ -55,7 +53,7 @@ def write_batch(
 
     `cap` limits DuckDB's memory meanwhile, so a large batch is written through to disk.
     """
-    order = [t for t in LOAD_ORDER if t in typed]
+    order = [t for t in LOAD_ORDER if t in staged]
     # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
@@ -64,10 +62,10 @@ def write_batch(
         for i, name in enumerate(order):
             if progress:
                 progress(i / max(len(order), 1), f"writing {name}")
-            counts[name] = write_table(con, TABLES_BY_NAME[name], typed[name])
+            counts[name] = write_table(con, TABLES_BY_NAME[name], staged[name])
         if progress:
             progress(0.95, "updating scores")
-        db.refresh_scores(con)
+        db.refresh_derived(con)
         totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
         con.execute(
             db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
@@ -84,6 +82,6 @@ def write_batch(
         progress(1.0, "done")
 
 
-def write_table(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> dict[str, int]:
-    """Upsert one table's rows (a seam the failure-injection tests patch)."""
-    return _upsert(con, table, frame)
+def write_table(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
+    """Upsert one table's rows from its stage (a seam the failure-injection tests patch)."""
+    return _upsert(con, table, stage)

@@ -22,12 +22,14 @@ import duckdb
 import polars as pl
 
 from dashboard import db, import_write
-from dashboard.import_check import check_batch
+from dashboard.import_check import check_batch, drop_stages, staged_rows
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
 REPORT_CAP = 200  # problems listed in full; the rest are counted
+# DuckDB's memory while importing (MB): with polars' chunks the import stays within about 2 GB
+IMPORT_MEMORY_MB = 1024
 
 
 @dataclass
@@ -107,9 +109,35 @@ def import_batch(
             problems.append(Problem(inc.file, None, "", "", f"a second file for table {inc.table.name}"))
             continue
         incoming.append(inc)
-    found, typed = check_batch(con, incoming) if incoming else (pl.DataFrame(), {})
-    for inc in incoming:
-        inc.frame = None  # the text copies are no longer needed: keep peak memory down
+    staged: dict[str, str] = {}
+    previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    # DuckDB holds the staged rows: under a cap it spills them to disk instead of growing
+    con.execute("set memory_limit = $limit", {"limit": f"{IMPORT_MEMORY_MB}MB"})
+    try:
+        found = pl.DataFrame()
+        if incoming:
+            found, staged = check_batch(con, incoming)
+        outcome = (imported_by, dry_run, progress, previous)
+        return _finish(con, report, problems, found, staged, incoming, outcome)
+    finally:
+        drop_stages(con, staged)
+        con.execute("set memory_limit = $limit", {"limit": previous})
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    report: ImportReport,
+    problems: list[Problem],
+    found: pl.DataFrame,
+    staged: dict[str, str],
+    incoming: list[Incoming],
+    outcome: tuple[str, bool, Callable[[float, str], None] | None, str],
+) -> ImportReport:
+    """Report the problems found or, for a good batch, write its stages in one transaction.
+
+    `outcome` is (imported_by, dry_run, progress, DuckDB's memory limit outside the import).
+    """
+    imported_by, dry_run, progress, unlimited = outcome
     report.problem_count = len(problems) + found.height
     if found.height:
         problems += [Problem(**r) for r in found.sort("file", "row").head(REPORT_CAP).to_dicts()]
@@ -117,7 +145,7 @@ def import_batch(
     if not report.ok:
         return report
     if dry_run:
-        report.counts = {k: {"inserted": 0, "updated": 0, "unchanged": 0} for k in typed}
+        report.counts = {k: {"inserted": 0, "updated": 0, "unchanged": 0} for k in staged}
         return report
     checksum = _combine(i.checksum for i in incoming)
     record = {
@@ -126,14 +154,15 @@ def import_batch(
         "files": ", ".join(i.file for i in incoming),
         "checksum": checksum,
     }
-    rows = sum(frame.height for frame in typed.values())
-    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{max(300, rows * 200 // 1_000_000)}MB"
+    rows = staged_rows(con, staged)
+    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(IMPORT_MEMORY_MB, max(300, rows // 5_000))}MB"
     try:
-        import_write.write_batch(con, typed, report.counts, record, progress, cap)
+        import_write.write_batch(con, staged, report.counts, record, progress, cap)
     except duckdb.OutOfMemoryException:
         # the cap was too tight for this batch and nothing was written: once more without it
         report.counts.clear()
-        import_write.write_batch(con, typed, report.counts, record, progress, None)
+        con.execute("set memory_limit = $limit", {"limit": unlimited})
+        import_write.write_batch(con, staged, report.counts, record, progress, None)
     report.written = True
     db.bump_version(_db_file(con))
     return report

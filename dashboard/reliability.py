@@ -353,7 +353,7 @@ def record_consensus(
         note=note.strip() or None,
         recorded_by=scope.email,
     )
-    db.refresh_scores(store.con, interview_id)
+    db.refresh_derived(store.con, interview_id)
     audit.record(store, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
     in_force = consensus_in_force(store, scope, role).filter(
         (pl.col("interview_id") == interview_id) & (pl.col("theme") == theme)

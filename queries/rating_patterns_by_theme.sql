@@ -1,29 +1,8 @@
 -- rating_patterns_by_theme: per theme and quarter of the interview date, each pattern of
 -- independent scores an interview received (how many raters gave 0, 1, 2, 3 and 4) with the
 -- number of interviews showing it. Krippendorff's alpha and pooled agreement need no more.
+-- Reads the materialized rating_patterns (per program; see schema.sql) and sums the programs.
 -- params: $program_ids (list of program ids the reader may see)
-with allowed as (
-    select
-        interview_id,
-        interview_date,
-    from interviews
-    where list_contains($program_ids, program_id)
-),
-
-units as (
-    select
-        r.theme,
-        strftime(a.interview_date, '%Y') || '-Q' || cast(quarter(a.interview_date) as varchar) as quarter,
-        count(*) filter (where r.score = 0) as n_0,
-        count(*) filter (where r.score = 1) as n_1,
-        count(*) filter (where r.score = 2) as n_2,
-        count(*) filter (where r.score = 3) as n_3,
-        count(*) filter (where r.score = 4) as n_4,
-    from ratings as r
-    inner join allowed as a on a.interview_id = r.interview_id
-    group by r.theme, r.interview_id, a.interview_date
-)
-
 select
     theme,
     quarter,
@@ -32,7 +11,8 @@ select
     n_2,
     n_3,
     n_4,
-    count(*) as n_units,
-from units
+    sum(n_units)::bigint as n_units,
+from rating_patterns
+where list_contains($program_ids, program_id)
 group by theme, quarter, n_0, n_1, n_2, n_3, n_4
 order by theme, quarter, n_0, n_1, n_2, n_3, n_4
