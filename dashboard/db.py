@@ -25,7 +25,7 @@ SAMPLE_DIR = ROOT / "sample_data"
 BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
 # app_meta key and value saying the materialized tables are filled as this version defines them
 DERIVED_KEY = "derived_tables"
-DERIVED_VERSION = "2"  # bump when a materialized table's definition changes: refilled on open
+DERIVED_VERSION = "3"  # bump when a materialized table's definition changes: refilled on open
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -117,7 +117,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
 
     The tables (schema.sql; each equals its `*_live` view, which the tests check):
     interview_theme_scores (per interview and theme), application_scores (per application:
-    Screening, Compare) and rating_patterns (per program, theme, quarter: Reliability).
+    Screening, Compare), rating_patterns (per program, theme, quarter: Reliability) and
+    hire_profiles (per hire: Evidence).
     Call after any write to ratings, excerpts, consensus, interviews or app_consensus: an import
     (all), a consensus recorded or a scorecard submitted (`interview_id`). The caller owns the
     transaction, so the tables change together with their sources.
@@ -133,6 +134,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
         "application_scores_insert_for_interview",
         "rating_patterns_delete_for_interview",
         "rating_patterns_insert_for_interview",
+        "hire_profiles_delete_for_interview",
+        "hire_profiles_insert_for_interview",
     ):
         # on `con` itself, not a cursor: inside the caller's transaction, seeing its writes
         con.execute(sql_text(name), {"interview_id": interview_id})

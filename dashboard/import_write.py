@@ -16,6 +16,14 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[st
     """Insert new keys and update changed rows of one table from its stage; return the counts."""
     # Identifiers below come from the contract (an allow-list) and the importer (the stage's
     # name); values come from the stage, a temp table the check step filled.
+    cols = ", ".join(table.column_names)
+    if not con.execute(f"select count(*) from (select 1 from {table.name} limit 1)").fetchall()[0][0]:  # noqa: S608
+        # an empty table (a first import): every row is new. A plain insert keeps the file's order
+        # (rows of one interview stay together, so its look-ups read few row groups) and needs
+        # no join; the check step has refused duplicate keys already
+        con.execute(f"insert into {table.name} ({cols}) select {cols} from {stage}")  # noqa: S608
+        inserted = con.execute(f"select count(*) from {stage}").fetchall()[0][0]  # noqa: S608
+        return {"inserted": inserted, "updated": 0, "unchanged": 0}
     key = list(table.key)
     others = [c for c in table.column_names if c not in key]
     on = " and ".join(f"i.{k} = t.{k}" for k in key)
@@ -27,7 +35,6 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[st
         f"from {stage} i left join {table.name} t on {on}"
     )
     con.execute(counts_sql)
-    cols = ", ".join(table.column_names)
     sets = ", ".join(f"{c} = excluded.{c}" for c in others)
     upsert_sql = (
         f"insert into {table.name} ({cols}) select {cols} from incoming_state "  # noqa: S608

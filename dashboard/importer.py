@@ -160,6 +160,7 @@ def _finish(
         import_write.write_batch(con, staged, report.counts, record, progress, cap)
     except duckdb.OutOfMemoryException:
         # the cap was too tight for this batch and nothing was written: once more without it
+        report.notices.append(f"DuckDB's memory cap ({cap}) was too tight for this batch: written without it")
         report.counts.clear()
         con.execute("set memory_limit = $limit", {"limit": unlimited})
         import_write.write_batch(con, staged, report.counts, record, progress, None)

@@ -1,5 +1,5 @@
--- derived_refresh_all: rebuild the materialized per-application scores and rating patterns from
--- their live views (after interview_theme_scores; db.refresh_derived runs both, in order).
+-- derived_refresh_all: rebuild the materialized per-application scores, rating patterns and hire
+-- profiles from their live views (after interview_theme_scores; db.refresh_derived runs both, in order).
 -- params: none
 delete from application_scores;
 insert into application_scores
@@ -9,3 +9,7 @@ delete from rating_patterns;
 insert into rating_patterns
 select * from rating_patterns_live
 order by program_id, theme, quarter;
+delete from hire_profiles;
+insert into hire_profiles
+select * from hire_profiles_live
+order by program_id, person_id, hired_on;

@@ -463,3 +463,41 @@ group by program_id, theme, quarter, n_0, n_1, n_2, n_3, n_4;
 create table if not exists rating_patterns as
 select * from rating_patterns_live
 limit 0;
+
+-- hire_profiles_live: one row per hire (staff row) with a scored hiring interview on or before the
+-- hire date: the six theme scores at their latest such interview and how many were 3 or more.
+-- Evidence reads the materialized copy, hire_profiles (kept equal by db.refresh_derived).
+create or replace view hire_profiles_live as
+with profile as (
+    select
+        h.person_id,
+        h.program_id,
+        h.hired_on,
+        s.theme,
+        arg_max(s.score, s.interview_date) as score,
+    from staff as h
+    inner join interview_theme_scores as s
+        on s.person_id = h.person_id and s.purpose = 'hiring' and s.interview_date <= h.hired_on
+    where s.score is not null
+    group by h.person_id, h.program_id, h.hired_on, s.theme
+)
+
+select
+    p.person_id,
+    p.program_id,
+    p.hired_on,
+    any_value(h.left_on) as left_on,
+    count(*) filter (where p.score >= 3) as themes_shown,
+    max(p.score) filter (where p.theme = 'balance') as balance,
+    max(p.score) filter (where p.theme = 'adaptiveness') as adaptiveness,
+    max(p.score) filter (where p.theme = 'transcendence') as transcendence,
+    max(p.score) filter (where p.theme = 'learning') as learning,
+    max(p.score) filter (where p.theme = 'fit') as fit,
+    max(p.score) filter (where p.theme = 'beliefs') as beliefs,
+from profile as p
+inner join staff as h on h.person_id = p.person_id and h.program_id = p.program_id and h.hired_on = p.hired_on
+group by p.person_id, p.program_id, p.hired_on;
+
+create table if not exists hire_profiles as
+select * from hire_profiles_live
+limit 0;

@@ -17,6 +17,7 @@ DERIVED = {
     "interview_theme_scores": ("interview_id", "theme"),
     "application_scores": ("application_id",),
     "rating_patterns": ("program_id", "theme", "quarter", "n_0", "n_1", "n_2", "n_3", "n_4"),
+    "hire_profiles": ("person_id", "program_id", "hired_on"),
 }
 
 
@@ -77,6 +78,7 @@ def test_an_older_database_is_filled_when_opened(db_file):
     con = db.connect(db_file)
     con.execute("delete from application_scores")
     con.execute("delete from rating_patterns")
+    con.execute("delete from hire_profiles")
     con.execute("delete from app_meta where key = ?", [db.DERIVED_KEY])
     con.close()
     con = db.connect(db_file)
