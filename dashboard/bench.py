@@ -121,6 +121,7 @@ def time_page(spec: PageSpec, runs: int = 5) -> dict:
     import streamlit as st
 
     st.cache_data.clear()
+    db.clear_caches()
     at = _open(spec)
     queries: list[float] = []
     with timed_queries(queries):
