@@ -25,7 +25,7 @@ SAMPLE_DIR = ROOT / "sample_data"
 BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
 # app_meta key and value saying the materialized tables are filled as this version defines them
 DERIVED_KEY = "derived_tables"
-DERIVED_VERSION = "3"  # bump when a materialized table's definition changes: refilled on open
+DERIVED_VERSION = "4"  # bump when a materialized table's definition changes: refilled on open
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -82,6 +82,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         # a new database (cheap: nothing to derive) or one from before these tables: fill them
         con.begin()
         try:
+            con.execute(sql_text("derived_recreate"))
             refresh_derived(con)
             run_statement(con, "app_meta_upsert", key=DERIVED_KEY, value=DERIVED_VERSION)
             con.commit()

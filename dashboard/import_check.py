@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from dashboard.contract import Table
+from dashboard.contract import LOAD_ORDER, Table
 from dashboard.import_read import Incoming
 
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}(?:[T ]00:00:00(?:\.0+)?)?$"
@@ -175,7 +175,7 @@ def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.Data
     return found
 
 
-CHUNK_ROWS = 250_000  # rows checked at a time: bounds the memory a large file needs
+CHUNK_ROWS = 100_000  # rows checked at a time: bounds the memory a large file needs
 
 
 def stage_name(table: str) -> str:
@@ -206,9 +206,9 @@ def staged_rows(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> int:
     return sum(con.execute(f"select count(*) from {s}").fetchall()[0][0] for s in staged.values())  # noqa: S608
 
 
-def _staged_chunks(con: duckdb.DuckDBPyConnection, stage: str, rows: int):
-    """A stage's rows back, a chunk at a time, as polars frames."""
-    reader = con.sql(f"select * from {stage}").to_arrow_reader(rows)  # noqa: S608
+def _staged_chunks(con: duckdb.DuckDBPyConnection, select: str, rows: int):
+    """Rows of a select on a stage, a chunk at a time, as polars frames."""
+    reader = con.sql(select).to_arrow_reader(rows)
     for batch in reader:
         yield pl.from_arrow(batch)
 
@@ -229,7 +229,9 @@ def check_batch(
     them (`drop_stages`)."""
     found: list[pl.DataFrame] = []
     staged: dict[str, str] = {}
-    for inc in incoming:
+    subthemes = con.sql("select code, theme from subthemes").pl()
+    # in load order, so the batch's subthemes are staged before its excerpts are checked
+    for inc in sorted(incoming, key=lambda i: LOAD_ORDER.index(i.table.name)):
         stage = staged[inc.table.name] = stage_name(inc.table.name)
         first = True
         try:
@@ -237,6 +239,7 @@ def check_batch(
                 text = _clean(chunk, inc.table)
                 typed = text.select(pl.col("_row"), *_typed(inc.table))
                 found += _row_checks(inc, text, typed)
+                found += _extra_checks(inc, typed, subthemes)
                 _stage(con, stage, typed, first)
                 first = False
         except (pl.exceptions.PolarsError, OSError) as exc:
@@ -245,6 +248,9 @@ def check_batch(
             empty = _clean(inc.source.head(0).collect(), inc.table)
             _stage(con, stage, empty.select(pl.col("_row"), *_typed(inc.table)), True)
         found += _key_checks(con, inc, stage)
+        if inc.table.name == "subthemes":
+            batch = con.sql(f"select code, theme from {stage} order by _row").pl()  # noqa: S608
+            subthemes = pl.concat([subthemes, batch]).unique("code", keep="last")
     cache: dict[tuple[str, str], pl.Series] = {}
 
     def known(table: str, column: str) -> pl.Series:
@@ -252,16 +258,16 @@ def check_batch(
             cache[(table, column)] = _known_keys(con, staged, table, column)
         return cache[(table, column)]
 
-    subthemes = con.cursor().sql("select code, theme from subthemes").pl()
-    if "subthemes" in staged:
-        batch = con.sql(f"select code, theme from {staged['subthemes']} order by _row").pl()  # noqa: S608
-        subthemes = pl.concat([subthemes, batch]).unique("code", keep="last")
     for inc in incoming:
-        for col in inc.table.columns:  # every lookup first: the stage is then read without pause
-            if col.ref is not None:
-                known(*col.ref)
-        for typed in _staged_chunks(con, staged[inc.table.name], chunk_rows):
-            found += _extra_checks(inc, typed, subthemes)
+        refs = [col for col in inc.table.columns if col.ref is not None]
+        if not refs:
+            continue
+        for col in refs:  # every lookup first: the stage is then read without pause
+            known(*col.ref)
+        # only the columns that refer to another table: not the text of 3 million excerpts again
+        columns = ", ".join(["_row", *(col.name for col in refs)])
+        select = f"select {columns} from {staged[inc.table.name]}"  # noqa: S608 - contract names
+        for typed in _staged_chunks(con, select, chunk_rows):
             found += _reference_checks(inc, typed, known)
     schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
     problems = pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)

@@ -28,8 +28,12 @@ from dashboard.import_read import Incoming, Problem, expand_paths, read_file
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
 REPORT_CAP = 200  # problems listed in full; the rest are counted
-# DuckDB's memory while importing (MB): with polars' chunks the import stays within about 2 GB
-IMPORT_MEMORY_MB = 1024
+# DuckDB's memory while checking (MB): it spills the staged rows to disk beyond this, and polars'
+# chunks need the rest of a 2 GB budget
+IMPORT_MEMORY_MB = 512
+# ... and at most this while writing: the transaction's key indexes (DuckDB's ART) stay in memory
+# until it commits, about 80 bytes a row (1.2 GB for the 15 million rows of scale 1,000)
+WRITE_MEMORY_MB = 1800
 
 
 @dataclass
@@ -155,7 +159,7 @@ def _finish(
         "checksum": checksum,
     }
     rows = staged_rows(con, staged)
-    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(IMPORT_MEMORY_MB, max(300, rows // 5_000))}MB"
+    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(WRITE_MEMORY_MB, max(300, rows // 5_000))}MB"
     try:
         import_write.write_batch(con, staged, report.counts, record, progress, cap)
     except duckdb.OutOfMemoryException:

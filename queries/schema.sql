@@ -343,11 +343,12 @@ from ratings as r
 inner join interview_theme_scores as s
     on s.interview_id = r.interview_id and s.theme = r.theme;
 
--- application_scores_live: one row per application with a hiring interview: the score used per
--- theme (its latest hiring interview that scored it; null when never probed), the themes where
--- raters differed by 2+ ("(pending)" while no consensus), its hiring interviews and the excerpts
--- coded in them. Screening and Compare read the materialized copy, application_scores, which
--- db.refresh_derived keeps equal to this view (every import; every consensus recorded).
+-- application_scores_live: one row per application: the applicant's name, program, position,
+-- stage, status and applied date; the score used per theme (its latest hiring interview that
+-- scored it; null when never probed), the themes where raters differed by 2+ ("(pending)" while no
+-- consensus), its hiring interviews and the excerpts coded in them. Screening and Compare read the
+-- materialized copy, application_scores, which db.refresh_derived keeps equal to this view (every
+-- import; every consensus recorded), so their ranked table needs no join but the decisions.
 create or replace view application_scores_live as
 with latest as (
     select
@@ -408,7 +409,14 @@ evidence as (
 )
 
 select
-    h.application_id,
+    a.application_id,
+    a.person_id,
+    p.full_name,
+    a.program_id,
+    a.position,
+    a.applied_on,
+    a.stage,
+    a.status,
     w.balance,
     w.adaptiveness,
     w.transcendence,
@@ -416,12 +424,14 @@ select
     w.fit,
     w.beliefs,
     w.raters_differ,
-    h.interviews,
+    coalesce(h.interviews, 0) as interviews,
     coalesce(e.supporting, 0) as supporting,
     coalesce(e.counter, 0) as counter,
-from hiring as h
-left join wide as w on w.application_id = h.application_id
-left join evidence as e on e.application_id = h.application_id;
+from applications as a
+inner join people as p on p.person_id = a.person_id
+left join hiring as h on h.application_id = a.application_id
+left join wide as w on w.application_id = a.application_id
+left join evidence as e on e.application_id = a.application_id;
 
 create table if not exists application_scores as
 select * from application_scores_live

@@ -4,26 +4,11 @@
 -- probed), the number of themes at $high_score or above, the mean of the themes scored, the themes
 -- where raters differed by 2+ ("(pending)" while no consensus), the themes never probed, evidence
 -- counts, interviews and the decision in force. Ranked: themes at $high_score or above, then mean
--- score (descending, missing last), then earliest application, then application id. The
--- per-application part comes from the materialized application_scores (schema.sql), so this
--- query reads no rating, excerpt or interview.
+-- score (descending, missing last), then earliest application, then application id. Each
+-- application's row comes ready from the materialized application_scores (schema.sql): this query
+-- adds the decision, the ranking and the rounding, and reads no rating, excerpt or interview.
 -- params: $program_ids (list of program ids the reader may see), $high_score (number)
-with apps as (
-    select
-        a.application_id,
-        a.person_id,
-        p.full_name,
-        a.program_id,
-        a.position,
-        a.applied_on,
-        a.stage,
-        a.status,
-    from applications as a
-    inner join people as p on p.person_id = a.person_id
-    where list_contains($program_ids, a.program_id)
-),
-
-decisions as (
+with decisions as (
     select
         application_id,
         decision,
@@ -37,7 +22,14 @@ decisions as (
 
 scored as (
     select
-        a.*,
+        w.application_id,
+        w.person_id,
+        w.full_name,
+        w.program_id,
+        w.position,
+        w.applied_on,
+        w.stage,
+        w.status,
         w.balance,
         w.adaptiveness,
         w.transcendence,
@@ -64,8 +56,8 @@ scored as (
         w.supporting,
         w.counter,
         w.interviews,
-    from apps as a
-    left join application_scores as w on w.application_id = a.application_id
+    from application_scores as w
+    where list_contains($program_ids, w.program_id)
 )
 
 select
@@ -94,9 +86,9 @@ select
         case when s.fit is null then 'fit' end,
         case when s.beliefs is null then 'beliefs' end,
     ) as never_probed,
-    coalesce(s.supporting, 0) as supporting,
-    coalesce(s.counter, 0) as counter,
-    coalesce(s.interviews, 0) as interviews,
+    s.supporting,
+    s.counter,
+    s.interviews,
     d.decision,
     d.decided_at,
     s.person_id,
