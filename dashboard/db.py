@@ -79,12 +79,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("schema"))
     found = run_query(con, "app_meta_for_key", key=DERIVED_KEY)
     if found.height == 0 or found["value"][0] != DERIVED_VERSION:
-        # a new database (cheap: nothing to derive) or one from before these tables: fill them
+        # a new database (cheap: nothing to derive), one from before these tables, or one whose
+        # refresh after a large import did not finish: make and fill them
         con.begin()
         try:
             con.execute(sql_text("derived_recreate"))
-            refresh_derived(con)
-            run_statement(con, "app_meta_upsert", key=DERIVED_KEY, value=DERIVED_VERSION)
+            refresh_derived_tables(con)
             con.commit()
         except BaseException:
             con.rollback()
@@ -140,6 +140,18 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
     ):
         # on `con` itself, not a cursor: inside the caller's transaction, seeing its writes
         con.execute(sql_text(name), {"interview_id": interview_id})
+
+
+def refresh_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Refresh every materialized table and record that they are current (the caller owns the
+    transaction)."""
+    refresh_derived(con)
+    con.execute(sql_text("app_meta_upsert"), {"key": DERIVED_KEY, "value": DERIVED_VERSION})
+
+
+def mark_derived_stale(con: duckdb.DuckDBPyConnection) -> None:
+    """Record that the materialized tables lag their sources: the next opening refreshes them."""
+    con.execute(sql_text("app_meta_upsert"), {"key": DERIVED_KEY, "value": "stale"})
 
 
 def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:

@@ -48,6 +48,12 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[st
     return counts
 
 
+# Above this many rows the materialized tables are refreshed just after the import commits, in a
+# transaction of their own: inside it, DuckDB would hold the batch's key indexes (about 80 bytes a
+# row) and the refresh's work in memory at once (scale 1,000 needs over 2 GB that way).
+INLINE_REFRESH_ROWS = 2_000_000
+
+
 def write_batch(
     con: duckdb.DuckDBPyConnection,
     staged: dict[str, str],
@@ -58,35 +64,74 @@ def write_batch(
 ) -> None:
     """Write every table of the batch and the import record inside one transaction.
 
-    `cap` limits DuckDB's memory meanwhile, so a large batch is written through to disk.
+    `cap` limits DuckDB's memory meanwhile, so a large batch is written through to disk. The
+    materialized tables are refreshed inside the same transaction, or, for a batch of more than
+    INLINE_REFRESH_ROWS rows, in the next one: the import's transaction then marks them stale
+    (app_meta), so that should that refresh fail, the next opening of the database redoes it.
     """
     order = [t for t in LOAD_ORDER if t in staged]
     # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
-    con.begin()
     try:
-        for i, name in enumerate(order):
+        inline = _write(con, staged, order, counts, record, progress)
+        if not inline:
+            con.execute("checkpoint")  # the committed key indexes can now leave memory
             if progress:
-                progress(i / max(len(order), 1), f"writing {name}")
-            counts[name] = write_table(con, TABLES_BY_NAME[name], staged[name])
-        if progress:
-            progress(0.95, "updating scores")
-        db.refresh_derived(con)
-        totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
-        con.execute(
-            db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
-            {**record, **totals, "summary": json.dumps(counts)},
-        )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+                progress(0.95, "updating scores")
+            _in_transaction(con, lambda: db.refresh_derived_tables(con))
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
     con.execute("checkpoint")
     if progress:
         progress(1.0, "done")
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
+    """Run `work` in one transaction (rolled back if it fails)."""
+    con.begin()
+    try:
+        work()
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, str],
+    order: list[str],
+    counts: dict[str, dict[str, int]],
+    record: dict,
+    progress: Callable[[float, str], None] | None,
+) -> bool:
+    """The import's transaction; True when the materialized tables were refreshed inside it."""
+    rows = 0
+    inline = True
+
+    def work() -> None:
+        nonlocal rows, inline
+        for i, name in enumerate(order):
+            if progress:
+                progress(i / max(len(order), 1), f"writing {name}")
+            counts[name] = write_table(con, TABLES_BY_NAME[name], staged[name])
+            rows += sum(counts[name].values())
+        inline = rows <= INLINE_REFRESH_ROWS
+        if inline:
+            if progress:
+                progress(0.95, "updating scores")
+            db.refresh_derived_tables(con)
+        else:
+            db.mark_derived_stale(con)
+        totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
+        con.execute(
+            db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
+            {**record, **totals, "summary": json.dumps(counts)},
+        )
+
+    _in_transaction(con, work)
+    return inline
 
 
 def write_table(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:

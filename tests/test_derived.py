@@ -147,3 +147,46 @@ def test_screening_scores_match_the_latest_hiring_interview(store):
         pl.col("s").fill_null(0), pl.col("c").fill_null(0)
     )
     assert (check["supporting"] == check["s"]).all() and (check["counter"] == check["c"]).all()
+
+
+def _meta(con) -> str:
+    return con.execute("select value from app_meta where key = ?", [db.DERIVED_KEY]).fetchall()[0][0]
+
+
+def test_a_large_import_refreshes_just_after_its_commit(tmp_path, monkeypatch):
+    from conftest import SAMPLE
+
+    from dashboard import import_write, importer
+
+    monkeypatch.setattr(import_write, "INLINE_REFRESH_ROWS", 0)  # every batch counts as large
+    con = db.connect(tmp_path / "large.duckdb")
+    assert importer.import_batch([SAMPLE], con).written
+    _assert_derived_equal_live(con)
+    assert _meta(con) == db.DERIVED_VERSION
+    con.close()
+
+
+def test_a_refresh_that_fails_after_a_large_import_is_redone_on_opening(tmp_path, monkeypatch):
+    from conftest import SAMPLE
+
+    from dashboard import import_write, importer
+
+    monkeypatch.setattr(import_write, "INLINE_REFRESH_ROWS", 0)
+
+    def failing(con):
+        raise RuntimeError("power cut")
+
+    path = tmp_path / "cut.duckdb"
+    con = db.connect(path)
+    monkeypatch.setattr(db, "refresh_derived_tables", failing)
+    with pytest.raises(RuntimeError):
+        importer.import_batch([SAMPLE], con)
+    assert con.execute("select count(*) from ratings").fetchall()[0][0] > 0  # the import committed
+    assert con.execute("select count(*) from application_scores").fetchall()[0][0] == 0
+    assert _meta(con) == "stale"
+    con.close()
+    monkeypatch.undo()
+    con = db.connect(path)
+    _assert_derived_equal_live(con)
+    assert _meta(con) == db.DERIVED_VERSION
+    con.close()
