@@ -3,6 +3,7 @@ one transaction (a failure part-way leaves the database as it was)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 
@@ -94,7 +95,9 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) ->
         work()
         con.commit()
     except BaseException:
-        con.rollback()
+        # a commit that failed (out of memory, say) has already ended the transaction
+        with contextlib.suppress(duckdb.TransactionException):
+            con.rollback()
         raise
 
 

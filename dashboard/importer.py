@@ -32,8 +32,9 @@ REPORT_CAP = 200  # problems listed in full; the rest are counted
 # chunks need the rest of a 2 GB budget
 IMPORT_MEMORY_MB = 512
 # ... and at most this while writing: the transaction's key indexes (DuckDB's ART) stay in memory
-# until it commits, about 80 bytes a row (1.2 GB for the 15 million rows of scale 1,000)
-WRITE_MEMORY_MB = 1800
+# until it commits, about 80 bytes a row (1.2 GB for the 15 million rows of scale 1,000), and the
+# commit itself needs more (1.8 GB was too little at scale 1,000)
+WRITE_MEMORY_MB = 2560
 
 
 @dataclass
@@ -162,7 +163,9 @@ def _finish(
     cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(WRITE_MEMORY_MB, max(300, rows // 5_000))}MB"
     try:
         import_write.write_batch(con, staged, report.counts, record, progress, cap)
-    except duckdb.OutOfMemoryException:
+    except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
+        if not isinstance(exc, duckdb.OutOfMemoryException) and "allocate" not in str(exc):
+            raise  # only a commit that ran out of memory is retried
         # the cap was too tight for this batch and nothing was written: once more without it
         report.notices.append(f"DuckDB's memory cap ({cap}) was too tight for this batch: written without it")
         report.counts.clear()
