@@ -10,7 +10,7 @@ STAMP_DEV := $(VENV)/.installed-dev
 .PHONY: run test setup setup-test browser lint format bench sample clean
 
 run: $(STAMP_RUN) $(DB)
-	VOCATION_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/python -m dashboard serve --db $(DB) --port $(PORT)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

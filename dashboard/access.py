@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("supervisor", "training_director", "leadership", "admin")
+ROLES = ("supervisor", "training_director", "leadership", "admin", "interviewer")
 SCOPED_ROLES = ("supervisor", "training_director")
 ALL_PROGRAMS = "*"
 

@@ -1,5 +1,6 @@
 """The audit log: an append-only record of sign-ins, views of a person's record, exports,
-decisions, consensus scores, imports and user changes; and its reader for the admin."""
+decisions, consensus scores, imports, user changes, scorecards (schedule, recusal, submit, amend)
+and backups; and its reader for the admin."""
 
 from __future__ import annotations
 
@@ -9,7 +10,20 @@ import polars as pl
 
 from dashboard.access import Scope
 
-ACTIONS = ("sign_in", "view_person", "export", "decision", "consensus", "import", "user_change")
+ACTIONS = (
+    "sign_in",
+    "view_person",
+    "export",
+    "decision",
+    "consensus",
+    "import",
+    "user_change",
+    "schedule",
+    "recusal",
+    "submit",
+    "amend",
+    "backup",
+)
 
 
 def record(
@@ -20,6 +34,19 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     role = role or ",".join(sorted(scope.roles))
     store.append("audit_insert", who=scope.email, role=role, action=action, object=obj, row_count=row_count)
+
+
+def record_in(
+    cur, scope: Scope, action: str, obj: str = "", row_count: int | None = None, role: str = ""
+) -> None:
+    """Append one entry on `cur`, inside the caller's transaction (it stands or falls with the write)."""
+    from dashboard.db import sql_text
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    role = role or ",".join(sorted(scope.roles))
+    params = {"who": scope.email, "role": role, "action": action, "object": obj, "row_count": row_count}
+    cur.execute(sql_text("audit_insert"), params)
 
 
 def _day(value: date | datetime | str | None) -> datetime | None:

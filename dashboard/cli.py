@@ -1,23 +1,30 @@
-"""The command line: load data, print reports, manage users, read the audit log, benchmark.
+"""The command line: load data, print reports, manage users, read the audit log, back up and
+restore, serve the app, benchmark.
 
 Every command takes `--db FILE` (default $VOCATION_DB, else data/vocation.duckdb) and `--help`.
+While the app holds the database, a command runs inside the app (see dashboard/command_server.py):
+the app's process loads this module and hands forwarded arguments to the same parser.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 import polars as pl
 
-from dashboard import audit, db, users
+from dashboard import audit, backup, backup_schedule, command_server, db, exports, users
 from dashboard.access import ROLES, Scope
+from dashboard.command_server import path_arg
 from dashboard.reports import REPORTS
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
+        type=path_arg,
         default=str(db.db_path_from_env()),
         metavar="FILE",
         help="the DuckDB database file (default: $VOCATION_DB or data/vocation.duckdb)",
@@ -28,14 +35,19 @@ def cmd_load(args: argparse.Namespace) -> int:
     """Import files or folders; exit 1 and write nothing if any row is bad."""
     from dashboard.importer import import_batch
 
-    con = db.connect(args.db)
+    con, seeded = db.connect(args.db), []
     try:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check)
         if result.written:
             _audit_import(db.Store(con, args.db), result)
+            from dashboard.sample_panels import seed_if_sample
+
+            seeded = seed_if_sample(db.Store(con, args.db))  # the demo panels, on the sample only
     finally:
         con.close()
     print(result.text())
+    if result.written and seeded:
+        print(f"Sample data: scheduled {len(seeded)} demo interviews with panels ({', '.join(seeded)}).")
     return 0 if result.ok else 1
 
 
@@ -46,11 +58,11 @@ def _audit_import(store, result) -> None:
 
 
 def print_frame(frame: pl.DataFrame, fmt: str) -> None:
-    """Print a frame as CSV or JSON (a list of row objects) on standard output."""
+    """Print a frame as CSV (formula injection neutralised) or JSON (a list of row objects)."""
     if fmt == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(exports.csv_text(frame))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -128,6 +140,95 @@ def _add_users_parser(sub) -> None:
         p.set_defaults(func=cmd_users)
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Schedule an interview with its panel; print the new interview id alone on the last line."""
+    from dashboard import interviews
+    from dashboard.access import AccessDenied
+
+    store = db.Store.open(args.db)
+    try:
+        req = interviews.Request(
+            args.on, tuple(args.panel or ()), args.application, args.person, args.program, args.purpose
+        )
+        interview_id = interviews.schedule(store, _cli_scope(), req)
+    except (interviews.ScheduleError, AccessDenied) as exc:
+        for problem in getattr(exc, "problems", [str(exc)]):
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"Scheduled with a panel of {len(req.panel)}:")
+    print(interview_id)
+    return 0
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    """Record a paper scorecard (`record`) or list the panels' cards (`list`)."""
+    from dashboard import scorecards
+    from dashboard.access import AccessDenied
+
+    store = db.Store.open(args.db)
+    try:
+        if args.action == "list":
+            print_frame(scorecards.list_cards(store, _cli_scope(), args.interview, args.status), args.format)
+            return 0
+        card, problems = scorecards.parse_cli(args.score or [], args.not_assessed or [], args.excerpt or [])
+        if problems:
+            raise scorecards.CardError(problems)
+        write = scorecards.save_draft if args.draft else scorecards.submit
+        write(store, _cli_scope(), args.interview, args.rater, card, paper=True)
+    except scorecards.CardError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return 1
+    except (AccessDenied, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"{'Draft saved' if args.draft else 'Submitted'}: {args.rater} on {args.interview}.")
+    return 0
+
+
+def _add_scorecard_parsers(sub) -> None:
+    """`interviews schedule` and `scorecard record|list`."""
+    from dashboard.contract import PURPOSES
+    from dashboard.interviews import STATUSES
+
+    iv = sub.add_parser("interviews", help="schedule interviews with a panel of raters")
+    sch = iv.add_subparsers(dest="action", required=True).add_parser(
+        "schedule", help="schedule one interview"
+    )
+    sch.add_argument("--application", metavar="ID", help="a hiring interview for this application")
+    sch.add_argument("--person", metavar="ID", help="a trainee's or staff member's review (with --program)")
+    sch.add_argument("--program", metavar="ID")
+    sch.add_argument("--purpose", choices=PURPOSES)
+    sch.add_argument("--on", required=True, metavar="YYYY-MM-DD")
+    sch.add_argument(
+        "--panel", action="append", metavar="RATER_ID", help="a rater on the panel (1-4; repeat)"
+    )
+    _add_db(sch)
+    sch.set_defaults(func=cmd_schedule)
+    sc = sub.add_parser("scorecard", help="record a paper scorecard, or list scorecards")
+    sc_sub = sc.add_subparsers(dest="action", required=True)
+    rec = sc_sub.add_parser("record", help="type one rater's paper scorecard (submits unless --draft)")
+    rec.add_argument("--interview", required=True, metavar="ID")
+    rec.add_argument("--rater", required=True, metavar="RATER_ID")
+    rec.add_argument("--score", action="append", metavar="THEME=N", help="a score 0-4 (repeat)")
+    rec.add_argument("--not-assessed", action="append", metavar="THEME", help="a theme not assessed")
+    rec.add_argument(
+        "--excerpt", action="append", metavar="THEME[/SUB]:STANCE:TEXT", help="verbatim evidence"
+    )
+    rec.add_argument("--draft", action="store_true", help="save as a draft; do not submit")
+    lst = sc_sub.add_parser("list", help="every panel seat and its scorecard's status")
+    lst.add_argument("--interview", metavar="ID")
+    lst.add_argument("--status", choices=STATUSES)
+    lst.add_argument("--format", choices=("csv", "json"), default="csv")
+    for p in (rec, lst):
+        _add_db(p)
+        p.set_defaults(func=cmd_scorecard)
+
+
 def _add_audit_parser(sub) -> None:
     """`audit [--since DATE] [--action A] [--format csv|json]`."""
 
@@ -146,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="import CSV/XLSX/Parquet files or folders")
-    load.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of files")
+    load.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="files, or folders of files")
     load.add_argument("--check", action="store_true", help="validate only; write nothing")
     load.add_argument("--by", default="command line", help="who is importing (for the record)")
     _add_db(load)
@@ -162,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=cmd_report)
     _add_users_parser(sub)
     _add_audit_parser(sub)
+    _add_scorecard_parsers(sub)
+    _add_backup_parsers(sub)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")
     bench.add_argument("--runs", type=int, default=5, help="warm re-runs per page (median reported)")
@@ -178,6 +281,76 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """`backup --to DIR`: back up every table into a new folder under DIR."""
+    store = db.Store.open(args.db)
+    try:
+        result = backup.create_backup(store, _cli_scope(), args.to)
+    except (backup.BackupError, OSError) as exc:
+        print(f"error: backup failed, no backup was made: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(result.text())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`restore --from DIR --db FILE [--force]`: verify the backup, then make FILE a copy of it."""
+    try:
+        result = backup.restore_backup(args.source, args.db, force=args.force)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.text("Restored"))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`serve`: open the database at once (taking commands, backing up on schedule), then run the app
+    in this process; `streamlit run dashboard/app.py` would open it only when a first page is opened."""
+    from streamlit.web import cli as streamlit_cli
+
+    path = str(args.db)
+    os.environ["VOCATION_DB"] = path  # the app's pages open this same store
+    serve_in_app()
+    db._open_store(path)
+    app = Path(__file__).resolve().parent / "app.py"
+    options = ["--server.port", str(args.port), *args.streamlit_options]
+    return streamlit_cli.main(args=["run", str(app), *options], prog_name="streamlit", standalone_mode=True)
+
+
+def _add_backup_parsers(sub) -> None:
+    """`backup`, `restore` and `serve`."""
+    back = sub.add_parser("backup", help="back up every table (works while the app runs)")
+    back.add_argument("--to", required=True, type=path_arg, metavar="DIR", help="the folder to back up into")
+    rest = sub.add_parser("restore", help="verify a backup and restore it into a database file")
+    rest.add_argument("--from", dest="source", required=True, type=path_arg, metavar="DIR", help="a backup")
+    rest.add_argument("--force", action="store_true", help="replace the database file if it exists")
+    serve = sub.add_parser("serve", help="run the app as a service: take commands and back up from the start")
+    serve.add_argument("--port", type=int, default=8501, help="the port to serve on (default 8501)")
+    serve.add_argument(
+        "streamlit_options",
+        nargs="*",
+        metavar="STREAMLIT_OPTION",
+        help="more `streamlit run` options after --, e.g. -- --server.address 127.0.0.1",
+    )
+    for parser, func in ((back, cmd_backup), (rest, cmd_restore), (serve, cmd_serve)):
+        _add_db(parser)
+        parser.set_defaults(func=func)
+
+
+def _serve_store(store) -> None:
+    """Beside the pages, in the app's process: take commands on the store's socket; back up on schedule."""
+    command_server.serve(store, lambda argv: build_parser().parse_args(argv))
+    backup_schedule.start_scheduled_backups(store)
+
+
+def serve_in_app() -> None:
+    """Called by the app (and `serve`): once its database is open, the process takes commands."""
+    db.on_app_store_open(_serve_store)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     """Run the benchmark (see dashboard/bench.py)."""
     from dashboard.bench import cmd_bench
@@ -186,10 +359,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except db.DatabaseBusyError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    """Run the command line; return the exit status. While the app holds the database, the command
+    runs inside the app (see dashboard/command_server.py)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    return command_server.run_or_forward(build_parser().parse_args(argv), argv)

@@ -113,7 +113,17 @@ TABLES: tuple[Table, ...] = (
         ("person_id",),
         "applicants, trainees and staff",
     ),
-    Table("raters", (_c("rater_id"), _c("full_name")), ("rater_id",), "interview raters"),
+    Table(
+        "raters",
+        (
+            _c("rater_id"),
+            _c("full_name"),
+            _c("email", required=False, doc="optional; links an interviewer's sign-in"),
+        ),
+        ("rater_id",),
+        "interview raters",
+        extra_rules=("email, when given, is an email address",),
+    ),
     Table(
         "applications",
         (

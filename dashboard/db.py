@@ -12,20 +12,30 @@ import functools
 import os
 import secrets
 import threading
-from functools import cache
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from dashboard.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
+    DERIVED_KEY,
+    DERIVED_VERSION,
+    derived_current,
+    mark_derived_stale,
+    recreate_derived,
+    refresh_derived,
+    refresh_derived_tables,
+    refresh_scores,
+)
+from dashboard.pause_points import pause_for_tests
+from dashboard.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
 BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
-# app_meta key and value saying the materialized tables are filled as this version defines them
-DERIVED_KEY = "derived_tables"
-DERIVED_VERSION = "4"  # bump when a materialized table's definition changes: refilled on open
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -34,24 +44,37 @@ _versions_lock = threading.Lock()
 class DatabaseBusyError(RuntimeError):
     """The database file is held by another process (usually a running app)."""
 
+    def __init__(self, message: str, path: str | Path = ""):
+        super().__init__(message)
+        self.path = str(path)
+
+
+# The app's command server lends its own store to the thread running a forwarded command, so that
+# the command's `connect(path)` / `Store.open(path)` get a cursor of the app's connection.
+_lent = threading.local()
+
+
+@contextmanager
+def lending(store: Store):
+    """Within this block (in this thread), opening `store`'s file gives a cursor of its connection."""
+    _lent.store = store
+    try:
+        yield
+    finally:
+        _lent.store = None
+
 
 def db_path_from_env() -> Path:
     """The database path the app uses: $VOCATION_DB, else data/vocation.duckdb."""
     return Path(os.environ.get("VOCATION_DB") or DEFAULT_DB)
 
 
-@cache
-def sql_text(name: str) -> str:
-    """The text of queries/<name>.sql."""
-    path = QUERIES_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query named {name!r} in {QUERIES_DIR}")
-    return path.read_text(encoding="utf-8")
-
-
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database at `path` (creating it and its schema when writable)."""
     path = Path(path)
+    lent = getattr(_lent, "store", None)
+    if lent is not None and str(path.resolve()) == lent.path:
+        return lent.con.cursor()
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -59,8 +82,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusyError(
-                f"The database {path} is in use by another process (is the Vocation app "
-                "running?). Stop it, or import through the app's Data page, then try again."
+                f"The database {path} is in use by another process (is the Vocation app running?).",
+                path.resolve(),
             ) from None
         raise
     con.execute("set enable_progress_bar = false")
@@ -76,87 +99,48 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
+    _allow_new_roles(con)
     con.execute(sql_text("schema"))
-    found = run_query(con, "app_meta_for_key", key=DERIVED_KEY)
-    if found.height == 0 or found["value"][0] != DERIVED_VERSION:
-        # a new database (cheap: nothing to derive), one from before these tables, or one whose
-        # refresh after a large import did not finish: make and fill them
-        con.begin()
-        try:
-            con.execute(sql_text("derived_recreate"))
-            refresh_derived_tables(con)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+    if not derived_current(con):  # new, older, or a refresh after a large import did not finish
+        _in_own_transaction(con, lambda: recreate_derived(con))
     from dashboard import codebook
 
-    seeds = (
-        (
-            codebook.load_themes(),
-            "select count(*) from themes",
-            "insert into themes by name select * from codebook_frame",
-        ),
-        (
-            codebook.load_subthemes(),
-            "select count(*) from subthemes",
-            "insert into subthemes by name select * from codebook_frame",
-        ),
-    )
-    for frame, count_sql, insert_sql in seeds:
-        if con.execute(count_sql).fetchall()[0][0] == 0:
-            con.register("codebook_frame", frame.to_arrow())
-            con.execute(insert_sql)
+    for table, load in (("themes", codebook.load_themes), ("subthemes", codebook.load_subthemes)):
+        if con.execute(f"select count(*) from {table}").fetchall()[0][0] == 0:  # noqa: S608 - fixed names
+            con.register("codebook_frame", load().to_arrow())
+            con.execute(f"insert into {table} by name select * from codebook_frame")  # noqa: S608
             con.unregister("codebook_frame")
     # the blind-review key is made with the database (first write wins), so no read ever writes it
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
-    """Recompute every materialized table from its sources: all of them, or what one interview
-    touches.
-
-    The tables (schema.sql; each equals its `*_live` view, which the tests check):
-    interview_theme_scores (per interview and theme), application_scores (per application:
-    Screening, Compare), rating_patterns (per program, theme, quarter: Reliability) and
-    hire_profiles (per hire: Evidence).
-    Call after any write to ratings, excerpts, consensus, interviews or app_consensus: an import
-    (all), a consensus recorded or a scorecard submitted (`interview_id`). The caller owns the
-    transaction, so the tables change together with their sources.
-    """
-    if interview_id is None:
-        con.execute(sql_text("scores_refresh_all"))
-        con.execute(sql_text("derived_refresh_all"))
+def _allow_new_roles(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild app_user_roles of a database made before the interviewer role (its CHECK lists the roles)."""
+    found = con.execute(
+        "select expression from duckdb_constraints()"
+        " where table_name = 'app_user_roles' and constraint_type = 'CHECK'"
+    ).fetchall()
+    if not found or "interviewer" in found[0][0]:
         return
-    for name in (
-        "scores_delete_for_interview",
-        "scores_insert_for_interview",
-        "application_scores_delete_for_interview",
-        "application_scores_insert_for_interview",
-        "rating_patterns_delete_for_interview",
-        "rating_patterns_insert_for_interview",
-        "hire_profiles_delete_for_interview",
-        "hire_profiles_insert_for_interview",
-    ):
-        # on `con` itself, not a cursor: inside the caller's transaction, seeing its writes
-        con.execute(sql_text(name), {"interview_id": interview_id})
+
+    def rebuild() -> None:
+        con.execute("alter table app_user_roles rename to app_user_roles_before_interviewer")
+        con.execute(sql_text("schema"))
+        con.execute("insert into app_user_roles select * from app_user_roles_before_interviewer")
+        con.execute("drop table app_user_roles_before_interviewer")
+
+    _in_own_transaction(con, rebuild)
 
 
-def refresh_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Refresh every materialized table and record that they are current (the caller owns the
-    transaction)."""
-    refresh_derived(con)
-    con.execute(sql_text("app_meta_upsert"), {"key": DERIVED_KEY, "value": DERIVED_VERSION})
-
-
-def mark_derived_stale(con: duckdb.DuckDBPyConnection) -> None:
-    """Record that the materialized tables lag their sources: the next opening refreshes them."""
-    con.execute(sql_text("app_meta_upsert"), {"key": DERIVED_KEY, "value": "stale"})
-
-
-def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
-    """The earlier name of `refresh_derived` (every materialized table, not only the scores)."""
-    refresh_derived(con, interview_id)
+def _in_own_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
+    """Run `work()` on `con` as one transaction: commit, or roll back and re-raise."""
+    con.begin()
+    try:
+        work()
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
@@ -175,6 +159,67 @@ def run_statement(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:
         cur.execute(sql_text(name), params or None)
     finally:
         cur.close()
+
+
+def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame | None:
+    """Run a named query or statements on `con` itself, inside its open transaction.
+
+    A file may hold several statements (separated by `;` at a line's end): each is bound to the
+    parameters it names. Returns the last statement's rows as a frame when it returns rows.
+    """
+    import re
+
+    result = None
+    for statement in (s for s in re.split(r";\s*\n", sql_text(name)) if s.strip(" \n;")):
+        used = set(re.findall(r"\$([a-z_]+)", re.sub(r"--[^\n]*", "", statement)))
+        bound = {k: v for k, v in params.items() if k in used}
+        result = con.execute(statement, bound or None)
+    if result is None or result.description is None:
+        return None
+    import warnings
+
+    with warnings.catch_warnings():  # the copy is of a few rows: a card, a panel
+        warnings.simplefilter("ignore", UserWarning)
+        return pl.from_arrow(result.to_arrow_table())
+
+
+def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
+    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
+
+    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
+    their own transaction. A write-write conflict with a concurrent transaction (an import, another
+    rater's submit) raises TransactionException; the work is then retried, a few times. `name`
+    labels the transaction for the crash tests' pause point (see pause_for_tests).
+    """
+    con = getattr(store_or_con, "con", store_or_con)
+    for attempt in range(attempts):
+        cur = con.cursor()
+        try:
+            cur.begin()
+            result = work(cur)
+            if name:
+                pause_for_tests(name)
+            cur.commit()
+            return result
+        except duckdb.TransactionException:
+            _rollback_quietly(cur)
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        except BaseException:
+            _rollback_quietly(cur)
+            raise
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def data_version(path: str | Path) -> int:
@@ -290,9 +335,43 @@ def clear_caches() -> None:
 _open_app_store = None
 
 
+OPEN_WAIT_S = 15.0
+_app_stores: dict[str, Store] = {}
+_on_open: list = []
+
+
+def on_app_store_open(hook) -> None:
+    """Call `hook(store)` when the app's process opens its store (the command line registers the
+    command server and scheduled backups here: the app's process runs them beside the pages)."""
+    if hook not in _on_open:
+        _on_open.append(hook)
+
+
 def _open_store(path: str) -> Store:
-    """Open the app's cached store (wrapped by st.cache_resource)."""
-    return Store(connect(path), path, cached=True)
+    """Open the app's cached store (wrapped by st.cache_resource) and start serving commands.
+
+    A command may hold the file for a moment (run while the app was stopped): wait for it a while.
+    Opened once per process (`python -m dashboard serve` opens it before the first page does).
+    """
+    if path in _app_stores:
+        return _app_stores[path]
+    deadline = time.monotonic() + float(os.environ.get("VOCATION_OPEN_WAIT_S") or OPEN_WAIT_S)
+    while True:
+        try:
+            store = Store(connect(path), path, cached=True)
+            break
+        except DatabaseBusyError as exc:
+            if time.monotonic() > deadline:
+                raise DatabaseBusyError(
+                    f"The database {path} is held by another process (a command run while the app was "
+                    "stopped?). The app waited for it; reload this page to try again.",
+                    exc.path,
+                ) from None
+            time.sleep(0.5)
+    for hook in _on_open:
+        hook(store)
+    _app_stores[path] = store
+    return store
 
 
 def app_store() -> Store:
@@ -303,4 +382,10 @@ def app_store() -> Store:
 
         enable_streamlit_cache()
         _open_app_store = st.cache_resource(show_spinner=False)(_open_store)
-    return _open_app_store(str(db_path_from_env().resolve()))
+    try:
+        return _open_app_store(str(db_path_from_env().resolve()))
+    except DatabaseBusyError as exc:
+        import streamlit as st
+
+        st.error(str(exc))
+        st.stop()

@@ -141,6 +141,9 @@ def _extra_checks(inc: Incoming, typed: pl.DataFrame, subthemes: pl.DataFrame) -
         )
         bad = pl.col("_sub_theme").is_not_null() & (pl.col("_sub_theme") != pl.col("theme"))
         found.append(_flag(own, bad, "subtheme", "belongs to another theme", f))
+    if name == "raters":
+        bad = pl.col("email").is_not_null() & ~pl.col("email").str.contains(r"^[^@\s]+@[^@\s]+$")
+        found.append(_flag(typed, bad, "email", "is not an email address", f))
     if name == "peer_nominations":
         found.append(
             _flag(
@@ -173,6 +176,49 @@ def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.Data
         bad = pl.col(col.name).is_not_null() & ~pl.col(col.name).cast(pl.String).is_in(values.implode())
         found.append(_flag(typed, bad, col.name, f"refers to no {col.ref[0]}.{col.ref[1]}", inc.file))
     return found
+
+
+APP_OWNED_RULE = "was made in Vocation (a scheduled interview or its scorecards); an import may not change it"
+_PROBLEM_SCHEMA = {
+    "file": pl.String,
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "rule": pl.String,
+}
+
+
+def app_owned_checks(
+    con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: dict[str, str], owned: pl.DataFrame
+) -> pl.DataFrame:
+    """Staged rows whose key collides with an interview scheduled in Vocation or the rows its
+    scorecards wrote (`owned`: kind 'interview' or 'excerpt', and key, as the query
+    app_owned_key_list reads). Run on the stages in SQL, reading back only the colliding rows."""
+    found = []
+    if owned.height == 0:
+        return pl.DataFrame(schema=_PROBLEM_SCHEMA)
+    con.register("import_app_owned", owned.select("kind", "key").to_arrow())
+    try:
+        for table, column, kind in (
+            ("interviews", "interview_id", "interview"),
+            ("ratings", "interview_id", "interview"),
+            ("excerpts", "interview_id", "interview"),
+            ("excerpts", "excerpt_id", "excerpt"),
+        ):
+            if table not in staged:
+                continue
+            # identifiers from the contract and the importer's stage names; the kind is bound
+            select = (
+                f"select _row, {column} from {staged[table]} "  # noqa: S608
+                f"where cast({column} as varchar) in (select key from import_app_owned where kind = $kind)"
+            )
+            hits = con.sql(select, params={"kind": kind}).pl()
+            found.append(_flag(hits, pl.lit(True), column, APP_OWNED_RULE, files[table]))
+    finally:
+        con.unregister("import_app_owned")
+    return (
+        pl.concat([f.cast(_PROBLEM_SCHEMA) for f in found]) if found else pl.DataFrame(schema=_PROBLEM_SCHEMA)
+    )
 
 
 CHUNK_ROWS = 100_000  # rows checked at a time: bounds the memory a large file needs
@@ -220,13 +266,17 @@ def _cannot_read(inc: Incoming, exc: Exception) -> pl.DataFrame:
 
 
 def check_batch(
-    con: duckdb.DuckDBPyConnection, incoming: list[Incoming], chunk_rows: int = CHUNK_ROWS
+    con: duckdb.DuckDBPyConnection,
+    incoming: list[Incoming],
+    owned: pl.DataFrame | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> tuple[pl.DataFrame, dict[str, str]]:
     """Every problem in the batch, and the name of each table's stage: a temp table of `con` with
     the rows converted to contract types (and `_row`). Files are read a chunk at a time and the
     checks that need a whole file or the whole batch (keys, references) run on the stages, so a
     batch larger than memory can be checked. Writes nothing but those temp tables; the caller drops
-    them (`drop_stages`)."""
+    them (`drop_stages`). `owned`: the app-owned keys (see app_owned_checks) no row of the batch
+    may collide with."""
     found: list[pl.DataFrame] = []
     staged: dict[str, str] = {}
     subthemes = con.sql("select code, theme from subthemes").pl()
@@ -269,6 +319,8 @@ def check_batch(
         select = f"select {columns} from {staged[inc.table.name]}"  # noqa: S608 - contract names
         for typed in _staged_chunks(con, select, chunk_rows):
             found += _reference_checks(inc, typed, known)
+    if owned is not None:
+        found.append(app_owned_checks(con, staged, {i.table.name: i.file for i in incoming}, owned))
     schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
     problems = pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
     return problems.unique(maintain_order=True), staged

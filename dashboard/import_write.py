@@ -11,6 +11,7 @@ import duckdb
 
 from dashboard import db
 from dashboard.contract import LOAD_ORDER, TABLES_BY_NAME, Table
+from dashboard.pause_points import pause_for_tests
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
@@ -80,7 +81,8 @@ def write_batch(
             con.execute("checkpoint")  # the committed key indexes can now leave memory
             if progress:
                 progress(0.95, "updating scores")
-            _in_transaction(con, lambda: db.refresh_derived_tables(con))
+            # its own transaction on a cursor, retried should a scorecard submitted meanwhile conflict
+            db.transaction(con, db.refresh_derived_tables, name="import_refresh")
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
     con.execute("checkpoint")
@@ -132,6 +134,7 @@ def _write(
             db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
             {**record, **totals, "summary": json.dumps(counts)},
         )
+        pause_for_tests("import")  # the crash tests stop the import here, before its commit
 
     _in_transaction(con, work)
     return inline

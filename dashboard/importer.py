@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,7 @@ import duckdb
 import polars as pl
 
 from dashboard import db, import_write
-from dashboard.import_check import check_batch, drop_stages, staged_rows
+from dashboard.import_check import app_owned_checks, check_batch, drop_stages, staged_rows
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
@@ -35,6 +36,7 @@ IMPORT_MEMORY_MB = 512
 # until it commits, about 80 bytes a row (1.2 GB for the 15 million rows of scale 1,000), and the
 # commit itself needs more (1.8 GB was too little at scale 1,000)
 WRITE_MEMORY_MB = 2560
+WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
 
 
 @dataclass
@@ -121,7 +123,8 @@ def import_batch(
     try:
         found = pl.DataFrame()
         if incoming:
-            found, staged = check_batch(con, incoming)
+            owned = db.run_query(con, "app_owned_key_list")  # interviews and scorecards made in the app
+            found, staged = check_batch(con, incoming, owned)
         outcome = (imported_by, dry_run, progress, previous)
         return _finish(con, report, problems, found, staged, incoming, outcome)
     finally:
@@ -161,19 +164,43 @@ def _finish(
     }
     rows = staged_rows(con, staged)
     cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(WRITE_MEMORY_MB, max(300, rows // 5_000))}MB"
-    try:
-        import_write.write_batch(con, staged, report.counts, record, progress, cap)
-    except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
-        if not isinstance(exc, duckdb.OutOfMemoryException) and "allocate" not in str(exc):
-            raise  # only a commit that ran out of memory is retried
-        # the cap was too tight for this batch and nothing was written: once more without it
-        report.notices.append(f"DuckDB's memory cap ({cap}) was too tight for this batch: written without it")
-        report.counts.clear()
-        con.execute("set memory_limit = $limit", {"limit": unlimited})
-        import_write.write_batch(con, staged, report.counts, record, progress, None)
+    files = {i.table.name: i.file for i in incoming}
+    conflicts = 0
+    while True:
+        if conflicts and _collides_now(con, staged, files, report):
+            return report
+        try:
+            import_write.write_batch(con, staged, report.counts, record, progress, cap)
+            break
+        except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
+            report.counts.clear()  # nothing was written
+            if isinstance(exc, duckdb.OutOfMemoryException) or "allocate" in str(exc):
+                if cap is None:
+                    raise
+                # the cap was too tight for this batch (a commit out of memory): again without it
+                report.notices.append(
+                    f"DuckDB's memory cap ({cap}) was too tight for this batch: written without it"
+                )
+                con.execute("set memory_limit = $limit", {"limit": unlimited})
+                cap = None
+                continue
+            # a scorecard submitted meanwhile touched the same rows (the materialized tables):
+            # try again, after checking again that no app-owned key collides
+            conflicts += 1
+            if conflicts == WRITE_ATTEMPTS:
+                raise
+            time.sleep(0.2 * conflicts)
     report.written = True
     db.bump_version(_db_file(con))
     return report
+
+
+def _collides_now(con, staged: dict[str, str], files: dict[str, str], report: ImportReport) -> bool:
+    """Before a retried write: refuse the batch if an app-owned key now collides (made meanwhile)."""
+    found = app_owned_checks(con, staged, files, db.run_query(con, "app_owned_key_list"))
+    report.problems = [Problem(**r) for r in found.head(REPORT_CAP).to_dicts()]
+    report.problem_count = found.height
+    return found.height > 0
 
 
 def _combine(checksums: Iterable[str]) -> str:

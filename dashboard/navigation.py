@@ -37,7 +37,7 @@ PAGES: tuple[PageSpec, ...] = (
         "interview_kit",
         "Interview kit",
         "views/interview_kit.py",
-        ("supervisor", "training_director"),
+        ("supervisor", "training_director", "interviewer"),
         ":material/checklist:",
     ),
     PageSpec("overview", "Overview", "views/overview.py", ("leadership",), ":material/monitoring:"),
@@ -47,6 +47,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "curriculum", "Curriculum", "views/curriculum.py", ("training_director",), ":material/menu_book:"
     ),
+    PageSpec(
+        "my_interviews",
+        "My interviews",
+        "views/my_interviews.py",
+        ("interviewer",),
+        ":material/event:",
+    ),
+    PageSpec("scorecard", "Scorecard", "views/scorecard.py", ("interviewer",), ":material/edit_note:"),
     PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:"),
     PageSpec(
         "reliability",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from dashboard import agreement, audit, db, stats
+from dashboard import agreement, audit, blinding, db, stats
 from dashboard.access import SCOPED_ROLES, AccessDenied, Scope, readable_programs
 from dashboard.contract import SMALL_SAMPLE, THEMES
 
@@ -74,12 +74,31 @@ def rater_role(role: str) -> str:
     return role
 
 
+def _hidden(store, scope: Scope) -> tuple[str, ...]:
+    """The people the reader is blinded to (pending scorecards of their own): left out everywhere."""
+    return tuple(blinding.hidden_person_ids(store, scope))
+
+
+def _scoped(store, scope: Scope, role: str) -> dict:
+    """The parameters every person-level query takes: the role's programs and the hidden people."""
+    return {
+        "program_ids": readable_programs(store, scope, rater_role(role)),
+        "hidden_person_ids": list(_hidden(store, scope)),
+    }
+
+
 def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
     """Every independent rating of the interviews in scope (interview, rater, theme, score)."""
-    return store.query("ratings_for_programs", program_ids=readable_programs(store, scope, rater_role(role)))
+    return store.query("ratings_for_programs", **_scoped(store, scope, role))
 
 
-def _patterns(store, ids: tuple[str, ...]) -> pl.DataFrame:
+def _patterns(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    """Rating patterns per theme and quarter: summed from the materialized per-program table, or
+    worked out live when the reader is blinded to someone (their units must not be counted)."""
+    if hidden:
+        return store.query(
+            "rating_patterns_by_theme_blind", program_ids=list(ids), hidden_person_ids=list(hidden)
+        )
     return store.query("rating_patterns_by_theme", program_ids=list(ids))
 
 
@@ -196,39 +215,42 @@ def _finish(frame: pl.DataFrame) -> pl.DataFrame:
 
 def theme_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme: Krippendorff's alpha, its interval and reading, agreement, n (in scope)."""
-    return _theme_table(store, tuple(readable_programs(store, scope, rater_role(role))))
+    return _theme_table(
+        store, tuple(readable_programs(store, scope, rater_role(role))), _hidden(store, scope)
+    )
 
 
 @db.memoize
-def _theme_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return theme_figures(_patterns(store, ids))
+def _theme_table(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    return theme_figures(_patterns(store, ids, hidden))
 
 
 def pair_reliability(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and rater pair: agreement, kappas, alpha and n (in scope)."""
-    return _pair_table(store, tuple(readable_programs(store, scope, rater_role(role))))
+    return _pair_table(store, tuple(readable_programs(store, scope, rater_role(role))), _hidden(store, scope))
 
 
 @db.memoize
-def _pair_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return pair_figures(store.query("rating_pair_counts_by_theme", program_ids=list(ids)))
+def _pair_table(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    counts = store.query("rating_pair_counts_by_theme", program_ids=list(ids), hidden_person_ids=list(hidden))
+    return pair_figures(counts)
 
 
 def reliability_by_quarter(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per theme and quarter of the interview date: alpha, agreement and n (in scope)."""
-    return _quarter_table(store, tuple(readable_programs(store, scope, rater_role(role))))
+    return _quarter_table(
+        store, tuple(readable_programs(store, scope, rater_role(role))), _hidden(store, scope)
+    )
 
 
 @db.memoize
-def _quarter_table(store, ids: tuple[str, ...]) -> pl.DataFrame:
-    return quarter_figures(_patterns(store, ids))
+def _quarter_table(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
+    return quarter_figures(_patterns(store, ids, hidden))
 
 
 def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and theme: mean difference from the interview's score, its spread and count."""
-    frame = store.query(
-        "rater_calibration_by_theme", program_ids=readable_programs(store, scope, rater_role(role))
-    )
+    frame = store.query("rater_calibration_by_theme", **_scoped(store, scope, role))
     return frame.with_columns(
         leaning=pl.when(pl.col("mean_difference") >= 0.5)
         .then(pl.lit("lenient"))
@@ -241,9 +263,7 @@ def rater_calibration(store, scope: Scope, role: str) -> pl.DataFrame:
 
 def rater_drift(store, scope: Scope, role: str) -> pl.DataFrame:
     """Per rater and quarter: mean difference from the interview's score and its count."""
-    frame = store.query(
-        "rater_drift_by_quarter", program_ids=readable_programs(store, scope, rater_role(role))
-    )
+    frame = store.query("rater_drift_by_quarter", **_scoped(store, scope, role))
     return frame.with_columns(small_sample=pl.col("n_ratings") < SMALL_SAMPLE)
 
 
@@ -254,17 +274,13 @@ def disagreement_queue(store, scope: Scope, role: str, page: int | None = None) 
     """
     limit, offset = _window(page)
     return store.query(
-        "disagreement_queue_for_programs",
-        program_ids=readable_programs(store, scope, rater_role(role)),
-        limit=limit,
-        offset=offset,
+        "disagreement_queue_for_programs", **_scoped(store, scope, role), limit=limit, offset=offset
     )
 
 
 def disagreement_count(store, scope: Scope, role: str) -> int:
     """How many interview themes wait in the disagreement queue (in scope)."""
-    ids = readable_programs(store, scope, rater_role(role))
-    return int(store.query("disagreement_total_for_programs", program_ids=ids)["n_items"][0])
+    return int(store.query("disagreement_total_for_programs", **_scoped(store, scope, role))["n_items"][0])
 
 
 def _window(page: int | None) -> tuple[int | None, int]:
@@ -292,7 +308,7 @@ def rater_evidence(store, scope: Scope, role: str, interview_id: str, theme: str
         "rater_evidence_for_interview",
         interview_id=interview_id,
         theme=theme,
-        program_ids=readable_programs(store, scope, rater_role(role)),
+        **_scoped(store, scope, role),
     )
 
 
@@ -323,17 +339,13 @@ def consensus_in_force(store, scope: Scope, role: str, page: int | None = None) 
     """The consensus used per interview theme in scope, which source and why (one page or all)."""
     limit, offset = _window(page)
     return store.query(
-        "consensus_in_force_for_programs",
-        program_ids=readable_programs(store, scope, rater_role(role)),
-        limit=limit,
-        offset=offset,
+        "consensus_in_force_for_programs", **_scoped(store, scope, role), limit=limit, offset=offset
     )
 
 
 def consensus_count(store, scope: Scope, role: str) -> int:
     """How many interview themes in scope have a consensus in force."""
-    ids = readable_programs(store, scope, rater_role(role))
-    return int(store.query("consensus_total_for_programs", program_ids=ids)["n_items"][0])
+    return int(store.query("consensus_total_for_programs", **_scoped(store, scope, role))["n_items"][0])
 
 
 def record_consensus(
@@ -345,16 +357,15 @@ def record_consensus(
     if score not in SCORES:
         raise ValueError("a consensus score is a whole number from 0 to 4")
     _require_interview(store, scope, role, interview_id)
-    store.execute(
-        "consensus_insert",
-        interview_id=interview_id,
-        theme=theme,
-        score=int(score),
-        note=note.strip() or None,
-        recorded_by=scope.email,
-    )
-    db.refresh_derived(store.con, interview_id)
-    audit.record(store, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
+    values = {"interview_id": interview_id, "theme": theme, "score": int(score)}
+
+    def work(cur) -> None:  # one transaction: the consensus, the interview's scores, the audit entry
+        db.run_in(cur, "consensus_insert", **values, note=note.strip() or None, recorded_by=scope.email)
+        db.refresh_derived(cur, interview_id)
+        audit.record_in(cur, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
+
+    db.transaction(store, work, name="consensus")
+    db.bump_version(store.path)
     in_force = consensus_in_force(store, scope, role).filter(
         (pl.col("interview_id") == interview_id) & (pl.col("theme") == theme)
     )

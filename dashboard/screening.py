@@ -15,7 +15,7 @@ from datetime import date
 
 import polars as pl
 
-from dashboard import audit, db
+from dashboard import audit, blinding, db
 from dashboard.access import AccessDenied, Scope, readable_programs
 from dashboard.blind import blind, blind_code, blind_secret
 from dashboard.contract import DECISIONS, STAGES, THEMES
@@ -67,7 +67,22 @@ def ranked_applicants(store, scope: Scope, program_id: str | None = None) -> pl.
         program_ids=readable_programs(store, scope, ROLE),
         high_score=HIGH_SCORE,
     )
+    everyone = hide_pending(everyone, blinding.hidden_person_ids(store, scope))
     return everyone if program_id is None else everyone.filter(pl.col("program_id").is_in(program_ids))
+
+
+EVIDENCE_COLUMNS = (*THEMES, "themes_at_3", "mean_score", "never_probed", "supporting", "counter")
+
+
+def hide_pending(frame: pl.DataFrame, hidden: list[str]) -> pl.DataFrame:
+    """The blind rule on the ranked table: a hidden person's scores and evidence are blanked and
+    their row goes to the end (its place in the ranking would tell their scores)."""
+    if not hidden:
+        return frame
+    about = pl.col("person_id").is_in(hidden)
+    masked = blinding.mask_hidden(frame, hidden, list(EVIDENCE_COLUMNS))
+    note = pl.when(about).then(pl.lit(blinding.HIDDEN_NOTE)).otherwise(pl.col("raters_differ"))
+    return masked.with_columns(note.alias("raters_differ")).sort(about, maintain_order=True)
 
 
 def apply_filters(frame: pl.DataFrame, filters: ScreeningFilters) -> pl.DataFrame:
@@ -110,9 +125,16 @@ def with_names(store, frame: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
     return blind(store, frame) if hide_names else frame
 
 
+def download_frame(store, table: pl.DataFrame, hide_names: bool) -> pl.DataFrame:
+    """The whole ranked, filtered table as the downloads (CSV, XLSX) carry it."""
+    return visible_columns(with_names(store, table, hide_names), hide_names)
+
+
 def table_csv(store, table: pl.DataFrame, hide_names: bool) -> str:
     """The whole ranked, filtered table as the download's CSV (the same text as the report)."""
-    return visible_columns(with_names(store, table, hide_names), hide_names).write_csv()
+    from dashboard import exports
+
+    return exports.csv_text(download_frame(store, table, hide_names))
 
 
 def filter_options(frame: pl.DataFrame) -> dict[str, list]:
@@ -149,6 +171,7 @@ class CandidateDetail:
     interviews: pl.DataFrame
     nominations: pl.DataFrame
     decisions: pl.DataFrame
+    hidden: bool = False  # the reader's own scorecard for this person is pending: no scores shown
 
 
 def application(store, scope: Scope, application_id: str) -> dict:
@@ -207,19 +230,27 @@ def candidate_detail(store, scope: Scope, application_id: str, hide_names: bool 
     decisions = store.query(
         "decisions_for_application", application_id=application_id, program_ids=program_ids
     )
+    hidden = blinding.is_hidden(store, scope, person_id)
+    excerpts = store.query("excerpts_for_application", application_id=application_id, program_ids=program_ids)
+    if hidden:  # the blind rule: nothing of the raters' scores or evidence
+        profile, ratings, scores, excerpts = (
+            profile.head(0),
+            ratings.head(0),
+            scores.head(0),
+            excerpts.head(0),
+        )
     return CandidateDetail(
         application=app,
         label=candidate_label(store, app, decisions.height > 0, hide_names),
         profile=profile,
         ratings=ratings,
         score_table=score_table(scores, ratings),
-        excerpts=store.query(
-            "excerpts_for_application", application_id=application_id, program_ids=program_ids
-        ),
+        excerpts=excerpts,
         applications=store.query("applications_for_person", person_id=person_id, program_ids=program_ids),
         interviews=store.query("interviews_for_person", person_id=person_id, program_ids=program_ids),
         nominations=store.query("peer_nominations_for_person", person_id=person_id, program_ids=program_ids),
         decisions=decisions,
+        hidden=hidden,
     )
 
 
@@ -264,14 +295,14 @@ def record_decision(store, scope: Scope, application_id: str, decision: str, not
         raise ValueError(f"a decision is one of {', '.join(DECISIONS)}")
     application(store, scope, application_id)  # AccessDenied outside the supervisor's programs
     note = (note or "").strip()[:NOTE_MAX]
-    store.execute(
-        "decision_insert",
-        application_id=application_id,
-        decision=decision,
-        note=note,
-        decided_by=scope.email,
-    )
-    audit.record(store, scope, "decision", f"{application_id}: {decision}")
+    values = {"application_id": application_id, "decision": decision, "note": note, "decided_by": scope.email}
+
+    def work(cur) -> None:  # one transaction: the decision and its audit entry
+        db.run_in(cur, "decision_insert", **values)
+        audit.record_in(cur, scope, "decision", f"{application_id}: {decision}")
+
+    db.transaction(store, work, name="decision")
+    db.bump_version(store.path)
 
 
 # --- compare --------------------------------------------------------------------------------
@@ -327,8 +358,11 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
     for application_id, name in names.items():
         labels[application_id] = name if name not in labels.values() else f"{name} ({application_id})"
     wanted = list(labels)
-    scores = store.query("theme_scores_by_application", application_ids=wanted, program_ids=program_ids)
-    ratings = store.query("ratings_for_applications", application_ids=wanted, program_ids=program_ids)
+    hidden = set(blinding.hidden_person_ids(store, scope))
+    everyone = ranked_applicants(store, scope).filter(pl.col("application_id").is_in(wanted))
+    shown = [a for a, p in everyone.select("application_id", "person_id").iter_rows() if p not in hidden]
+    scores = store.query("theme_scores_by_application", application_ids=shown, program_ids=program_ids)
+    ratings = store.query("ratings_for_applications", application_ids=shown, program_ids=program_ids)
     profiles = pl.concat(
         [
             profile_chart_frame(
@@ -340,7 +374,7 @@ def compare(store, scope: Scope, application_ids: list[str], hide_names: bool = 
         ]
     )
     strongest = store.query(
-        "strongest_excerpt_by_application", application_ids=wanted, program_ids=program_ids
+        "strongest_excerpt_by_application", application_ids=shown, program_ids=program_ids
     )
     return Comparison(profiles, _compare_table(profiles, strongest, labels))
 

@@ -15,6 +15,7 @@ DEMO_ROLES = {
     "training_director": ("Training director (all programs)", (("training_director", ALL_PROGRAMS),)),
     "leadership": ("Leadership", (("leadership", ""),)),
     "admin": ("Admin", (("admin", ""),)),
+    "interviewer": ("Interviewer (sample rater R01)", (("interviewer", ""),)),
 }
 
 
@@ -96,6 +97,38 @@ def _session_ended_page() -> None:
     st.stop()
 
 
+def sign_in_refusal(user) -> str:
+    """Why a signed-in identity is refused ('' when accepted): no email, or one not verified.
+
+    Roles are granted to email addresses, so the address must be the person's own: a token that
+    says `email_verified` is false (or carries no email) is refused. A token without the
+    `email_verified` claim is accepted: many providers only issue verified addresses and omit it.
+    """
+    email = str(user.get("email") or "").strip()
+    if not email:
+        return "Your sign-in carried no email address, and Vocation grants access by email address."
+    if user.get("email_verified") in (False, "false", "False"):
+        return (
+            f"Your identity provider says the email address {email} has not been verified, so "
+            "Vocation cannot be sure it is yours."
+        )
+    return ""
+
+
+def _sign_in_refused_page(reason: str) -> None:
+    """Refuse a sign-in whose email is missing or unverified; offer to sign out; stop the run."""
+    import streamlit as st
+
+    st.title("Sign-in refused")
+    st.text(reason)
+    st.write(
+        "Verify your email address with your organisation's identity provider (or ask its "
+        "administrator to), then sign in again."
+    )
+    st.button("Sign out", on_click=st.logout, key="auth_sign_out", type="primary")
+    st.stop()
+
+
 def sign_out_button(email: str) -> None:
     """Who is signed in, and a Sign out button, in the sidebar."""
     import streamlit as st
@@ -120,6 +153,9 @@ def _signed_in_scope(store) -> Scope:
 
     if not st.user.get("is_logged_in", False):
         _sign_in_page()
+    refusal = sign_in_refusal(st.user)
+    if refusal:
+        _sign_in_refused_page(refusal)
     if session_expired(st.user, st.session_state, session_hours()):
         _session_ended_page()
     scope = scope_for_email(store, str(st.user.get("email") or ""))
@@ -162,6 +198,10 @@ def _demo_scope(store) -> Scope:
         format_func=lambda r: DEMO_ROLES[r][0],
     )
     st.session_state["demo_role_chosen"] = role
+    if role == "interviewer":  # an interviewer is the rater with the sign-in's address
+        from dashboard.sample_panels import demo_interviewer_email
+
+        return Scope(demo_interviewer_email(store), DEMO_ROLES[role][1])
     return Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dashboard import db
+from dashboard import blinding, db
 from dashboard.access import AccessDenied, Scope, readable_programs
 from dashboard.training_rules import (
     gap_ranking,
@@ -62,19 +62,26 @@ def trainees(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
 
 
 def cohort_scores(store, scope: Scope, cohort_ids: list[str]) -> pl.DataFrame:
-    """Every trainee assessment score of these (already checked) cohorts."""
-    return store.query(
+    """Every trainee assessment score of these (already checked) cohorts, but none of a person
+    whose scorecard the reader still owes (the blind rule: the growth, plans, cohort means and
+    curriculum need built on these scores leave them out)."""
+    scores = store.query(
         "trainee_scores_for_cohorts",
         cohort_ids=cohort_ids,
         program_ids=readable_programs(store, scope, ROLE),
     )
+    return blinding.drop_hidden(scores, blinding.hidden_person_ids(store, scope))
 
 
 @db.memoize  # polars work on every re-run otherwise; keyed on data version and arguments
 def cohort_heatmap(store, scope: Scope, cohort_id: str) -> pl.DataFrame:
     """The heatmap cells of one cohort: every trainee x theme, latest score and growth."""
     people = trainees(store, scope, cohort_id)
-    return heatmap_frame(people, latest_and_growth(cohort_scores(store, scope, [cohort_id])))
+    cells = heatmap_frame(people, latest_and_growth(cohort_scores(store, scope, [cohort_id])))
+    hidden = pl.col("person_id").is_in(blinding.hidden_person_ids(store, scope))
+    return cells.with_columns(
+        pl.when(hidden).then(pl.lit(blinding.HIDDEN_NOTE)).otherwise("label").alias("label")
+    )
 
 
 @db.memoize

@@ -1,4 +1,4 @@
-"""Rendering pieces every page shares: tables with a CSV download, charts with their data,
+"""Rendering pieces every page shares: tables with CSV and XLSX downloads, charts with their data,
 the study's caveat and sample-size labels. Data values are always rendered as text, never HTML."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import audit, codebook, db
+from dashboard import audit, codebook, db, exports
 from dashboard.contract import SMALL_SAMPLE
 from dashboard.signin import current_scope
 
@@ -39,41 +39,57 @@ def dataframe(frame: pl.DataFrame, key: str, **kwargs):
     return st.dataframe(frame.to_arrow(), hide_index=True, key=key, column_config=config or None, **kwargs)
 
 
-def table(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", **kwargs):
-    """A table and a button that downloads it as CSV (the download is audited)."""
+def table(
+    frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", xlsx: bool = False, **kwargs
+):
+    """A table and a button that downloads it as CSV (and XLSX when asked); downloads are audited."""
     event = dataframe(frame, f"{key}_table", **kwargs)
-    download(frame, key, file_name, audit_object)
+    download(frame, key, file_name, audit_object, xlsx=xlsx)
     return event
 
 
-def download(frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "") -> None:
-    """A CSV download button for `frame`, written only when pressed; each download is audited."""
-    st.download_button(
-        "Download CSV",
-        frame.write_csv,
-        file_name=file_name,
-        mime="text/csv",
-        key=f"{key}_download",
-        on_click=_audit_export,
-        args=(audit_object or file_name, frame.height),
-        icon=":material/download:",
-    )
+def download(
+    frame: pl.DataFrame, key: str, file_name: str, audit_object: str = "", xlsx: bool = False
+) -> None:
+    """A CSV download button for `frame` (and an XLSX one when asked), written only when pressed.
+
+    Every file goes through dashboard/exports.py (formula injection neutralised); each download
+    is audited."""
+    _download_buttons(lambda: frame, key, file_name, audit_object or file_name, frame.height, "", xlsx, "")
 
 
 def download_on_press(
-    build_csv, key: str, file_name: str, audit_object: str, rows: int, role: str = ""
+    build_frame, key: str, file_name: str, audit_object: str, rows: int, role: str = "", xlsx: bool = False
 ) -> None:
-    """A CSV of a long table (every page), built only when the button is pressed; audited."""
-    st.download_button(
-        "Download CSV (all pages)",
-        build_csv,
+    """Downloads of a long table (every page), the frame built only when a button is pressed; audited."""
+    _download_buttons(build_frame, key, file_name, audit_object, rows, role, xlsx, " (all pages)")
+
+
+def _download_buttons(build_frame, key, file_name, audit_object, rows, role, xlsx, suffix) -> None:
+    """The CSV button, and beside it the XLSX one; keys: `<key>_download`, `<key>_download_xlsx`."""
+    key = key if key.endswith("_download") else f"{key}_download"
+    columns = st.columns(2) if xlsx else [st]
+    columns[0].download_button(
+        f"Download CSV{suffix}",
+        lambda: exports.csv_bytes(build_frame()),
         file_name=file_name,
-        mime="text/csv",
+        mime=exports.CSV_MIME,
         key=key,
         on_click=_audit_export,
         args=(audit_object, rows, role),
         icon=":material/download:",
     )
+    if xlsx:
+        columns[1].download_button(
+            f"Download XLSX{suffix}",
+            lambda: exports.xlsx_bytes(build_frame()),
+            file_name=file_name.removesuffix(".csv") + ".xlsx",
+            mime=exports.XLSX_MIME,
+            key=f"{key}_xlsx",
+            on_click=_audit_export,
+            args=(f"{audit_object} (xlsx)", rows, role),
+            icon=":material/table_view:",
+        )
 
 
 def page_count(rows: int, size: int) -> int:

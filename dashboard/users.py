@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 
-from dashboard import audit
+from dashboard import audit, db
 from dashboard.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope, readable_programs
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -72,10 +72,24 @@ def grant_role(store, scope: Scope, email: str, role: str, programs: list[str] |
     scope.require("admin")
     email, role = check_email(email), check_role(role)
     programs = check_programs(store, role, list(programs))
-    for program in programs:
-        store.execute("user_role_insert", email=email, role=role, program_id=program, added_by=scope.email)
+    if role == "interviewer" and store.query("raters_for_email", email=email).is_empty():
+        raise UserChangeError(
+            f"no rater has the email {email}: an interviewer is the rater with that address "
+            "(add it to raters.csv's email column and import it first)"
+        )
     where = f" for {', '.join(programs)}" if programs != [""] else ""
-    audit.record(store, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin")
+
+    def work(cur) -> None:  # one transaction: the grant and its audit entry
+        for program in programs:
+            db.run_in(
+                cur, "user_role_insert", email=email, role=role, program_id=program, added_by=scope.email
+            )
+        audit.record_in(
+            cur, scope, "user_change", f"add {role} to {email}{where}", len(programs), role="admin"
+        )
+
+    db.transaction(store, work, name="user_change")
+    db.bump_version(store.path)
     return len(programs)
 
 
@@ -85,11 +99,17 @@ def revoke_role(store, scope: Scope, email: str, role: str | None = None) -> int
     email = check_email(email)
     if role is not None:
         check_role(role)
-    held = store.query("user_roles_for_email", email=email)
-    removed = held.height if role is None else held.filter(pl.col("role") == role).height
-    store.execute("user_role_delete", email=email, role=role)
     what = role or "every role"
-    audit.record(store, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
+
+    def work(cur) -> int:  # one transaction: the removal and its audit entry
+        held = db.run_in(cur, "user_roles_for_email", email=email)
+        removed = held.height if role is None else held.filter(pl.col("role") == role).height
+        db.run_in(cur, "user_role_delete", email=email, role=role)
+        audit.record_in(cur, scope, "user_change", f"remove {what} from {email}", removed, role="admin")
+        return removed
+
+    removed = db.transaction(store, work, name="user_change")
+    db.bump_version(store.path)
     return removed
 
 

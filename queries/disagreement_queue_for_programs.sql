@@ -1,6 +1,7 @@
 -- disagreement_queue_for_programs: interview themes whose independent scores differ by 2 or
 -- more and that have no consensus in force, oldest interview first, with every rater's score.
--- params: $program_ids (list of program ids the reader may see), $limit and $offset (one page
+-- params: $program_ids (list of program ids the reader may see), $hidden_person_ids (people whose ratings the reader may not see yet: the blind rule),
+-- $limit and $offset (one page
 -- of rows; a null $limit reads them all)
 with pending as (
     select
@@ -13,7 +14,10 @@ with pending as (
         min_rating,
         max_rating,
     from interview_theme_scores
-    where pending and list_contains($program_ids, program_id)
+    where
+        pending
+        and list_contains($program_ids, program_id)
+        and not list_contains($hidden_person_ids, person_id)
 ),
 
 scores as (

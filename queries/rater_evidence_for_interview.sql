@@ -1,11 +1,15 @@
 -- rater_evidence_for_interview: for one interview and theme, each rater's independent score and
 -- the excerpts that rater coded for that theme (one row per excerpt; a rater without excerpts
 -- gets one row with empty excerpt columns). Empty when the interview is outside the programs.
--- params: $interview_id, $theme, $program_ids (list of program ids the reader may see)
+-- params: $interview_id, $theme, $program_ids (list of program ids the reader may see),
+-- $hidden_person_ids (people whose ratings the reader may not see yet: the blind rule)
 with allowed as (
     select interview_id
     from interviews
-    where interview_id = $interview_id and list_contains($program_ids, program_id)
+    where
+        interview_id = $interview_id
+        and list_contains($program_ids, program_id)
+        and not list_contains($hidden_person_ids, person_id)
 ),
 
 scored as (

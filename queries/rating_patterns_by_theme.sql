@@ -1,7 +1,9 @@
 -- rating_patterns_by_theme: per theme and quarter of the interview date, each pattern of
 -- independent scores an interview received (how many raters gave 0, 1, 2, 3 and 4) with the
 -- number of interviews showing it. Krippendorff's alpha and pooled agreement need no more.
--- Reads the materialized rating_patterns (per program; see schema.sql) and sums the programs.
+-- Reads the materialized rating_patterns (per program, from each rater's independent rating: a
+-- Vocation scorecard's first submission; see schema.sql) and sums the programs. For a reader with
+-- people hidden by the blind rule, Reliability reads rating_patterns_by_theme_blind instead.
 -- params: $program_ids (list of program ids the reader may see)
 select
     theme,

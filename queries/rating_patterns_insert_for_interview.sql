@@ -26,7 +26,7 @@ units as (
         on
             t.program_id = i.program_id
             and t.quarter = strftime(i.interview_date, '%Y') || '-Q' || cast(quarter(i.interview_date) as varchar)
-    inner join ratings as r on r.interview_id = i.interview_id
+    inner join ratings_independent as r on r.interview_id = i.interview_id
     group by i.program_id, r.theme, t.quarter, r.interview_id
 )
 

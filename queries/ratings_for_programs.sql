@@ -1,13 +1,14 @@
 -- ratings_for_programs: every independent rating (0-4) of the interviews in the given programs,
 -- one row per interview, rater and theme, with the interview's date and quarter.
--- params: $program_ids (list of program ids the reader may see)
+-- Imported ratings as they are; a scorecard made in Vocation counts with its first submission.
+-- params: $program_ids (list of program ids the reader may see), $hidden_person_ids (people whose ratings the reader may not see yet: the blind rule)
 with allowed as (
     select
         interview_id,
         program_id,
         interview_date,
     from interviews
-    where list_contains($program_ids, program_id)
+    where list_contains($program_ids, program_id) and not list_contains($hidden_person_ids, person_id)
 )
 
 select
@@ -18,6 +19,6 @@ select
     r.rater_id,
     r.theme,
     cast(r.score as integer) as score,
-from ratings as r
+from ratings_independent as r
 inner join allowed as a on a.interview_id = r.interview_id
 order by r.theme, a.interview_date, r.interview_id, r.rater_id

@@ -44,7 +44,10 @@ create table if not exists people (
 create table if not exists raters (
     rater_id varchar primary key,
     full_name varchar not null,
+    email varchar,  -- optional; links an interviewer's sign-in (case-insensitive)
 );
+
+alter table raters add column if not exists email varchar;  -- a database from before the column
 
 -- hiring and interviews ---------------------------------------------------------------------
 create table if not exists applications (
@@ -202,7 +205,7 @@ create table if not exists app_consensus (
 
 create table if not exists app_user_roles (
     email varchar not null,
-    role varchar not null check (role in ('supervisor', 'training_director', 'leadership', 'admin')),
+    role varchar not null check (role in ('supervisor', 'training_director', 'leadership', 'admin', 'interviewer')),
     program_id varchar not null default '',  -- '' for roles that are not scoped to programs
     added_by varchar,
     added_at timestamp not null,
@@ -222,6 +225,59 @@ create table if not exists app_audit_log (
 create table if not exists app_meta (
     key varchar primary key,
     value varchar not null,
+);
+
+-- scorecards: interviews scheduled in Vocation, their panels and the raters' cards ---------
+-- An interview scheduled in the app is app-owned: its row in `interviews`, and the ratings and
+-- excerpts that its submitted scorecards write into `ratings` and `excerpts`, are never changed
+-- by an import (the importer refuses any row whose key collides with them). app_interviews is
+-- the key set that says which interviews those are.
+create table if not exists app_interviews (
+    interview_id varchar primary key,  -- also a row of `interviews`
+    scheduled_by varchar not null,
+    scheduled_at timestamp not null,
+);
+
+create table if not exists app_panel_seats (
+    interview_id varchar not null,  -- → app_interviews
+    rater_id varchar not null,  -- → raters
+    status varchar not null default 'seated' check (status in ('seated', 'confirmed', 'recused')),
+    added_by varchar not null,
+    added_at timestamp not null,
+    conflict_checked_at timestamp,  -- when the rater confirmed no dual relationship, or recused
+    recusal_reason varchar,
+    primary key (interview_id, rater_id),
+);
+
+-- One row per saved state of a rater's card: version 0 is the draft (replaced on each save,
+-- removed on submit), version 1 the first submission (kept for ever: Reliability reads it),
+-- versions 2+ amendments, each with its reason.
+create table if not exists app_scorecards (
+    scorecard_id integer primary key default nextval('app_id_seq'),
+    interview_id varchar not null,
+    rater_id varchar not null,
+    version integer not null check (version >= 0),
+    reason varchar,  -- why an amendment was made (versions 2+)
+    saved_by varchar not null,
+    saved_at timestamp not null,
+    unique (interview_id, rater_id, version),
+);
+
+create table if not exists app_scorecard_scores (
+    scorecard_id integer not null,  -- → app_scorecards
+    theme varchar not null,
+    score tinyint check (score between 0 and 4),  -- null: not assessed (never 0)
+    primary key (scorecard_id, theme),
+);
+
+create table if not exists app_scorecard_excerpts (
+    scorecard_id integer not null,  -- → app_scorecards
+    position integer not null,
+    theme varchar not null,
+    subtheme varchar,
+    stance varchar not null check (stance in ('supports', 'counter')),
+    text varchar not null,
+    primary key (scorecard_id, position),
 );
 
 -- derived views: the score rules every page shares ----------------------------------------
@@ -328,6 +384,27 @@ create table if not exists interview_theme_scores as
 select * from interview_theme_scores_live
 limit 0;
 
+-- ratings_independent: each rater's independent rating, for Reliability's statistics. An
+-- imported rating as it is; for an interview scheduled in Vocation, the rater's first submitted
+-- scorecard (made before any discussion), not a later amendment, which `ratings` holds.
+create or replace view ratings_independent as
+select
+    r.interview_id,
+    r.rater_id,
+    r.theme,
+    r.score,
+from ratings as r
+anti join app_interviews as a on a.interview_id = r.interview_id
+union all
+select
+    c.interview_id,
+    c.rater_id,
+    s.theme,
+    s.score,
+from app_scorecards as c
+inner join app_scorecard_scores as s on s.scorecard_id = c.scorecard_id
+where c.version = 1 and s.score is not null;
+
 -- rater_score_differences: each independent rating against its interview's score (the consensus
 -- in force, else the mean of the raters); positive = lenient, negative = severe. Reliability's
 -- rater calibration (per theme) and drift (per quarter) both read it.
@@ -335,11 +412,12 @@ create or replace view rater_score_differences as
 select
     r.rater_id,
     r.theme,
+    s.person_id,
     s.program_id,
     s.interview_date,
     r.score - s.score as difference,
     s.consensus_score is not null as against_consensus,
-from ratings as r
+from ratings_independent as r
 inner join interview_theme_scores as s
     on s.interview_id = r.interview_id and s.theme = r.theme;
 
@@ -438,7 +516,7 @@ select * from application_scores_live
 limit 0;
 
 -- rating_patterns_live: per program, theme and quarter of the interview date, each pattern of
--- independent scores an interview received (how many raters gave 0, 1, 2, 3 and 4) with the number
+-- independent scores (ratings_independent: a Vocation scorecard's first submission) an interview received (how many raters gave 0, 1, 2, 3 and 4) with the number
 -- of interviews showing it. Reliability reads the materialized copy, rating_patterns (kept equal
 -- to this view by db.refresh_derived), and sums it over the reader's programs.
 create or replace view rating_patterns_live as
@@ -452,7 +530,7 @@ with units as (
         count(*) filter (where r.score = 2) as n_2,
         count(*) filter (where r.score = 3) as n_3,
         count(*) filter (where r.score = 4) as n_4,
-    from ratings as r
+    from ratings_independent as r
     inner join interviews as i on i.interview_id = r.interview_id
     group by i.program_id, r.theme, r.interview_id, i.interview_date
 )

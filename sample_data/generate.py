@@ -142,7 +142,14 @@ class Generator:
         self.rater_ids = [ident("R", i + 1, n) for i in range(n)]
         self.bias = {}
         for rid in self.rater_ids:
-            self.t["raters"].add(rid, self.name())
+            full = self.name()
+            ascii_name = unicodedata.normalize("NFKD", full).encode("ascii", "ignore").decode()
+            first, last = ascii_name.lower().replace("'", "").split(" ", 1)
+            # every rater gets an address (derived, so no random draw is added and the rest of the
+            # data stays as it was): an interviewer signs in with it
+            self.t["raters"].add(
+                rid, full, f"{first}.{last.replace(' ', '-')}.{rid.lower()}@raters.example.org"
+            )
             self.bias[rid] = 1.1 if rid == LENIENT else self.rng.uniform(-0.2, 0.2)
         self.rater_weights = [1.3 if r == LENIENT else 1.0 for r in self.rater_ids]
 

@@ -28,6 +28,27 @@ def sample_db_file(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def seeded_db_file(sample_db_file, tmp_path_factory) -> Path:
+    """The sample database with its demo panels scheduled (as `load sample_data` seeds them)."""
+    from dashboard import sample_panels
+
+    path = tmp_path_factory.mktemp("seeded") / "vocation.duckdb"
+    shutil.copy(sample_db_file, path)
+    store = db.Store.open(path)
+    assert len(sample_panels.seed(store)) == 5
+    store.close()
+    return path
+
+
+@pytest.fixture
+def panels_db(seeded_db_file, tmp_path) -> Path:
+    """A private copy of the sample database with its demo panels, for one test."""
+    path = tmp_path / "vocation.duckdb"
+    shutil.copy(seeded_db_file, path)
+    return path
+
+
 @pytest.fixture
 def db_file(sample_db_file, tmp_path) -> Path:
     """A private copy of the sample database for one test."""
@@ -64,7 +85,13 @@ def build(con: duckdb.DuckDBPyConnection, rows: dict[str, list[tuple]]) -> None:
     for table, values in rows.items():
         if values:
             marks = ", ".join("?" * len(values[0]))
-            con.executemany(f"insert into {table} values ({marks})", values)  # noqa: S608 - test tables
+            # the first columns in contract order: a row may leave out optional trailing ones (raters.email)
+            names = con.execute(
+                "select column_name from information_schema.columns where table_name = $t order by ordinal_position",
+                {"t": table},
+            ).fetchall()
+            cols = ", ".join(n for (n,) in names[: len(values[0])])
+            con.executemany(f"insert into {table} ({cols}) values ({marks})", values)  # noqa: S608 - test tables
     db.refresh_scores(con)
 
 
@@ -103,6 +130,11 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
         "app_consensus",
         "app_user_roles",
         "app_audit_log",
+        "app_interviews",
+        "app_panel_seats",
+        "app_scorecards",
+        "app_scorecard_scores",
+        "app_scorecard_excerpts",
     ]
     out = {}
     for name in names:

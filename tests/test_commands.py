@@ -30,7 +30,19 @@ def _run(*args, **kw):
 
 def test_every_command_has_help_and_db():
     build_parser()
-    commands = [["load"], ["bench"]] + [["report", name] for name in REPORTS]
+    commands = [
+        ["load"],
+        ["bench"],
+        ["interviews", "schedule"],
+        ["scorecard", "record"],
+        ["scorecard", "list"],
+        ["backup"],
+        ["restore"],
+        ["serve"],
+        ["audit"],
+        ["users", "list"],
+    ]
+    commands += [["report", name] for name in REPORTS]
     top = _run("--help")
     assert top.returncode == 0 and "load" in top.stdout
     for cmd in commands:

@@ -42,7 +42,7 @@ def _audit(db_file, action):
         con.close()
 
 
-def test_page_renders_its_four_parts(admin_app):
+def test_page_renders_its_five_parts(admin_app):
     at = admin_app
     assert not at.exception
     assert at.title[0].value == "Data"
@@ -51,6 +51,7 @@ def test_page_renders_its_four_parts(admin_app):
         "Import history",
         "Users and roles",
         "Audit log",
+        "Backups",
     ]
     history = _table(at, "import_id", "checksum")
     assert history.shape[0] == 1  # the sample import

@@ -1,7 +1,8 @@
-"""The materialized tables (interview_theme_scores, application_scores, rating_patterns) always
-equal their live views: after an import, after a consensus is recorded, after ratings and excerpts
-of one interview change and `db.refresh_derived(con, interview_id)` runs, and on opening a database
-from before they existed. And the pages' queries that read them answer as the live rules do."""
+"""The materialized tables (interview_theme_scores, application_scores, rating_patterns,
+hire_profiles) always equal their live views: after an import, a recorded consensus, a submitted or
+amended scorecard, changed ratings and excerpts of one interview (`db.refresh_derived(con,
+interview_id)`), on opening a database from before they existed, and after a backup is restored.
+The pages' queries that read them answer as the live rules do, the blind rule included."""
 
 from __future__ import annotations
 
@@ -190,3 +191,70 @@ def test_a_refresh_that_fails_after_a_large_import_is_redone_on_opening(tmp_path
     _assert_derived_equal_live(con)
     assert _meta(con) == db.DERIVED_VERSION
     con.close()
+
+
+# --- with the scorecards, the blind rule and backups ----------------------------------------
+
+
+def test_a_submitted_scorecard_counts_its_first_submission_in_rating_patterns(store):
+    from test_scorecards import GOOD, confirm_and_submit, rater_scope, schedule_hiring
+
+    from dashboard import scorecards
+    from dashboard.scorecards import Card
+
+    interview_id = schedule_hiring(store, panel=("R01", "R02"))
+    for rater in ("R01", "R02"):
+        confirm_and_submit(store, interview_id, rater)
+    _assert_derived_equal_live(store.con)
+    patterns = store.query("rating_patterns_by_theme", program_ids=["P01"])
+    amended = Card({**GOOD.scores, "balance": 0}, GOOD.excerpts)
+    scorecards.amend(store, rater_scope(store, "R01"), interview_id, "R01", amended, "typo")
+    _assert_derived_equal_live(store.con)
+    # the amendment changes the ratings (and the scores) but not the independent patterns
+    assert store.con.execute(
+        "select score from ratings where interview_id = ? and rater_id = 'R01' and theme = 'balance'",
+        [interview_id],
+    ).fetchall() == [(0,)]
+    assert_frame_equal(store.query("rating_patterns_by_theme", program_ids=["P01"]), patterns)
+
+
+def test_a_reader_blinded_to_someone_gets_patterns_without_that_persons_interviews(store):
+    con = store.con
+    ids = ("P01",)
+    whole = reliability._patterns(store, ids, ())
+    live = store.query("rating_patterns_by_theme_blind", program_ids=list(ids), hidden_person_ids=[])
+    assert_frame_equal(whole, live)  # the materialized sum answers as the live rule does
+    person = con.execute(
+        "select i.person_id from interviews i join ratings r using (interview_id)"
+        " where i.program_id = 'P01' group by 1 order by count(distinct i.interview_id) desc, 1 limit 1"
+    ).fetchall()[0][0]
+    units = con.execute(
+        "select count(*) from (select distinct r.interview_id, r.theme from ratings_independent r"
+        " join interviews i using (interview_id) where i.person_id = ? and i.program_id = 'P01')",
+        [person],
+    ).fetchall()[0][0]
+    blinded = reliability._patterns(store, ids, (person,))
+    assert units > 0
+    assert blinded["n_units"].sum() == whole["n_units"].sum() - units
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_restored_backup_has_its_materialized_tables_equal_to_their_views(store, tmp_path, stale):
+    from dashboard import backup, backup_schedule
+
+    interview_id, _ = _hiring_interview(store.con)
+    scope = Scope("sup@example.org", (("supervisor", "P01"),))
+    reliability.record_consensus(store, scope, "supervisor", interview_id, "balance", 4, "panel")
+    if stale:  # as if the backup ran between a large import's commit and its refresh
+        store.con.execute("delete from rating_patterns")
+        db.mark_derived_stale(store.con)
+    backup.create_backup(store, Scope.system(), tmp_path / "backups")
+    (folder,) = backup_schedule.complete_backups(tmp_path / "backups")
+    restored = tmp_path / "restored.duckdb"
+    backup.restore_backup(folder, restored)
+    con = db.connect(restored)  # opening refreshes stale or older materialized tables
+    try:
+        _assert_derived_equal_live(con)
+        assert _meta(con) == db.DERIVED_VERSION
+    finally:
+        con.close()

@@ -46,7 +46,7 @@ def test_role_sees_exactly_its_pages_and_each_renders(role, db_file, monkeypatch
             at.switch_page(spec.script).run()
             assert not at.exception, (role, spec.key, [e.message for e in at.exception])
             charts += _assert_charts_valid(at, spec.key)
-    assert charts or role == "admin", role  # the walk did check charts
+    assert charts or role in ("admin", "interviewer"), role  # the walk did check charts
 
 
 def _assert_charts_valid(at: AppTest, page: str) -> int:

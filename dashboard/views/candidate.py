@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, charts, codebook, db, screening, ui
+from dashboard import audit, blinding, charts, codebook, db, panel_ui, screening, ui
 from dashboard.access import AccessDenied
 from dashboard.contract import DECISIONS, THEMES
 from dashboard.signin import current_scope
@@ -33,6 +33,8 @@ app = detail.application
 st.text(f"Applicant: {detail.label}")
 st.text(f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}")
 ui.caveat()
+if detail.hidden:
+    st.warning(f"You sit on a panel for this person: every score and excerpt is {blinding.HIDDEN_NOTE}.")
 
 st.markdown("#### Theme profile")
 profile = screening.profile_chart_frame(detail.profile, detail.ratings, detail.label)
@@ -81,6 +83,10 @@ ui.table(
     file_name="interviews.csv",
     audit_object=application_id,
 )
+panel_ui.panels_section(
+    store, scope, "supervisor", "candidate", app["person_id"], app["program_id"], application_id
+)
+panel_ui.overdue_section(store, scope, "supervisor", "candidate")
 if detail.nominations.height:
     st.markdown(f"#### Peer nominations received ({ui.n_label(detail.nominations.height)})")
     ui.dataframe(detail.nominations, "candidate_nominations")

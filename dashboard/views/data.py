@@ -1,18 +1,18 @@
-"""Data (admin): upload and import files, import history, users and roles, the audit log."""
+"""Data (admin): upload and import files, import history, users and roles, the audit log, backups."""
 
 from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard import audit, db, ui, uploads, users
+from dashboard import audit, backup_schedule, db, ui, uploads, users
 from dashboard.access import ROLES
 from dashboard.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
 st.title("Data")
-upload_tab, history_tab, users_tab, audit_tab = st.tabs(
-    ["Upload", "Import history", "Users and roles", "Audit log"]
+upload_tab, history_tab, users_tab, audit_tab, backup_tab = st.tabs(
+    ["Upload", "Import history", "Users and roles", "Audit log", "Backups"]
 )
 
 with upload_tab:
@@ -94,3 +94,11 @@ with audit_tab:
     log = audit.read_log(store, scope, since, until, who, None if action == "all" else action)
     st.caption(f"{log.height} entries, newest first. The log is append-only.")
     ui.table(log, "data_audit", "audit-log.csv")
+
+with backup_tab:
+    status = backup_schedule.backup_status(store, scope)
+    st.text(status.last)
+    st.text(status.schedule)
+    if status.error:
+        st.error(status.error)
+    st.caption("Back up now: python -m dashboard backup --to DIR (works while the app runs; see the README).")

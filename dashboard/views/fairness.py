@@ -22,7 +22,7 @@ stage = left.selectbox("Stage", [t[0] for t in fairness.TRANSITIONS], key="fairn
 dimension = right.selectbox("Grouped by", fairness.DIMENSIONS, key="fairness_dimension")
 shown = table.filter((table["stage"] == stage) & (table["dimension"] == dimension))
 ui.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios")
-ui.download(shown, "fairness_ratios", "fairness.csv")
+ui.download(shown, "fairness_ratios", "fairness.csv", xlsx=True)
 st.caption(
     f"Groups with fewer than {SMALL_SAMPLE} applicants are labelled 'too small to judge'. A flag is a prompt "
     "to look closer, not a finding of bias; the compliance officer's report "

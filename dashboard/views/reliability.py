@@ -28,8 +28,8 @@ tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
 
 
 def download_all(rows, count: int, key: str, file_name: str) -> None:
-    """A CSV of every page, built only when the button is pressed (and audited)."""
-    ui.download_on_press(lambda: rows().write_csv(), f"{key}_download", file_name, file_name, count, role)
+    """CSV and XLSX of every page, built only when a button is pressed (and audited)."""
+    ui.download_on_press(rows, f"{key}_download", file_name, file_name, count, role, xlsx=True)
 
 
 if tab_theme.open:
@@ -37,7 +37,7 @@ if tab_theme.open:
         themes = reliability.theme_reliability(store, scope, role)
         st.caption(reliability.ALPHA_NOTE)
         ui.chart(charts.theme_alpha_point_chart(themes), themes, "reliability_themes")
-        ui.table(themes, "reliability_themes", "reliability_by_theme.csv", column_config=PERCENT)
+        ui.table(themes, "reliability_themes", "reliability_by_theme.csv", xlsx=True, column_config=PERCENT)
 
 if tab_pairs.open:
     with tab_pairs:
@@ -54,18 +54,24 @@ if tab_time.open:
             st.info("No paired ratings yet.")
         else:
             ui.chart(charts.agreement_quarter_line_chart(quarters), quarters, "reliability_quarters")
-            ui.table(quarters, "reliability_quarters", "reliability_by_quarter.csv", column_config=PERCENT)
+            ui.table(
+                quarters,
+                "reliability_quarters",
+                "reliability_by_quarter.csv",
+                xlsx=True,
+                column_config=PERCENT,
+            )
 
 if tab_raters.open:
     with tab_raters:
         st.caption(reliability.CALIBRATION_NOTE)
         calibration = reliability.rater_calibration(store, scope, role)
         ui.chart(charts.rater_calibration_point_chart(calibration), calibration, "reliability_calibration")
-        ui.table(calibration, "reliability_calibration", "rater_calibration.csv")
+        ui.table(calibration, "reliability_calibration", "rater_calibration.csv", xlsx=True)
         st.subheader("Drift over time")
         drift = reliability.rater_drift(store, scope, role)
         ui.chart(charts.rater_drift_line_chart(drift), drift, "reliability_drift")
-        ui.table(drift, "reliability_drift", "rater_drift.csv")
+        ui.table(drift, "reliability_drift", "rater_drift.csv", xlsx=True)
 
 if tab_queue.open:
     with tab_queue:

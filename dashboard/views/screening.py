@@ -64,11 +64,12 @@ ui.dataframe(
     },
 )
 ui.download_on_press(
-    lambda: screening.table_csv(store, table, hide_names),
+    lambda: screening.download_frame(store, table, hide_names),
     "screening_ranked_download",
     "screening.csv",
     f"screening {program_id or 'all programs'}",
     table.height,
+    xlsx=True,
 )
 
 selected = st.session_state.get(f"screening_ranked_table_{page}")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import charts, db, training, training_rules, ui
+from dashboard import charts, db, panel_ui, training, training_rules, ui
 from dashboard.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -64,4 +64,7 @@ ui.download(
     "trainees_plan",
     f"development_plan_{person}.csv",
     f"development plan {person}",
+    xlsx=True,
 )
+panel_ui.panels_section(store, scope, "training_director", "trainees", person, program)
+panel_ui.overdue_section(store, scope, "training_director", "trainees")

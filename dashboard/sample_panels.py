@@ -1,0 +1,101 @@
+"""Interviews scheduled in Vocation for the bundled sample data, so the scorecard workflow can be
+seen from a clean clone: upcoming panels, a draft, an overdue card, a recusal and a panel whose
+cards are all in. `python -m dashboard load sample_data` seeds them once, into the sample
+database only (and the benchmark into its own), through the same audited functions the pages use.
+
+The demo interviewer is sample rater R01: dates are relative to the day of seeding.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dashboard import interviews, scorecards
+from dashboard.access import ALL_PROGRAMS, Scope
+from dashboard.scorecards import Card, Excerpt
+
+DEMO_RATER = "R01"
+SEEDER = Scope(
+    "sample data (seeded)",
+    (("supervisor", ALL_PROGRAMS), ("training_director", ALL_PROGRAMS), ("admin", "")),
+)
+
+_SAYS = {
+    "balance": (
+        "supports",
+        "On Saturdays I coach my daughter's football team; I come back on Monday with room for clients.",
+    ),
+    "adaptiveness": ("supports", "When the waitlist doubled we started a drop-in group instead of waiting."),
+    "learning": ("supports", "I record sessions so my supervisor can pick them apart; I ask for it."),
+    "fit": ("counter", "Honestly I took this post because it was the first offer I had."),
+    "beliefs": ("supports", "I believe people can change, even after years in the system."),
+    "transcendence": ("supports", "Some moments in a session feel bigger than the two of us."),
+}
+
+
+def demo_card(scores: dict[str, int | None]) -> Card:
+    """A card with the given scores and, for each scored theme, one sample excerpt."""
+    return Card(scores, tuple(Excerpt(t, *_SAYS[t]) for t, s in scores.items() if s is not None))
+
+
+def demo_interviewer_email(store) -> str:
+    """The sign-in address of the demo interviewer (sample rater R01)."""
+    return _emails(store).get(DEMO_RATER) or ""
+
+
+def _emails(store) -> dict[str, str]:
+    raters = store.query("rater_list")
+    return dict(zip(raters["rater_id"], raters["email"], strict=True))
+
+
+def _as_rater(store, rater_id: str) -> Scope:
+    return Scope(_emails(store)[rater_id], (("interviewer", ""),))
+
+
+def _submit(store, interview_id: str, rater_id: str, scores: dict[str, int | None]) -> None:
+    who = _as_rater(store, rater_id)
+    scorecards.confirm_no_conflict(store, who, interview_id, rater_id)
+    scorecards.submit(store, who, interview_id, rater_id, demo_card(scores))
+
+
+def seed(store, on: date | None = None) -> list[str]:
+    """Schedule the demo panels (once: nothing when any interview is scheduled); returns their ids."""
+    if store.query("panel_seat_list", interview_id=None).height:
+        return []
+    on = on or date.today()
+    apps = store.query("open_applications_for_program", program_id="P01")["application_id"].to_list()[:4]
+    trainee = store.query("active_trainee_list").head(1).rows()
+    if len(apps) < 4 or not trainee:
+        return []
+
+    def hiring(app: str, days: int, panel: tuple[str, ...]) -> str:
+        req = interviews.Request(on + timedelta(days=days), panel, application_id=app)
+        return interviews.schedule(store, SEEDER, req)
+
+    upcoming = hiring(apps[0], 3, (DEMO_RATER, "R02"))
+    drafted = hiring(apps[1], -1, (DEMO_RATER, "R03"))
+    _submit(store, drafted, "R03", {"balance": 3, "learning": 4, "fit": 2})
+    me = _as_rater(store, DEMO_RATER)
+    scorecards.confirm_no_conflict(store, me, drafted, DEMO_RATER)
+    scorecards.save_draft(store, me, drafted, DEMO_RATER, demo_card({"balance": 2}))
+    late = hiring(apps[2], -6, (DEMO_RATER, "R02"))
+    _submit(store, late, "R02", {"adaptiveness": 3, "beliefs": 2})
+    done = hiring(apps[3], -10, (DEMO_RATER, "R04"))
+    _submit(store, done, DEMO_RATER, {"balance": 3, "adaptiveness": 1, "beliefs": 3})
+    _submit(store, done, "R04", {"balance": 3, "adaptiveness": 3, "beliefs": None})
+    person, program = trainee[0]
+    review = interviews.Request(
+        on + timedelta(days=7), (DEMO_RATER, "R05"), person_id=person, program_id=program, purpose="midpoint"
+    )
+    midpoint = interviews.schedule(store, SEEDER, review)
+    scorecards.recuse(
+        store, _as_rater(store, "R05"), midpoint, "R05", "I was this trainee's clinical supervisor last year."
+    )
+    return [upcoming, drafted, late, done, midpoint]
+
+
+def seed_if_sample(store) -> list[str]:
+    """Seed the demo panels when the database holds only the bundled sample data."""
+    from dashboard.sample import is_sample_database
+
+    return seed(store) if is_sample_database(store) else []
