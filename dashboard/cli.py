@@ -18,7 +18,7 @@ import polars as pl
 from dashboard import audit, backup, backup_schedule, command_server, db, exports, users
 from dashboard.access import ROLES, Scope
 from dashboard.command_server import path_arg
-from dashboard.reports import REPORTS
+from dashboard.reports import DOCUMENTS, REPORTS
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -32,12 +32,13 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Import files or folders; exit 1 and write nothing if any row is bad."""
+    """Import files, folders or a coded .qdpx project; exit 1 and write nothing if any row is bad."""
     from dashboard.importer import import_batch
 
     con, seeded = db.connect(args.db), []
     try:
-        result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check)
+        maps = {kind: getattr(args, kind) for kind in ("sources", "coders", "codes") if getattr(args, kind)}
+        result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check, maps=maps)
         if result.written:
             _audit_import(db.Store(con, args.db), result)
             from dashboard.sample_panels import seed_if_sample
@@ -66,11 +67,15 @@ def print_frame(frame: pl.DataFrame, fmt: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Print one named report."""
-    fn = REPORTS[args.report_name][0]
+    """Print one named report (a table as CSV or JSON, or a document in its own format)."""
+    fn = DOCUMENTS.get(args.report_name, {}).get(args.format) or REPORTS[args.report_name][0]
     store = db.Store.open(args.db)
     try:
-        print_frame(fn(store, args), args.format)
+        out = fn(store, args)
+        if isinstance(out, str):
+            sys.stdout.write(out)
+        else:
+            print_frame(out, args.format)
     finally:
         store.close()
     return 0
@@ -246,9 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    load = sub.add_parser("load", help="import CSV/XLSX/Parquet files or folders")
-    load.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help="files, or folders of files")
+    load = sub.add_parser("load", help="import CSV/XLSX/Parquet files or folders, or a coded .qdpx project")
+    load.add_argument(
+        "paths", nargs="+", type=path_arg, metavar="PATH", help="files, folders of files, or a .qdpx"
+    )
     load.add_argument("--check", action="store_true", help="validate only; write nothing")
+    for kind, columns, what in (
+        ("sources", "source,interview_id", "text sources to interviews"),
+        ("coders", "user,rater_id", "users to raters"),
+        ("codes", "code,theme,subtheme,stance", "codes to themes"),
+    ):
+        load.add_argument(
+            f"--{kind}",
+            type=path_arg,
+            metavar="MAP.csv",
+            help=f"for a .qdpx: CSV {columns} mapping its {what}",
+        )
     load.add_argument("--by", default="command line", help="who is importing (for the record)")
     _add_db(load)
     load.set_defaults(func=cmd_load)
@@ -258,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (_, add_args, help_text) in sorted(REPORTS.items()):
         p = rep_sub.add_parser(name, help=help_text, description=help_text)
         add_args(p)
-        p.add_argument("--format", choices=("csv", "json"), default="csv")
+        p.add_argument("--format", choices=("csv", "json", *DOCUMENTS.get(name, {})), default="csv")
         _add_db(p)
         p.set_defaults(func=cmd_report)
     _add_users_parser(sub)

@@ -33,6 +33,7 @@ class Column:
     max: float | None = None
     ref: tuple[str, str] | None = None  # (table, column) this column refers to
     doc: str = ""
+    trim: bool = True  # False: kept verbatim (a transcript's text, which positions point into)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Table:
     optional: bool = False
     restricted: bool = False
     codebook: bool = False
+    from_projects: bool = False  # filled only from REFI-QDA projects (.qdpx), never from a file
     extra_rules: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -194,6 +196,35 @@ TABLES: tuple[Table, ...] = (
         ("excerpt_id",),
         "coded interview excerpts",
         extra_rules=("subtheme, when given, belongs to the excerpt's theme",),
+    ),
+    Table(
+        "transcripts",
+        (
+            _c("transcript_id", doc="the source's GUID in the project"),
+            _c("interview_id", ref=("interviews", "interview_id")),
+            _c("source_name"),
+            _c("text", trim=False, doc="the whole text, line ends as \\n"),
+        ),
+        ("transcript_id",),
+        "interview transcripts from coded projects (.qdpx), kept so an excerpt can be read in its passage",
+        from_projects=True,
+    ),
+    Table(
+        "excerpt_positions",
+        (
+            _c("excerpt_id", ref=("excerpts", "excerpt_id")),
+            _c("transcript_id", ref=("transcripts", "transcript_id")),
+            _c("start_pos", "int", min=0),
+            _c("end_pos", "int", min=0),
+        ),
+        ("excerpt_id",),
+        "where each excerpt from a coded project (.qdpx) sits in its transcript",
+        from_projects=True,
+        extra_rules=(
+            "start_pos is before end_pos",
+            "the transcript's text from start_pos to end_pos (code points, end exclusive) is the excerpt's text",
+            "the transcript is of the excerpt's interview",
+        ),
     ),
     Table(
         "cohorts",

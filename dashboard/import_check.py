@@ -17,10 +17,10 @@ _DATE_RE = r"^\d{4}-\d{2}-\d{2}(?:[T ]00:00:00(?:\.0+)?)?$"
 
 
 def _clean(frame: pl.DataFrame, table: Table) -> pl.DataFrame:
-    """Trim text, turn blanks into nulls, lowercase coded columns."""
+    """Trim text (unless the column is kept verbatim), turn blanks into nulls, lowercase codes."""
     exprs = []
     for col in table.columns:
-        e = pl.col(col.name).str.strip_chars()
+        e = pl.col(col.name).str.strip_chars() if col.trim else pl.col(col.name)
         if col.allowed:
             e = e.str.to_lowercase()
         exprs.append(pl.when(e == "").then(None).otherwise(e).alias(col.name))
@@ -157,6 +157,68 @@ def _extra_checks(inc: Incoming, typed: pl.DataFrame, subthemes: pl.DataFrame) -
     return found
 
 
+def _position_checks(
+    inc: Incoming, typed: pl.DataFrame, batch: dict[str, pl.DataFrame]
+) -> list[pl.DataFrame]:
+    """Each excerpt position is where its excerpt's text is in a transcript of its interview.
+
+    Positions arrive only with their project's excerpts and transcripts (contract.from_projects),
+    so both are in the batch; the transcript's text is kept verbatim, so code points line up.
+    """
+    f = inc.file
+    order = _flag(typed, pl.col("start_pos") >= pl.col("end_pos"), "end_pos", "is not after start_pos", f)
+    if "transcripts" not in batch or "excerpts" not in batch:
+        missing = pl.lit(True)
+        rule = "a position arrives only with its excerpts and transcripts (load the .qdpx project)"
+        return [order, _flag(typed, missing, "excerpt_id", rule, f)]
+    transcripts = batch["transcripts"].select(
+        "transcript_id", pl.col("interview_id").alias("_t_interview"), pl.col("text").alias("_t_text")
+    )
+    excerpts = batch["excerpts"].select(
+        "excerpt_id", pl.col("interview_id").alias("_e_interview"), pl.col("text").alias("_e_text")
+    )
+    both = typed.join(transcripts, on="transcript_id", how="left").join(excerpts, on="excerpt_id", how="left")
+    span = pl.col("_t_text").str.slice(pl.col("start_pos"), pl.col("end_pos") - pl.col("start_pos"))
+    known = (
+        pl.col("_t_text").is_not_null()
+        & pl.col("_e_text").is_not_null()
+        & (pl.col("start_pos") < pl.col("end_pos"))
+    )
+    elsewhere = known & (pl.col("_t_interview") != pl.col("_e_interview"))
+    moved = known & ((pl.col("end_pos") > pl.col("_t_text").str.len_chars()) | (span != pl.col("_e_text")))
+    return [
+        order,
+        _flag(both, elsewhere, "transcript_id", "is a transcript of another interview than the excerpt's", f),
+        _flag(
+            both,
+            moved,
+            "start_pos",
+            "the transcript's text between start_pos and end_pos is not the excerpt's text",
+            f,
+        ),
+    ]
+
+
+def _position_frames(
+    con: duckdb.DuckDBPyConnection, staged: dict[str, str]
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The staged positions (a project's: few) and, from the stages, the transcripts and the
+    excerpts they name, for _position_checks."""
+    # stage names come from the importer (stage_name), never from input
+    positions = staged["excerpt_positions"]
+    typed = con.sql(f"select * from {positions}").pl()  # noqa: S608
+    batch = {}
+    if "transcripts" in staged:
+        transcripts = staged["transcripts"]
+        batch["transcripts"] = con.sql(f"select transcript_id, interview_id, text from {transcripts}").pl()  # noqa: S608
+    if "excerpts" in staged:
+        batch["excerpts"] = con.sql(
+            f"select excerpt_id, interview_id, text from {staged['excerpts']} "  # noqa: S608
+            f"where excerpt_id in (select excerpt_id from {positions})"
+        ).pl()
+    return typed, batch
+
+
 def _known_keys(con: duckdb.DuckDBPyConnection, staged: dict[str, str], table: str, column: str) -> pl.Series:
     """Values of table.column in the database and in the batch."""
     # table, column and the stage's name come from the contract (an allow-list), never from input
@@ -201,8 +263,8 @@ def app_owned_checks(
     try:
         for table, column, kind in (
             ("interviews", "interview_id", "interview"),
-            ("ratings", "interview_id", "interview"),
-            ("excerpts", "interview_id", "interview"),
+            ("ratings", "interview_id", "interview"),  # its ratings come from its panel's scorecards
+            # coded evidence for it (a transcript coded in a QDA tool) is welcome under a key of its own
             ("excerpts", "excerpt_id", "excerpt"),
         ):
             if table not in staged:
@@ -309,6 +371,8 @@ def check_batch(
         return cache[(table, column)]
 
     for inc in incoming:
+        if inc.table.name == "excerpt_positions":
+            found += _position_checks(inc, *_position_frames(con, staged))
         refs = [col for col in inc.table.columns if col.ref is not None]
         if not refs:
             continue

@@ -15,7 +15,7 @@ import polars as pl
 
 from dashboard.contract import TABLES_BY_NAME, Table, normalize_header, table_for_file
 
-DATA_SUFFIXES = (".csv", ".xlsx", ".parquet")
+DATA_SUFFIXES = (".csv", ".xlsx", ".parquet", ".qdpx")  # a .qdpx is read by import_qdpx
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Incoming:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the data files inside any folder named."""
+    """Files named directly, plus the data files (and coded projects) inside any folder named."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -82,8 +82,12 @@ def read_file(path: Path, notices: list[str], problems: list[Problem], name: str
     name = name or path.name
     table = table_for_file(Path(name).stem)
     if table is None:
-        known = ", ".join(TABLES_BY_NAME)
+        known = ", ".join(n for n, t in TABLES_BY_NAME.items() if not t.from_projects)
         problems.append(Problem(name, None, "", Path(name).stem, f"file name matches no table ({known})"))
+        return None
+    if table.from_projects:
+        rule = f"{table.name} are filled only from coded REFI-QDA projects: load the .qdpx file"
+        problems.append(Problem(name, None, "", Path(name).stem, rule))
         return None
     try:
         raw = _read_raw(path)

@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard import db, import_write
+from dashboard import db, import_qdpx, import_write
 from dashboard.import_check import app_owned_checks, check_batch, drop_stages, staged_rows
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
+from dashboard.qdpx_maps import Context, MapSource
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
@@ -48,6 +49,7 @@ class ImportReport:
     notices: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     written: bool = False
+    projects: list = field(default_factory=list)  # qdpx.QdpxSummary of each coded project read
 
     @property
     def ok(self) -> bool:
@@ -74,6 +76,7 @@ class ImportReport:
     def text(self) -> str:
         """The report as plain text for the command line."""
         lines = [f"notice: {n}" for n in self.notices]
+        lines += [line for summary in self.projects for line in summary.lines()]
         if not self.ok:
             lines.append(f"Refused: {self.problem_count} problem(s); nothing was written.")
             for p in self.problems:
@@ -97,25 +100,34 @@ def import_batch(
     dry_run: bool = False,
     progress: Callable[[float, str], None] | None = None,
     names: dict[str, str] | None = None,
+    maps: dict[str, MapSource] | None = None,
+    projects: list[import_qdpx.ProjectFrames] | None = None,
 ) -> ImportReport:
     """Check a batch of files and, if every row is good, write it in one transaction.
 
     `names` maps a path to the file name shown in reports (uploads live under temporary names).
+    A `.qdpx` among the paths is read with its mapping files (`maps`: kind -> file, or files named
+    sources.csv, coders.csv, codes.csv among the paths); `projects` are ones already read (uploads).
     """
     report = ImportReport()
     problems: list[Problem] = []
     incoming: list[Incoming] = []
-    files = expand_paths(paths)
-    if not files:
-        problems.append(Problem("", None, "", "", "no .csv, .xlsx or .parquet files were given"))
-    for path in files:
-        inc = read_file(path, report.notices, problems, (names or {}).get(str(path), ""))
-        if inc is None:
-            continue
-        if any(other.table.name == inc.table.name for other in incoming):
-            problems.append(Problem(inc.file, None, "", "", f"a second file for table {inc.table.name}"))
-            continue
-        incoming.append(inc)
+    files = [(path, (names or {}).get(str(path), "") or path.name) for path in expand_paths(paths)]
+    if not files and not projects:
+        problems.append(Problem("", None, "", "", "no .csv, .xlsx, .parquet or .qdpx files were given"))
+    for path, name in files:
+        if not import_qdpx.is_project_file(name):
+            _add(incoming, read_file(path, report.notices, problems, name), problems)
+    project_files = [(path, name) for path, name in files if import_qdpx.is_project_file(name)]
+
+    def context() -> Context:  # read from the database only when there is a project to map
+        return Context.from_store(db.Store(con, _db_file(con)))
+
+    projects = list(projects or []) + import_qdpx.gather(project_files, incoming, context, maps, problems)
+    for project in projects:
+        report.projects.append(project.summary)
+        for inc in import_qdpx.to_incoming(project):
+            _add(incoming, inc, problems)
     staged: dict[str, str] = {}
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     # DuckDB holds the staged rows: under a cap it spills them to disk instead of growing
@@ -125,7 +137,7 @@ def import_batch(
         if incoming:
             owned = db.run_query(con, "app_owned_key_list")  # interviews and scorecards made in the app
             found, staged = check_batch(con, incoming, owned)
-        outcome = (imported_by, dry_run, progress, previous)
+        outcome = (imported_by, dry_run, progress, previous, projects)
         return _finish(con, report, problems, found, staged, incoming, outcome)
     finally:
         drop_stages(con, staged)
@@ -139,13 +151,14 @@ def _finish(
     found: pl.DataFrame,
     staged: dict[str, str],
     incoming: list[Incoming],
-    outcome: tuple[str, bool, Callable[[float, str], None] | None, str],
+    outcome: tuple,
 ) -> ImportReport:
     """Report the problems found or, for a good batch, write its stages in one transaction.
 
-    `outcome` is (imported_by, dry_run, progress, DuckDB's memory limit outside the import).
+    `outcome` is (imported_by, dry_run, progress, DuckDB's memory limit outside the import, the
+    batch's coded projects).
     """
-    imported_by, dry_run, progress, unlimited = outcome
+    imported_by, dry_run, progress, unlimited, projects = outcome
     report.problem_count = len(problems) + found.height
     if found.height:
         problems += [Problem(**r) for r in found.sort("file", "row").head(REPORT_CAP).to_dicts()]
@@ -155,11 +168,13 @@ def _finish(
     if dry_run:
         report.counts = {k: {"inserted": 0, "updated": 0, "unchanged": 0} for k in staged}
         return report
-    checksum = _combine(i.checksum for i in incoming)
+    checksum = _combine({i.checksum for i in incoming})
+    from_projects = {f"{p.file} ({t})" for p in projects for t in import_qdpx.PROJECT_TABLES}
+    shown = [i.file for i in incoming if i.file not in from_projects]
     record = {
         "at": datetime.now(),
         "by": imported_by,
-        "files": ", ".join(i.file for i in incoming),
+        "files": ", ".join(shown + [p.file for p in projects]),
         "checksum": checksum,
     }
     rows = staged_rows(con, staged)
@@ -193,6 +208,16 @@ def _finish(
     report.written = True
     db.bump_version(_db_file(con))
     return report
+
+
+def _add(incoming: list[Incoming], inc: Incoming | None, problems: list[Problem]) -> None:
+    """Add a read file to the batch, unless another file already fills its table."""
+    if inc is None:
+        return
+    if any(other.table.name == inc.table.name for other in incoming):
+        problems.append(Problem(inc.file, None, "", "", f"a second file for table {inc.table.name}"))
+        return
+    incoming.append(inc)
 
 
 def _collides_now(con, staged: dict[str, str], files: dict[str, str], report: ImportReport) -> bool:

@@ -2,14 +2,15 @@
 
 `REPORTS` is the one registry (name -> (function(store, args) -> frame, function(parser) adding
 its options, help)); the command line imports it and builds `python -m dashboard report NAME`
-from it. A new report is one function here and one entry in REPORTS.
+from it. A new report is one function here and one entry in REPORTS. `DOCUMENTS` adds formats
+beyond csv and json for a report: name -> {format: function(store, args) -> text}.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from dashboard import evidence, fairness, home, overview, reliability, screening, training
+from dashboard import evidence, fairness, home, overview, qdc, reliability, screening, training
 from dashboard.access import AccessDenied, Scope
 
 
@@ -113,6 +114,16 @@ def trainee_plan_report(store, args) -> pl.DataFrame:
         raise SystemExit(f"trainee-plan: {exc}") from None
 
 
+def codebook_report(store, args) -> pl.DataFrame:
+    """The codebook's codes as the .qdc export holds them: GUID, name, path and what each maps to."""
+    return qdc.codebook_codes(*qdc.codebook_frames(store)).drop("color")
+
+
+def codebook_qdc_report(store, args) -> str:
+    """The codebook as a REFI-QDA `.qdc` document."""
+    return qdc.codebook_qdc(store, Scope.system())
+
+
 REPORTS = {
     "counts": (counts_report, _none, "rows per table and the last import"),
     "overview": (
@@ -150,4 +161,10 @@ REPORTS = {
         _plan_args,
         "one trainee's development plan: weak themes, modules, excerpts",
     ),
+    "codebook": (
+        codebook_report,
+        _none,
+        "the codebook's codes with their stable GUIDs; --format qdc prints the REFI-QDA .qdc file",
+    ),
 }
+DOCUMENTS = {"codebook": {"qdc": codebook_qdc_report}}

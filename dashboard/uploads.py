@@ -5,6 +5,10 @@ An uploaded file may be hostile or huge, so it is parsed by a child process
 is killed after a timeout: a bad file can only take that process down. The child writes each
 file's contract columns to Parquet; the app then checks the whole batch against the database
 (a dry run, nothing written) and, when the admin confirms, imports it through its own connection.
+
+A coded project (`.qdpx`) is read in the child too, with its mapping files (`sources.csv`,
+`coders.csv`, `codes.csv`) and the database's interviews, raters and codebook passed in the spec;
+the child writes the project's excerpts, transcripts and positions as Parquet, and its summary.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from dashboard import audit, db
+import polars as pl
+
+from dashboard import audit, db, import_qdpx
 from dashboard.access import Scope
 from dashboard.importer import ImportReport, Problem, import_batch
+from dashboard.qdpx import QdpxSummary
+from dashboard.qdpx_maps import Context
 
 PARSE_TIMEOUT_S = float(os.environ.get("VOCATION_PARSE_TIMEOUT_S", 120))
 PARSE_MEMORY_MB = int(os.environ.get("VOCATION_PARSE_MEMORY_MB", 2048))
@@ -29,11 +37,18 @@ PARSE_MEMORY_MB = int(os.environ.get("VOCATION_PARSE_MEMORY_MB", 2048))
 
 @dataclass
 class UploadCheck:
-    """A checked batch of uploads: the parsed files (path -> original name) and the report."""
+    """A checked batch of uploads: the parsed files (path -> original name), any coded project read,
+    and the report."""
 
     folder: Path
     parsed: dict[str, str]
     report: ImportReport
+    projects: list[import_qdpx.ProjectFrames] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        """The uploaded files that will be imported, by their own names."""
+        return list(self.parsed.values()) + [p.file for p in self.projects]
 
 
 def save_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, dict[str, str]]:
@@ -48,18 +63,38 @@ def save_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, dict[str, str]]:
     return folder, names
 
 
+@dataclass
+class Parsed:
+    """What the child read: Parquet files (path -> name), coded projects, problems and notices."""
+
+    files: dict[str, str]
+    projects: list[import_qdpx.ProjectFrames]
+    problems: list[Problem]
+    notices: list[str]
+
+
 def parse_in_child(
     folder: Path,
     names: dict[str, str],
     timeout: float = PARSE_TIMEOUT_S,
     memory_mb: int = PARSE_MEMORY_MB,
-) -> tuple[dict[str, str], list[Problem], list[str]]:
-    """Read the saved files in a limited child process: (parsed Parquet -> name, problems, notices)."""
+    context: Context | None = None,
+) -> Parsed:
+    """Read the saved files in a limited child process (a project against `context`)."""
     spec = folder / "spec.json"
     result = folder / "result.json"
     (folder / "parsed").mkdir(exist_ok=True)
     files = [{"path": p, "name": n} for p, n in names.items()]
-    spec.write_text(json.dumps({"files": files, "out": str(folder / "parsed"), "result": str(result)}))
+    spec.write_text(
+        json.dumps(
+            {
+                "files": files,
+                "out": str(folder / "parsed"),
+                "result": str(result),
+                "context": context.to_json() if context else None,
+            }
+        )
+    )
     env = {**os.environ, "PYTHONPATH": str(db.ROOT), "POLARS_MAX_THREADS": "2"}
     cmd = [
         sys.executable,
@@ -72,17 +107,23 @@ def parse_in_child(
     try:
         subprocess.run(cmd, cwd=db.ROOT, env=env, timeout=timeout, capture_output=True, check=False)
     except subprocess.TimeoutExpired:
-        return (
-            {},
-            [_batch_problem(f"reading the files took longer than {timeout:g} s; split them")],
-            [],
-        )
+        rule = f"reading the files took longer than {timeout:g} s; split them"
+        return Parsed({}, [], [_batch_problem(rule)], [])
     if not result.is_file():
         rule = f"the files could not be read within {memory_mb} MB of memory; split them or check them"
-        return {}, [_batch_problem(rule)], []
+        return Parsed({}, [], [_batch_problem(rule)], [])
     out = json.loads(result.read_text())
+    projects = [
+        import_qdpx.ProjectFrames(
+            p["name"],
+            QdpxSummary(**p["summary"]),
+            {table: pl.read_parquet(path) for table, path in p["frames"].items()},
+            p["checksum"],
+        )
+        for p in out["projects"]
+    ]
     parsed = {f["path"]: f["name"] for f in out["parsed"]}
-    return parsed, [Problem(**p) for p in out["problems"]], out["notices"]
+    return Parsed(parsed, projects, [Problem(**p) for p in out["problems"]], out["notices"])
 
 
 def _batch_problem(rule: str) -> Problem:
@@ -94,17 +135,23 @@ def check_uploads(store, scope: Scope, files: list[tuple[str, bytes]], **limits)
     """Parse uploads in a child process and check the batch against the database; writes nothing."""
     scope.require("admin")
     folder, names = save_uploads(files)
-    parsed, problems, notices = parse_in_child(folder, names, **limits)
-    if parsed:
-        report = import_batch(list(parsed), store.con, dry_run=True, names=parsed)
+    has_project = any(import_qdpx.is_project(n) for n in names.values())
+    child = parse_in_child(
+        folder, names, context=Context.from_store(store) if has_project else None, **limits
+    )
+    problems = child.problems
+    if child.files or child.projects:
+        report = import_batch(
+            list(child.files), store.con, dry_run=True, names=child.files, projects=child.projects
+        )
     else:
         report = ImportReport()
         if not problems:
-            problems.append(_batch_problem("no .csv, .xlsx or .parquet files were given"))
+            problems.append(_batch_problem("no .csv, .xlsx, .parquet or .qdpx files were given"))
     report.problems = (problems + report.problems)[:200]
     report.problem_count += len(problems)
-    report.notices = notices + report.notices
-    return UploadCheck(folder, parsed, report)
+    report.notices = child.notices + report.notices
+    return UploadCheck(folder, child.files, report, child.projects)
 
 
 def import_uploads(
@@ -120,10 +167,11 @@ def import_uploads(
         imported_by=scope.email,
         progress=progress,
         names=check.parsed,
+        projects=check.projects,
     )
     if report.written:
         rows = sum(c["inserted"] + c["updated"] for c in report.counts.values())
-        audit.record(store, scope, "import", ", ".join(check.parsed.values()), rows, role="admin")
+        audit.record(store, scope, "import", ", ".join(check.files), rows, role="admin")
         db.bump_version(store.path)
     discard(check)
     return report
@@ -149,16 +197,38 @@ def child_main(spec_path: str, memory_mb: int, cpu_s: int) -> int:
     from dashboard.importer import read_file
 
     spec = json.loads(Path(spec_path).read_text())
+    out_dir = Path(spec["out"])
     notices: list[str] = []
     problems: list[Problem] = []
-    parsed = []
+    parsed, incoming = [], []
     for i, f in enumerate(spec["files"]):
-        incoming = read_file(Path(f["path"]), notices, problems, f["name"])
-        if incoming is not None:
-            out = Path(spec["out"]) / f"{i}.parquet"
-            incoming.frame.drop("_row").write_parquet(out)
+        if import_qdpx.is_project_file(f["name"]):
+            continue
+        inc = read_file(Path(f["path"]), notices, problems, f["name"])
+        if inc is not None:
+            incoming.append(inc)
+            out = out_dir / f"{i}.parquet"
+            inc.frame.drop("_row").write_parquet(out)
             parsed.append({"path": str(out), "name": f["name"]})
-    result = {"parsed": parsed, "problems": [p.__dict__ for p in problems], "notices": notices}
+    projects = []
+    files = [(Path(f["path"]), f["name"]) for f in spec["files"] if import_qdpx.is_project_file(f["name"])]
+    if files:
+        context = Context.from_json(spec["context"]) if spec["context"] else None
+        for project in import_qdpx.gather(files, incoming, lambda: context, None, problems):
+            frames = {}
+            for table, frame in project.frames.items():
+                frames[table] = str(out_dir / f"project-{table}.parquet")
+                frame.write_parquet(frames[table])
+            summary = asdict(project.summary)
+            projects.append(
+                {"name": project.file, "summary": summary, "frames": frames, "checksum": project.checksum}
+            )
+    result = {
+        "parsed": parsed,
+        "projects": projects,
+        "problems": [p.__dict__ for p in problems],
+        "notices": notices,
+    }
     Path(spec["result"]).write_text(json.dumps(result))
     return 0
 

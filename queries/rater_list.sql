@@ -1,4 +1,5 @@
--- rater_list: every rater, for a panel picker.
+-- rater_list: every rater (id, full name, email), for a panel picker and for matching a coded
+-- project's users to raters.
 -- params: none
 select
     rater_id,

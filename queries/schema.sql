@@ -96,6 +96,22 @@ create table if not exists excerpts (
     text varchar not null,
 );
 
+-- filled only from coded REFI-QDA projects (.qdpx): each source that yields an excerpt, and where
+-- every excerpt sits in it (code points from 0, end exclusive, line ends as \n)
+create table if not exists transcripts (
+    transcript_id varchar primary key,  -- the source's GUID in the project
+    interview_id varchar not null,  -- → interviews
+    source_name varchar not null,
+    text varchar not null,
+);
+
+create table if not exists excerpt_positions (
+    excerpt_id varchar primary key,  -- → excerpts
+    transcript_id varchar not null,  -- → transcripts
+    start_pos integer not null check (start_pos >= 0),
+    end_pos integer not null check (end_pos > start_pos),
+);
+
 -- training ----------------------------------------------------------------------------------
 create table if not exists cohorts (
     cohort_id varchar primary key,

@@ -22,6 +22,10 @@ select 'consensus' as table_name, count(*) as row_count from consensus
 union all
 select 'excerpts' as table_name, count(*) as row_count from excerpts
 union all
+select 'transcripts' as table_name, count(*) as row_count from transcripts
+union all
+select 'excerpt_positions' as table_name, count(*) as row_count from excerpt_positions
+union all
 select 'cohorts' as table_name, count(*) as row_count from cohorts
 union all
 select 'enrollments' as table_name, count(*) as row_count from enrollments

@@ -42,7 +42,9 @@ NOISE = {
     "beliefs": 0.42,
 }
 SUPPORT_P = (0.12, 0.3, 0.55, 0.8, 0.92)  # chance an excerpt supports, by score 0-4
-OUTPUT_TABLES = tuple(n for n in TABLES_BY_NAME if not TABLES_BY_NAME[n].codebook)
+OUTPUT_TABLES = tuple(
+    n for n, t in TABLES_BY_NAME.items() if not t.codebook and not t.from_projects
+)  # transcripts come from .qdpx projects
 
 
 def d(y: int, m: int, day: int) -> int:

@@ -114,6 +114,7 @@ def _sample_values(con) -> dict:
         "dimension": "site",
         "as_of": first("select max(hired_on) from staff"),
         "limit": 5,
+        "context_chars": 300,
         "offset": 0,
         "since": None,
         "until": None,

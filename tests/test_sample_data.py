@@ -29,7 +29,7 @@ SUBTHEMES = {
     "equality": "beliefs",
 }
 CODEBOOK = {("themes", "code"): set(THEMES), ("subthemes", "code"): set(SUBTHEMES)}
-DATA_TABLES = [t for t in TABLES if not t.codebook]
+DATA_TABLES = [t for t in TABLES if not t.codebook and not t.from_projects]
 
 
 def run_generator(out: Path, seed_env: str) -> None:

@@ -435,6 +435,20 @@ def test_an_import_refuses_rows_colliding_with_app_owned_ones_and_never_changes_
     )
 
 
+def test_an_import_may_add_coded_evidence_to_an_app_interview_under_a_key_of_its_own(store, tmp_path):
+    interview_id = schedule_hiring(store)
+    (tmp_path / "excerpts.csv").write_text(
+        "excerpt_id,interview_id,rater_id,theme,subtheme,stance,text\n"
+        f"QX1,{interview_id},R02,fit,,supports,Coded later from the recording\n"
+    )
+    report = import_batch([tmp_path / "excerpts.csv"], store.con)
+    assert report.ok and report.written, report.text()
+    texts = store.con.execute(
+        "select text from excerpts where interview_id = $i", {"i": interview_id}
+    ).fetchall()
+    assert texts == [("Coded later from the recording",)]
+
+
 def test_rater_email_is_checked_on_import(store, tmp_path):
     (tmp_path / "raters.csv").write_text(
         "rater_id,full_name,email\nR90,New Rater,not-an-address\nR91,Other,\n"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import audit, blinding, charts, codebook, db, panel_ui, screening, ui
+from dashboard import audit, blinding, charts, codebook, db, panel_ui, passages, screening, ui
 from dashboard.access import AccessDenied
 from dashboard.contract import DECISIONS, THEMES
 from dashboard.signin import current_scope
@@ -56,6 +56,8 @@ ui.table(
 
 st.markdown("#### Evidence by theme")
 theme_names = dict(zip(codebook.load_themes()["code"], codebook.load_themes()["name"], strict=True))
+blind = detail.label != app["full_name"]
+in_transcripts = passages.excerpt_passages(store, scope, application_id, hide_source=blind)
 for theme in THEMES:
     excerpts = screening.excerpts_for(detail, theme)
     counters = excerpts.filter(excerpts["stance"] == "counter").height
@@ -69,6 +71,17 @@ for theme in THEMES:
             )
         else:
             st.write("No excerpts were coded for this theme.")
+        if in_transcripts.get(theme):  # excerpts from a coded project: read them in their passage
+            picked = st.selectbox(
+                "Read an excerpt in its transcript",
+                in_transcripts[theme],
+                index=None,
+                format_func=lambda p: p.label,
+                key=f"candidate_passage_{theme}",
+            )
+            if picked:  # plain text only: the transcript is data, never Markdown or HTML
+                st.text(f"From {picked.source} ({passages.MARKER_NOTE}):")
+                st.code(picked.text, language=None, wrap_lines=True)
 
 st.markdown("#### Applications and interviews")
 ui.table(

@@ -17,12 +17,13 @@ upload_tab, history_tab, users_tab, audit_tab, backup_tab = st.tabs(
 
 with upload_tab:
     st.write(
-        "Upload one file per table (CSV, XLSX or Parquet; the file name decides the table). "
-        "The whole batch is checked first; nothing is written until you press Import."
+        "Upload one file per table (CSV, XLSX or Parquet; the file name decides the table), or a coded "
+        "REFI-QDA project (.qdpx) with its mapping files, if any, named sources.csv, coders.csv and "
+        "codes.csv. The whole batch is checked first; nothing is written until you press Import."
     )
     files = st.file_uploader(
         "Files to import",
-        type=["csv", "xlsx", "parquet"],
+        type=["csv", "xlsx", "parquet", "qdpx"],
         accept_multiple_files=True,
         key="data_files",
     )
@@ -36,6 +37,8 @@ with upload_tab:
     if check is not None:
         for notice in check.report.notices:
             st.text(notice)
+        for summary in check.report.projects:
+            st.text("\n".join(summary.lines()))
         if not check.report.ok:
             st.error("The batch was refused: nothing was written. Fix these rows and upload the files again.")
             st.text(
@@ -44,7 +47,7 @@ with upload_tab:
             ui.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
         else:
             st.success("No problems found. Nothing has been written yet.")
-            st.dataframe({"file": list(check.parsed.values())}, hide_index=True, key="data_checked_files")
+            st.dataframe({"file": check.files}, hide_index=True, key="data_checked_files")
             if st.button("Import", key="data_import", type="primary", icon=":material/upload:"):
                 bar = st.progress(0.0, text="Importing")
                 report = uploads.import_uploads(store, scope, check, lambda f, t: bar.progress(f, text=t))

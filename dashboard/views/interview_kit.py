@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboard import codebook
+from dashboard import codebook, db, qdc
+from dashboard.signin import current_scope
 
 st.title("Interview kit")
 title, kit_markdown, kit_html = codebook.interview_kit_documents()
-left, right = st.columns(2)
+left, right, third = st.columns(3)
 left.download_button(
     "Download (Markdown)",
     kit_markdown,
@@ -22,6 +23,15 @@ right.download_button(
     mime="text/html",
     key="interview_kit_download_html",
     icon=":material/print:",
+)
+third.download_button(
+    "Codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (.qdc)",
+    qdc.codebook_qdc(db.app_store(), current_scope()),
+    file_name=qdc.QDC_FILE_NAME,
+    mime="application/xml",
+    key="interview_kit_download_qdc",
+    icon=":material/label:",
+    help=qdc.QDC_HELP,
 )
 st.caption(codebook.STUDY_CAVEAT)
 st.divider()

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from dashboard import db
@@ -33,6 +34,7 @@ EMAILS = {role: f"{role}@example.org" for role in ROLES}
 PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
 NO_ROLE = "nobody@example.org"
 MARKUP_APPLICATION: list[str] = []  # the application whose interview holds the excerpt EXSS
+MARKUP_INTERVIEW: list[str] = []  # and that interview
 
 
 def _free_port() -> int:
@@ -83,6 +85,7 @@ def app_url(provider, sample_db_file, tmp_path_factory):
         {"i": interview, "r": rater, "t": f"I said {PAYLOAD} in the interview"},
     )
     MARKUP_APPLICATION.append(application)
+    MARKUP_INTERVIEW.append(interview)
     con.close()
     port = _free_port()
     secrets = work / "secrets.toml"
@@ -280,6 +283,56 @@ def test_an_excerpt_with_markup_shows_as_text_and_runs_nothing(page, app_url):
     assert page.locator("img[src='x']").count() == 0
     assert page.dialogs == []
     _shot(page, "supervisor-candidate-markup")
+
+
+def test_admin_imports_a_coded_project_and_the_supervisor_reads_a_passage(page, app_url, tmp_path):
+    from qdpx_writer import Sel, Src, guid, write_qdpx
+
+    from dashboard.qdc import code_guid
+
+    text = f"Interviewer: What keeps you going?\nApplicant: I sing in a choir on Tuesdays. I once wrote {PAYLOAD}.\n"
+    coder = guid("browser/coder")
+    sel = Sel("sing in a choir on Tuesdays", [code_guid("balance")], coder=coder)
+    src = Src(f"{MARKUP_INTERVIEW[0]} transcript", text, [sel], crlf=True)
+    codes = [{"guid": code_guid("balance"), "name": "Balance between work and nonwork passions"}]
+    users = [{"guid": coder, "name": "R01"}]
+    project = write_qdpx(tmp_path / "coded.qdpx", [src], users, codes, origin="NVivo 14", scheme="utf16")
+    sign_in(page, app_url, EMAILS["admin"])
+    page.goto(f"{app_url}/data")
+    _settle(page)
+    page.locator('input[type="file"]').set_input_files(str(project))
+    _button(page, "data_check").click()
+    page.get_by_text("No problems found").wait_for(timeout=30_000)
+    expect(page.get_by_text("1 excerpt(s) from 1 coding(s)", exact=False)).to_be_visible()
+    _button(page, "data_import").click()
+    page.get_by_text("Imported.").wait_for(timeout=30_000)
+    _shot(page, "admin-data-qdpx-imported")
+
+    supervisor = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    supervisor.dialogs = []
+    supervisor.on("dialog", lambda d: (supervisor.dialogs.append(d.message), d.dismiss()))
+    sign_in(supervisor, app_url, EMAILS["supervisor"])
+    supervisor.goto(f"{app_url}/candidate?application={MARKUP_APPLICATION[0]}")
+    _settle(supervisor)
+    supervisor.locator('[data-testid="stExpander"] summary', has_text="Balance").first.click()
+    _settle(supervisor)
+    picker = supervisor.locator(".st-key-candidate_passage_balance")
+    option = supervisor.locator('[role="option"]', has_text="sing in a choir on Tuesdays").first
+    for _ in range(3):  # a rerun that lands while the list is open closes it: open it again
+        picker.click(timeout=30_000)
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            _settle(supervisor)
+    option.click()
+    code = supervisor.locator('[data-testid="stCode"]').first
+    expect(code).to_contain_text(">>> sing in a choir on Tuesdays <<<", timeout=30_000)
+    expect(code).to_contain_text(f"I once wrote {PAYLOAD}.")  # the markup as text
+    assert supervisor.locator("img[src='x']").count() == 0
+    assert supervisor.dialogs == []
+    _shot(supervisor, "supervisor-candidate-passage")
+    supervisor.context.close()
 
 
 def test_supervisor_records_a_decision_and_sees_it_after_reload(page, app_url):
