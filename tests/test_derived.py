@@ -203,6 +203,7 @@ def test_a_submitted_scorecard_counts_its_first_submission_in_rating_patterns(st
     from dashboard.scorecards import Card
 
     interview_id = schedule_hiring(store, panel=("R01", "R02"))
+    _assert_derived_equal_live(store.con)  # the application's row counts the scheduled interview
     for rater in ("R01", "R02"):
         confirm_and_submit(store, interview_id, rater)
     _assert_derived_equal_live(store.con)
