@@ -37,9 +37,9 @@ def listing(frame: pl.DataFrame, key: str) -> str | None:
 
 upcoming = panels.filter(pl.col("interview_date") >= today)
 past = panels.filter(pl.col("interview_date") < today).sort("interview_date", descending=True)
-st.subheader(f"Upcoming ({ui.n_label(upcoming.height)})")
+st.subheader(f"Upcoming ({upcoming.height})")
 picked_upcoming = listing(upcoming, "my_interviews_upcoming")
-st.subheader(f"Past ({ui.n_label(past.height)})")
+st.subheader(f"Past ({past.height})")
 picked_past = listing(past, "my_interviews_past")
 
 choices = {

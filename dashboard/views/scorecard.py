@@ -24,7 +24,7 @@ row = interviews.interview(store, interview_id)
 st.text(
     f"{row['person_name']} · {row['purpose']} interview · {row['interview_date']} · {row['program_name']}"
 )
-st.caption(f"Status: {own.seat['status']}. " + interviews.STATUS_RULE)
+st.caption(f"Your card: {own.seat['status']}. " + interviews.STATUS_RULE)
 prefix = f"scorecard_{interview_id}_{rater_id}"
 if "scorecard_done" in st.session_state:
     st.success(st.session_state.pop("scorecard_done"))
