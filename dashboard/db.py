@@ -183,6 +183,9 @@ def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame 
         return pl.from_arrow(result.to_arrow_table())
 
 
+WRITE_LOCK = threading.RLock()
+
+
 def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
     """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
 
@@ -191,27 +194,31 @@ def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
     rater's submit) raises TransactionException; the work is then retried, a few times. `name`
     labels the transaction for the crash tests' pause point (see pause_for_tests).
     """
+    # One write at a time (imports too): two writes refreshing a program and quarter with no
+    # materialized rows yet would each delete nothing and insert their own, unseen by DuckDB as a
+    # conflict. Commands write in the app's process (command_server.py), so the lock covers them.
     con = getattr(store_or_con, "con", store_or_con)
-    for attempt in range(attempts):
-        cur = con.cursor()
-        try:
-            cur.begin()
-            result = work(cur)
-            if name:
-                pause_for_tests(name)
-            cur.commit()
-            return result
-        except duckdb.TransactionException:
-            _rollback_quietly(cur)
-            if attempt == attempts - 1:
+    with WRITE_LOCK:
+        for attempt in range(attempts):
+            cur = con.cursor()
+            try:
+                cur.begin()
+                result = work(cur)
+                if name:
+                    pause_for_tests(name)
+                cur.commit()
+                return result
+            except duckdb.TransactionException:
+                _rollback_quietly(cur)
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+            except BaseException:
+                _rollback_quietly(cur)
                 raise
-            time.sleep(0.05 * (attempt + 1))
-        except BaseException:
-            _rollback_quietly(cur)
-            raise
-        finally:
-            cur.close()
-    raise AssertionError("unreachable")
+            finally:
+                cur.close()
+        raise AssertionError("unreachable")
 
 
 def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:

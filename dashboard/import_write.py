@@ -91,16 +91,17 @@ def write_batch(
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
-    """Run `work` in one transaction (rolled back if it fails)."""
-    con.begin()
-    try:
-        work()
-        con.commit()
-    except BaseException:
-        # a commit that failed (out of memory, say) has already ended the transaction
-        with contextlib.suppress(duckdb.TransactionException):
-            con.rollback()
-        raise
+    """Run `work` in one transaction (rolled back if it fails), one write at a time (db.WRITE_LOCK)."""
+    with db.WRITE_LOCK:
+        con.begin()
+        try:
+            work()
+            con.commit()
+        except BaseException:
+            # a commit that failed (out of memory, say) has already ended the transaction
+            with contextlib.suppress(duckdb.TransactionException):
+                con.rollback()
+            raise
 
 
 def _write(
