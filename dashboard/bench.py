@@ -24,9 +24,21 @@ from dashboard.navigation import PAGES, PageSpec
 
 APP = str(db.ROOT / "dashboard" / "app.py")
 GENERATOR = db.ROOT / "sample_data" / "generate.py"
-TARGETS = {"import_s": 15.0, "first_view_ms": 1000.0, "warm_ms": 150.0, "peak_mb": 1024.0}
-# at scale 1,000 the issue asks only that everything still works within these
-LARGE_TARGETS = {"import_s": 180.0, "first_view_ms": float("inf"), "warm_ms": 1000.0, "peak_mb": float("inf")}
+TARGETS = {
+    "import_s": 10.0,
+    "import_peak_mb": 1024.0,
+    "first_view_ms": 1000.0,
+    "warm_ms": 150.0,
+    "peak_mb": 1024.0,
+}
+# scale 1,000 (issue #17): the same page targets, a longer import in bounded memory, a larger process
+LARGE_TARGETS = {
+    "import_s": 90.0,
+    "import_peak_mb": 2048.0,
+    "first_view_ms": 1000.0,
+    "warm_ms": 150.0,
+    "peak_mb": 1536.0,
+}
 
 
 def targets_for(scale: int) -> dict:
@@ -126,6 +138,7 @@ def time_page(spec: PageSpec, runs: int = 5) -> dict:
     import streamlit as st
 
     st.cache_data.clear()
+    db.clear_caches()
     at = _open(spec)
     queries: list[float] = []
     with timed_queries(queries):
@@ -278,7 +291,7 @@ def format_table(result: dict) -> str:
         f"generate {result['generate_s']} s; import {result['import_s']} s "
         f"({'ok' if result['import_s'] <= t['import_s'] else 'OVER'} ≤ {t['import_s']:g} s), "
         f"import peak memory {result['import_peak_mb']} MB "
-        f"({'ok' if result['import_peak_mb'] <= t['peak_mb'] else 'OVER'} ≤ {t['peak_mb']:g} MB); "
+        f"({'ok' if result['import_peak_mb'] <= t['import_peak_mb'] else 'OVER'} ≤ {t['import_peak_mb']:g} MB); "
         f"bare page {result['bare_page_ms']} ms; pages' peak memory {result['peak_mb']} MB "
         f"({'ok' if result['peak_mb'] <= t['peak_mb'] else 'OVER'} ≤ {t['peak_mb']:g} MB); "
         f"scorecard submit {result['submit_ms']} ms (median; "

@@ -14,16 +14,25 @@ import secrets
 import threading
 import time
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from dashboard.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
+    DERIVED_KEY,
+    DERIVED_VERSION,
+    derived_current,
+    mark_derived_stale,
+    recreate_derived,
+    refresh_derived,
+    refresh_derived_tables,
+    refresh_scores,
+)
 from dashboard.pause_points import pause_for_tests
+from dashboard.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES_DIR = ROOT / "queries"
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
 BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see blind.py)
@@ -60,15 +69,6 @@ def db_path_from_env() -> Path:
     return Path(os.environ.get("VOCATION_DB") or DEFAULT_DB)
 
 
-@cache
-def sql_text(name: str) -> str:
-    """The text of queries/<name>.sql."""
-    path = QUERIES_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query named {name!r} in {QUERIES_DIR}")
-    return path.read_text(encoding="utf-8")
-
-
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database at `path` (creating it and its schema when writable)."""
     path = Path(path)
@@ -101,26 +101,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
     _allow_new_roles(con)
     con.execute(sql_text("schema"))
-    if not con.execute("select count(*) from interview_theme_scores").fetchall()[0][0]:
-        refresh_scores(con)  # cheap when there is nothing to score; fills an older database
+    if not derived_current(con):  # new, older, or a refresh after a large import did not finish
+        _in_own_transaction(con, lambda: recreate_derived(con))
     from dashboard import codebook
 
-    seeds = (
-        (
-            codebook.load_themes(),
-            "select count(*) from themes",
-            "insert into themes by name select * from codebook_frame",
-        ),
-        (
-            codebook.load_subthemes(),
-            "select count(*) from subthemes",
-            "insert into subthemes by name select * from codebook_frame",
-        ),
-    )
-    for frame, count_sql, insert_sql in seeds:
-        if con.execute(count_sql).fetchall()[0][0] == 0:
-            con.register("codebook_frame", frame.to_arrow())
-            con.execute(insert_sql)
+    for table, load in (("themes", codebook.load_themes), ("subthemes", codebook.load_subthemes)):
+        if con.execute(f"select count(*) from {table}").fetchall()[0][0] == 0:  # noqa: S608 - fixed names
+            con.register("codebook_frame", load().to_arrow())
+            con.execute(f"insert into {table} by name select * from codebook_frame")  # noqa: S608
             con.unregister("codebook_frame")
     # the blind-review key is made with the database (first write wins), so no read ever writes it
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
@@ -134,30 +122,25 @@ def _allow_new_roles(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     if not found or "interviewer" in found[0][0]:
         return
-    con.begin()
-    try:
+
+    def rebuild() -> None:
         con.execute("alter table app_user_roles rename to app_user_roles_before_interviewer")
         con.execute(sql_text("schema"))
         con.execute("insert into app_user_roles select * from app_user_roles_before_interviewer")
         con.execute("drop table app_user_roles_before_interviewer")
+
+    _in_own_transaction(con, rebuild)
+
+
+def _in_own_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
+    """Run `work()` on `con` as one transaction: commit, or roll back and re-raise."""
+    con.begin()
+    try:
+        work()
         con.commit()
     except BaseException:
         con.rollback()
         raise
-
-
-def refresh_scores(con: duckdb.DuckDBPyConnection, interview_id: str | None = None) -> None:
-    """Recompute the materialized interview_theme_scores: all of it, or one interview's rows.
-
-    Call after any write to ratings, consensus, interviews or app_consensus (the importer,
-    consensus recording and scorecards do); the caller owns the transaction, so the statements
-    run on `con` itself (a cursor of it would be another connection, outside the transaction).
-    """
-    if interview_id is None:
-        con.execute(sql_text("scores_refresh_all"))
-    else:  # on `con` itself: a cursor of it would be another transaction
-        con.execute(sql_text("scores_delete_for_interview"), {"interview_id": interview_id})
-        con.execute(sql_text("scores_insert_for_interview"), {"interview_id": interview_id})
 
 
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
@@ -200,6 +183,9 @@ def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame 
         return pl.from_arrow(result.to_arrow_table())
 
 
+WRITE_LOCK = threading.RLock()
+
+
 def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
     """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
 
@@ -208,27 +194,31 @@ def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
     rater's submit) raises TransactionException; the work is then retried, a few times. `name`
     labels the transaction for the crash tests' pause point (see pause_for_tests).
     """
+    # One write at a time (imports too): two writes refreshing a program and quarter with no
+    # materialized rows yet would each delete nothing and insert their own, unseen by DuckDB as a
+    # conflict. Commands write in the app's process (command_server.py), so the lock covers them.
     con = getattr(store_or_con, "con", store_or_con)
-    for attempt in range(attempts):
-        cur = con.cursor()
-        try:
-            cur.begin()
-            result = work(cur)
-            if name:
-                pause_for_tests(name)
-            cur.commit()
-            return result
-        except duckdb.TransactionException:
-            _rollback_quietly(cur)
-            if attempt == attempts - 1:
+    with WRITE_LOCK:
+        for attempt in range(attempts):
+            cur = con.cursor()
+            try:
+                cur.begin()
+                result = work(cur)
+                if name:
+                    pause_for_tests(name)
+                cur.commit()
+                return result
+            except duckdb.TransactionException:
+                _rollback_quietly(cur)
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+            except BaseException:
+                _rollback_quietly(cur)
                 raise
-            time.sleep(0.05 * (attempt + 1))
-        except BaseException:
-            _rollback_quietly(cur)
-            raise
-        finally:
-            cur.close()
-    raise AssertionError("unreachable")
+            finally:
+                cur.close()
+        raise AssertionError("unreachable")
 
 
 def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
@@ -335,8 +325,18 @@ def enable_streamlit_cache() -> None:
     import streamlit as st
 
     if not hasattr(_cached_query, "clear"):
-        _cached_query = st.cache_data(max_entries=512, ttl=3600, show_spinner=False)(_cached_query)
+        # Query results are shared, not copied: st.cache_data would unpickle a fresh copy on every
+        # hit (about 0.3 s a re-run for Screening's 300,000 ranked rows at scale 1,000). Polars
+        # frames are never changed in place here, so one copy serves every session.
+        _cached_query = st.cache_resource(max_entries=512, ttl=3600, show_spinner=False)(_cached_query)
         _memo_call = st.cache_data(max_entries=256, ttl=3600, show_spinner=False)(_memo_call)
+
+
+def clear_caches() -> None:
+    """Empty the app's query and memo caches (the benchmark's first views start from nothing)."""
+    for cached in (_cached_query, _memo_call):
+        if hasattr(cached, "clear"):
+            cached.clear()
 
 
 _open_app_store = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from dashboard.contract import Table
+from dashboard.contract import LOAD_ORDER, Table
 from dashboard.import_read import Incoming
 
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}(?:[T ]00:00:00(?:\.0+)?)?$"
@@ -81,14 +81,21 @@ def _row_checks(inc: Incoming, text: pl.DataFrame, typed: pl.DataFrame) -> list[
     return found
 
 
-def _key_checks(inc: Incoming, typed: pl.DataFrame) -> list[pl.DataFrame]:
-    """Problems with keys: the same key on two rows of the file."""
+def _key_checks(con: duckdb.DuckDBPyConnection, inc: Incoming, stage: str) -> list[pl.DataFrame]:
+    """Problems with keys: the same key on two rows of the file (found in its staged rows)."""
     key = list(inc.table.key)
-    dup = typed.filter(pl.all_horizontal(pl.col(key).is_not_null()) & pl.struct(key).is_duplicated())
+    cols = ", ".join(key)  # identifiers from the contract (an allow-list), as is the stage's name
+    present = " and ".join(f"{k} is not null" for k in key)
+    dup = (  # on `con` itself: the stage is one of its temp tables
+        con.sql(
+            f"with d as (select {cols}, min(_row) as _first from {stage} where {present} "  # noqa: S608
+            f"group by {cols} having count(*) > 1) "
+            f"select s._row, {cols}, d._first from {stage} as s inner join d using ({cols}) "
+            "where s._row <> d._first"
+        ).pl()
+    )
     if dup.is_empty():
         return []
-    first = dup.group_by(key).agg(pl.col("_row").min().alias("_first"))
-    dup = dup.join(first, on=key).filter(pl.col("_row") != pl.col("_first"))
     label = key[0] if len(key) == 1 else "+".join(key)
     shown = pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=", ")
     return [
@@ -192,16 +199,33 @@ def _position_checks(
     ]
 
 
-def _known_keys(
-    con: duckdb.DuckDBPyConnection, batch: dict[str, pl.DataFrame], table: str, column: str
-) -> pl.Series:
+def _position_frames(
+    con: duckdb.DuckDBPyConnection, staged: dict[str, str]
+) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    """The staged positions (a project's: few) and, from the stages, the transcripts and the
+    excerpts they name, for _position_checks."""
+    # stage names come from the importer (stage_name), never from input
+    positions = staged["excerpt_positions"]
+    typed = con.sql(f"select * from {positions}").pl()  # noqa: S608
+    batch = {}
+    if "transcripts" in staged:
+        transcripts = staged["transcripts"]
+        batch["transcripts"] = con.sql(f"select transcript_id, interview_id, text from {transcripts}").pl()  # noqa: S608
+    if "excerpts" in staged:
+        batch["excerpts"] = con.sql(
+            f"select excerpt_id, interview_id, text from {staged['excerpts']} "  # noqa: S608
+            f"where excerpt_id in (select excerpt_id from {positions})"
+        ).pl()
+    return typed, batch
+
+
+def _known_keys(con: duckdb.DuckDBPyConnection, staged: dict[str, str], table: str, column: str) -> pl.Series:
     """Values of table.column in the database and in the batch."""
-    # table and column come from the contract (an allow-list), never from input
-    stmt = f"select distinct {column} as v from {table}"  # noqa: S608
-    existing = con.cursor().sql(stmt).pl()["v"].cast(pl.String)
-    if table in batch:
-        existing = pl.concat([existing, batch[table][column].cast(pl.String)])
-    return existing.drop_nulls().unique()
+    # table, column and the stage's name come from the contract (an allow-list), never from input
+    stmt = f"select distinct {column}::varchar as v from {table} where {column} is not null"  # noqa: S608
+    if table in staged:
+        stmt += f" union select {column}::varchar from {staged[table]} where {column} is not null"  # noqa: S608
+    return con.sql(stmt).pl()["v"]
 
 
 def _reference_checks(inc: Incoming, typed: pl.DataFrame, known) -> list[pl.DataFrame]:
@@ -227,62 +251,140 @@ _PROBLEM_SCHEMA = {
 
 
 def app_owned_checks(
-    typed: dict[str, pl.DataFrame], files: dict[str, str], owned: pl.DataFrame
+    con: duckdb.DuckDBPyConnection, staged: dict[str, str], files: dict[str, str], owned: pl.DataFrame
 ) -> pl.DataFrame:
-    """Rows whose key collides with an interview scheduled in Vocation or the rows its scorecards
-    wrote (`owned`: kind 'interview' or 'excerpt', and key, as the query app_owned_key_list reads)."""
-    interviews = owned.filter(pl.col("kind") == "interview")["key"].implode()
-    excerpts = owned.filter(pl.col("kind") == "excerpt")["key"].implode()
+    """Staged rows whose key collides with an interview scheduled in Vocation or the rows its
+    scorecards wrote (`owned`: kind 'interview' or 'excerpt', and key, as the query
+    app_owned_key_list reads). Run on the stages in SQL, reading back only the colliding rows."""
     found = []
-    for table, column, keys in (
-        ("interviews", "interview_id", interviews),
-        ("ratings", "interview_id", interviews),  # its ratings come from its panel's scorecards
-        # coded evidence for it (a transcript coded in a QDA tool) is welcome under a key of its own
-        ("excerpts", "excerpt_id", excerpts),
-    ):
-        if table in typed:
-            hit = pl.col(column).cast(pl.String).is_in(keys)
-            found.append(_flag(typed[table], hit, column, APP_OWNED_RULE, files[table]))
+    if owned.height == 0:
+        return pl.DataFrame(schema=_PROBLEM_SCHEMA)
+    con.register("import_app_owned", owned.select("kind", "key").to_arrow())
+    try:
+        for table, column, kind in (
+            ("interviews", "interview_id", "interview"),
+            ("ratings", "interview_id", "interview"),  # its ratings come from its panel's scorecards
+            # coded evidence for it (a transcript coded in a QDA tool) is welcome under a key of its own
+            ("excerpts", "excerpt_id", "excerpt"),
+        ):
+            if table not in staged:
+                continue
+            # identifiers from the contract and the importer's stage names; the kind is bound
+            select = (
+                f"select _row, {column} from {staged[table]} "  # noqa: S608
+                f"where cast({column} as varchar) in (select key from import_app_owned where kind = $kind)"
+            )
+            hits = con.sql(select, params={"kind": kind}).pl()
+            found.append(_flag(hits, pl.lit(True), column, APP_OWNED_RULE, files[table]))
+    finally:
+        con.unregister("import_app_owned")
     return (
         pl.concat([f.cast(_PROBLEM_SCHEMA) for f in found]) if found else pl.DataFrame(schema=_PROBLEM_SCHEMA)
     )
 
 
-def check_batch(
-    con: duckdb.DuckDBPyConnection, incoming: list[Incoming], owned: pl.DataFrame | None = None
-) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
-    """Every problem in the batch, and each table's rows converted to contract types.
+CHUNK_ROWS = 100_000  # rows checked at a time: bounds the memory a large file needs
 
-    `owned`: the app-owned keys (see app_owned_checks) no row of the batch may collide with.
-    """
+
+def stage_name(table: str) -> str:
+    """The temporary table holding a batch's checked rows of `table` until they are written."""
+    return f"import_stage_{table}"
+
+
+def _stage(con: duckdb.DuckDBPyConnection, stage: str, typed: pl.DataFrame, first: bool) -> None:
+    """Append a chunk of typed rows to the stage (a temp table of `con`, spilled to disk by DuckDB)."""
+    con.register("import_chunk", typed.to_arrow())
+    try:
+        if first:
+            con.execute(f"create or replace temp table {stage} as select * from import_chunk")  # noqa: S608
+        else:
+            con.execute(f"insert into {stage} select * from import_chunk")  # noqa: S608
+    finally:
+        con.unregister("import_chunk")
+
+
+def drop_stages(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> None:
+    """Drop the batch's stages (after writing, or when it was refused)."""
+    for stage in staged.values():
+        con.execute(f"drop table if exists {stage}")
+
+
+def staged_rows(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> int:
+    """How many rows the batch's stages hold."""
+    return sum(con.execute(f"select count(*) from {s}").fetchall()[0][0] for s in staged.values())  # noqa: S608
+
+
+def _staged_chunks(con: duckdb.DuckDBPyConnection, select: str, rows: int):
+    """Rows of a select on a stage, a chunk at a time, as polars frames."""
+    reader = con.sql(select).to_arrow_reader(rows)
+    for batch in reader:
+        yield pl.from_arrow(batch)
+
+
+def _cannot_read(inc: Incoming, exc: Exception) -> pl.DataFrame:
+    """A file that failed part-way through its rows, as one problem."""
+    rule = f"cannot be read: {exc}".splitlines()[0][:300]
+    return pl.DataFrame({"file": [inc.file], "row": [None], "column": [""], "value": [""], "rule": [rule]})
+
+
+def check_batch(
+    con: duckdb.DuckDBPyConnection,
+    incoming: list[Incoming],
+    owned: pl.DataFrame | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Every problem in the batch, and the name of each table's stage: a temp table of `con` with
+    the rows converted to contract types (and `_row`). Files are read a chunk at a time and the
+    checks that need a whole file or the whole batch (keys, references) run on the stages, so a
+    batch larger than memory can be checked. Writes nothing but those temp tables; the caller drops
+    them (`drop_stages`). `owned`: the app-owned keys (see app_owned_checks) no row of the batch
+    may collide with."""
     found: list[pl.DataFrame] = []
-    typed_by_table: dict[str, pl.DataFrame] = {}
-    for inc in incoming:
-        text = _clean(inc.frame, inc.table)
-        typed = text.select(pl.col("_row"), *_typed(inc.table))
-        typed_by_table[inc.table.name] = typed
-        found += _row_checks(inc, text, typed)
-        found += _key_checks(inc, typed)
+    staged: dict[str, str] = {}
+    subthemes = con.sql("select code, theme from subthemes").pl()
+    # in load order, so the batch's subthemes are staged before its excerpts are checked
+    for inc in sorted(incoming, key=lambda i: LOAD_ORDER.index(i.table.name)):
+        stage = staged[inc.table.name] = stage_name(inc.table.name)
+        first = True
+        try:
+            for chunk in inc.batches(chunk_rows):
+                text = _clean(chunk, inc.table)
+                typed = text.select(pl.col("_row"), *_typed(inc.table))
+                found += _row_checks(inc, text, typed)
+                found += _extra_checks(inc, typed, subthemes)
+                _stage(con, stage, typed, first)
+                first = False
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            found.append(_cannot_read(inc, exc))
+        if first:  # no rows (or unreadable): an empty stage of the right types
+            empty = _clean(inc.source.head(0).collect(), inc.table)
+            _stage(con, stage, empty.select(pl.col("_row"), *_typed(inc.table)), True)
+        found += _key_checks(con, inc, stage)
+        if inc.table.name == "subthemes":
+            batch = con.sql(f"select code, theme from {stage} order by _row").pl()  # noqa: S608
+            subthemes = pl.concat([subthemes, batch]).unique("code", keep="last")
     cache: dict[tuple[str, str], pl.Series] = {}
 
     def known(table: str, column: str) -> pl.Series:
         if (table, column) not in cache:
-            cache[(table, column)] = _known_keys(con, typed_by_table, table, column)
+            cache[(table, column)] = _known_keys(con, staged, table, column)
         return cache[(table, column)]
 
-    subthemes = con.cursor().sql("select code, theme from subthemes").pl()
-    if "subthemes" in typed_by_table:
-        subthemes = pl.concat([subthemes, typed_by_table["subthemes"].select("code", "theme")]).unique(
-            "code", keep="last"
-        )
     for inc in incoming:
-        typed = typed_by_table[inc.table.name]
-        found += _extra_checks(inc, typed, subthemes)
         if inc.table.name == "excerpt_positions":
-            found += _position_checks(inc, typed, typed_by_table)
-        found += _reference_checks(inc, typed, known)
+            found += _position_checks(inc, *_position_frames(con, staged))
+        refs = [col for col in inc.table.columns if col.ref is not None]
+        if not refs:
+            continue
+        for col in refs:  # every lookup first: the stage is then read without pause
+            known(*col.ref)
+        # only the columns that refer to another table: not the text of 3 million excerpts again
+        columns = ", ".join(["_row", *(col.name for col in refs)])
+        select = f"select {columns} from {staged[inc.table.name]}"  # noqa: S608 - contract names
+        for typed in _staged_chunks(con, select, chunk_rows):
+            found += _reference_checks(inc, typed, known)
     if owned is not None:
-        found.append(app_owned_checks(typed_by_table, {i.table.name: i.file for i in incoming}, owned))
+        found.append(app_owned_checks(con, staged, {i.table.name: i.file for i in incoming}, owned))
     schema = {"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String, "rule": pl.String}
     problems = pl.concat([f.cast(schema) for f in found]) if found else pl.DataFrame(schema=schema)
-    return problems.unique(maintain_order=True), {k: v.drop("_row") for k, v in typed_by_table.items()}
+    return problems.unique(maintain_order=True), staged

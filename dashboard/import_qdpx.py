@@ -97,7 +97,7 @@ def to_incoming(project: ProjectFrames) -> list[Incoming]:
         table = TABLES_BY_NAME[name]
         text = frame.select(pl.col(c).cast(pl.String) for c in table.column_names)
         text = text.with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
-        out.append(Incoming(f"{project.file} ({name})", table, text, project.checksum))
+        out.append(Incoming(f"{project.file} ({name})", table, text.lazy(), project.checksum))
     return out
 
 

@@ -31,12 +31,25 @@ class Problem:
 
 @dataclass
 class Incoming:
-    """One file of the batch, read as text and matched to its contract table."""
+    """One file of the batch, matched to its contract table and read as text on demand.
+
+    `source` yields the contract columns, all String, plus `_row` (the spreadsheet row number);
+    a CSV is scanned from disk in chunks (`batches`), so a large file is never held whole.
+    """
 
     file: str
     table: Table
-    frame: pl.DataFrame  # contract columns, all String, plus `_row` (spreadsheet row number)
+    source: pl.LazyFrame
     checksum: str
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """Every row at once (for small files and the upload check)."""
+        return self.source.collect()
+
+    def batches(self, rows: int):
+        """The rows in chunks of about `rows` rows, in file order."""
+        return self.source.collect_batches(chunk_size=rows, maintain_order=True)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -50,19 +63,17 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _read_raw(path: Path, data: bytes) -> pl.DataFrame:
-    """The file's rows with every column as text."""
+def _read_raw(path: Path) -> pl.LazyFrame:
+    """The file's rows with every column as text (a CSV is scanned lazily, a UTF-8 BOM skipped)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        if data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        return pl.read_csv(data, infer_schema=False, truncate_ragged_lines=False)
+        return pl.scan_csv(path, infer_schema=False, truncate_ragged_lines=False)
     if suffix == ".xlsx":
-        frame = pl.read_excel(data, engine="calamine", infer_schema_length=0)
-        return frame.select(pl.all().cast(pl.String))
+        frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+        return frame.select(pl.all().cast(pl.String)).lazy()
     if suffix == ".parquet":
-        frame = pl.read_parquet(data)
-        return frame.select(pl.all().cast(pl.String))
+        frame = pl.read_parquet(path)
+        return frame.select(pl.all().cast(pl.String)).lazy()
     raise ValueError(f"unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)")
 
 
@@ -79,15 +90,18 @@ def read_file(path: Path, notices: list[str], problems: list[Problem], name: str
         problems.append(Problem(name, None, "", Path(name).stem, rule))
         return None
     try:
-        data = path.read_bytes()
-        raw = _read_raw(path, data)
+        raw = _read_raw(path)
+        names = raw.collect_schema().names()  # the header is read (and checked) now, the rows later
+        with path.open("rb") as fh:
+            checksum = hashlib.file_digest(fh, "sha256").hexdigest()
     except Exception as exc:  # a file we cannot parse is a problem to report, not a crash
         problems.append(Problem(name, None, "", "", f"cannot be read: {exc}".splitlines()[0][:300]))
         return None
-    headers = [normalize_header(h) for h in raw.columns]
-    raw.columns = [f"{h}\x00{i}" for i, h in enumerate(headers)]  # unique while we sort them out
+    headers = [normalize_header(h) for h in names]
+    unique = [f"{h}\x00{i}" for i, h in enumerate(headers)]  # unique while we sort them out
+    raw = raw.rename(dict(zip(names, unique, strict=True)))
     seen: dict[str, str] = {}
-    for original, h in zip(raw.columns, headers, strict=True):
+    for original, h in zip(unique, headers, strict=True):
         if h in seen:
             problems.append(Problem(name, 1, h, h, "column appears twice in the header"))
         elif h in table.column_names:
@@ -104,5 +118,5 @@ def read_file(path: Path, notices: list[str], problems: list[Problem], name: str
             cols.append(pl.lit(None, pl.String).alias(col.name))
     if any(p.file == name and p.row == 1 for p in problems):
         return None
-    frame = raw.select(cols).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
-    return Incoming(name, table, frame, hashlib.sha256(data).hexdigest())
+    source = raw.select(cols).with_row_index("_row", offset=2).with_columns(pl.col("_row").cast(pl.Int64))
+    return Incoming(name, table, source, checksum)

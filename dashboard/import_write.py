@@ -3,21 +3,29 @@ one transaction (a failure part-way leaves the database as it was)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 
 import duckdb
-import polars as pl
 
 from dashboard import db
 from dashboard.contract import LOAD_ORDER, TABLES_BY_NAME, Table
 from dashboard.pause_points import pause_for_tests
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> dict[str, int]:
-    """Insert new keys and update changed rows of one table; return the counts."""
-    # Identifiers below come from the contract (an allow-list); values are bound via the frame.
-    con.register("incoming", frame.to_arrow())
+def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
+    """Insert new keys and update changed rows of one table from its stage; return the counts."""
+    # Identifiers below come from the contract (an allow-list) and the importer (the stage's
+    # name); values come from the stage, a temp table the check step filled.
+    cols = ", ".join(table.column_names)
+    if not con.execute(f"select count(*) from (select 1 from {table.name} limit 1)").fetchall()[0][0]:  # noqa: S608
+        # an empty table (a first import): every row is new. A plain insert keeps the file's order
+        # (rows of one interview stay together, so its look-ups read few row groups) and needs
+        # no join; the check step has refused duplicate keys already
+        con.execute(f"insert into {table.name} ({cols}) select {cols} from {stage}")  # noqa: S608
+        inserted = con.execute(f"select count(*) from {stage}").fetchall()[0][0]  # noqa: S608
+        return {"inserted": inserted, "updated": 0, "unchanged": 0}
     key = list(table.key)
     others = [c for c in table.column_names if c not in key]
     on = " and ".join(f"i.{k} = t.{k}" for k in key)
@@ -26,10 +34,9 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
         f"create or replace temp table incoming_state as "  # noqa: S608 - contract identifiers
         f"select i.*, case when t.{key[0]} is null then 'inserted' "
         f"when {differs} then 'updated' else 'unchanged' end as _state "
-        f"from incoming i left join {table.name} t on {on}"
+        f"from {stage} i left join {table.name} t on {on}"
     )
     con.execute(counts_sql)
-    cols = ", ".join(table.column_names)
     sets = ", ".join(f"{c} = excluded.{c}" for c in others)
     upsert_sql = (
         f"insert into {table.name} ({cols}) select {cols} from incoming_state "  # noqa: S608
@@ -38,15 +45,20 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -
     con.execute(upsert_sql)
     rows = con.execute("select _state, count(*) from incoming_state group by _state").fetchall()
     con.execute("drop table incoming_state")
-    con.unregister("incoming")
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     counts.update(dict(rows))
     return counts
 
 
+# Above this many rows the materialized tables are refreshed just after the import commits, in a
+# transaction of their own: inside it, DuckDB would hold the batch's key indexes (about 80 bytes a
+# row) and the refresh's work in memory at once (scale 1,000 needs over 2 GB that way).
+INLINE_REFRESH_ROWS = 2_000_000
+
+
 def write_batch(
     con: duckdb.DuckDBPyConnection,
-    typed: dict[str, pl.DataFrame],
+    staged: dict[str, str],
     counts: dict[str, dict[str, int]],
     record: dict,
     progress: Callable[[float, str], None] | None,
@@ -54,31 +66,23 @@ def write_batch(
 ) -> None:
     """Write every table of the batch and the import record inside one transaction.
 
-    `cap` limits DuckDB's memory meanwhile, so a large batch is written through to disk.
+    `cap` limits DuckDB's memory meanwhile, so a large batch is written through to disk. The
+    materialized tables are refreshed inside the same transaction, or, for a batch of more than
+    INLINE_REFRESH_ROWS rows, in the next one: the import's transaction then marks them stale
+    (app_meta), so that should that refresh fail, the next opening of the database redoes it.
     """
-    order = [t for t in LOAD_ORDER if t in typed]
+    order = [t for t in LOAD_ORDER if t in staged]
     # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
-    con.begin()
     try:
-        for i, name in enumerate(order):
+        inline = _write(con, staged, order, counts, record, progress)
+        if not inline:
+            con.execute("checkpoint")  # the committed key indexes can now leave memory
             if progress:
-                progress(i / max(len(order), 1), f"writing {name}")
-            counts[name] = write_table(con, TABLES_BY_NAME[name], typed[name])
-        if progress:
-            progress(0.95, "updating scores")
-        db.refresh_scores(con)
-        totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
-        con.execute(
-            db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
-            {**record, **totals, "summary": json.dumps(counts)},
-        )
-        pause_for_tests("import")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+                progress(0.95, "updating scores")
+            # its own transaction on a cursor, retried should a scorecard submitted meanwhile conflict
+            db.transaction(con, db.refresh_derived_tables, name="import_refresh")
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
     con.execute("checkpoint")
@@ -86,6 +90,57 @@ def write_batch(
         progress(1.0, "done")
 
 
-def write_table(con: duckdb.DuckDBPyConnection, table: Table, frame: pl.DataFrame) -> dict[str, int]:
-    """Upsert one table's rows (a seam the failure-injection tests patch)."""
-    return _upsert(con, table, frame)
+def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
+    """Run `work` in one transaction (rolled back if it fails), one write at a time (db.WRITE_LOCK)."""
+    with db.WRITE_LOCK:
+        con.begin()
+        try:
+            work()
+            con.commit()
+        except BaseException:
+            # a commit that failed (out of memory, say) has already ended the transaction
+            with contextlib.suppress(duckdb.TransactionException):
+                con.rollback()
+            raise
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    staged: dict[str, str],
+    order: list[str],
+    counts: dict[str, dict[str, int]],
+    record: dict,
+    progress: Callable[[float, str], None] | None,
+) -> bool:
+    """The import's transaction; True when the materialized tables were refreshed inside it."""
+    rows = 0
+    inline = True
+
+    def work() -> None:
+        nonlocal rows, inline
+        for i, name in enumerate(order):
+            if progress:
+                progress(i / max(len(order), 1), f"writing {name}")
+            counts[name] = write_table(con, TABLES_BY_NAME[name], staged[name])
+            rows += sum(counts[name].values())
+        inline = rows <= INLINE_REFRESH_ROWS
+        if inline:
+            if progress:
+                progress(0.95, "updating scores")
+            db.refresh_derived_tables(con)
+        else:
+            db.mark_derived_stale(con)
+        totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
+        con.execute(
+            db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
+            {**record, **totals, "summary": json.dumps(counts)},
+        )
+        pause_for_tests("import")  # the crash tests stop the import here, before its commit
+
+    _in_transaction(con, work)
+    return inline
+
+
+def write_table(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
+    """Upsert one table's rows from its stage (a seam the failure-injection tests patch)."""
+    return _upsert(con, table, stage)

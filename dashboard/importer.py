@@ -23,13 +23,20 @@ import duckdb
 import polars as pl
 
 from dashboard import db, import_qdpx, import_write
-from dashboard.import_check import app_owned_checks, check_batch
+from dashboard.import_check import app_owned_checks, check_batch, drop_stages, staged_rows
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
 from dashboard.qdpx_maps import Context, MapSource
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
 REPORT_CAP = 200  # problems listed in full; the rest are counted
+# DuckDB's memory while checking (MB): it spills the staged rows to disk beyond this, and polars'
+# chunks need the rest of a 2 GB budget
+IMPORT_MEMORY_MB = 512
+# ... and at most this while writing: the transaction's key indexes (DuckDB's ART) stay in memory
+# until it commits, about 80 bytes a row (1.2 GB for the 15 million rows of scale 1,000), and the
+# commit itself needs more (1.8 GB was too little at scale 1,000)
+WRITE_MEMORY_MB = 2560
 WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
 
 
@@ -121,10 +128,37 @@ def import_batch(
         report.projects.append(project.summary)
         for inc in import_qdpx.to_incoming(project):
             _add(incoming, inc, problems)
-    owned = db.run_query(con, "app_owned_key_list")  # interviews and scorecards made in the app
-    found, typed = check_batch(con, incoming, owned) if incoming else (pl.DataFrame(), {})
-    for inc in incoming:
-        inc.frame = None  # the text copies are no longer needed: keep peak memory down
+    staged: dict[str, str] = {}
+    previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    # DuckDB holds the staged rows: under a cap it spills them to disk instead of growing
+    con.execute("set memory_limit = $limit", {"limit": f"{IMPORT_MEMORY_MB}MB"})
+    try:
+        found = pl.DataFrame()
+        if incoming:
+            owned = db.run_query(con, "app_owned_key_list")  # interviews and scorecards made in the app
+            found, staged = check_batch(con, incoming, owned)
+        outcome = (imported_by, dry_run, progress, previous, projects)
+        return _finish(con, report, problems, found, staged, incoming, outcome)
+    finally:
+        drop_stages(con, staged)
+        con.execute("set memory_limit = $limit", {"limit": previous})
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection,
+    report: ImportReport,
+    problems: list[Problem],
+    found: pl.DataFrame,
+    staged: dict[str, str],
+    incoming: list[Incoming],
+    outcome: tuple,
+) -> ImportReport:
+    """Report the problems found or, for a good batch, write its stages in one transaction.
+
+    `outcome` is (imported_by, dry_run, progress, DuckDB's memory limit outside the import, the
+    batch's coded projects).
+    """
+    imported_by, dry_run, progress, unlimited, projects = outcome
     report.problem_count = len(problems) + found.height
     if found.height:
         problems += [Problem(**r) for r in found.sort("file", "row").head(REPORT_CAP).to_dicts()]
@@ -132,7 +166,7 @@ def import_batch(
     if not report.ok:
         return report
     if dry_run:
-        report.counts = {k: {"inserted": 0, "updated": 0, "unchanged": 0} for k in typed}
+        report.counts = {k: {"inserted": 0, "updated": 0, "unchanged": 0} for k in staged}
         return report
     checksum = _combine({i.checksum for i in incoming})
     from_projects = {f"{p.file} ({t})" for p in projects for t in import_qdpx.PROJECT_TABLES}
@@ -143,26 +177,34 @@ def import_batch(
         "files": ", ".join(shown + [p.file for p in projects]),
         "checksum": checksum,
     }
-    rows = sum(frame.height for frame in typed.values())
-    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{max(300, rows * 200 // 1_000_000)}MB"
+    rows = staged_rows(con, staged)
+    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(WRITE_MEMORY_MB, max(300, rows // 5_000))}MB"
     files = {i.table.name: i.file for i in incoming}
-    for attempt in range(WRITE_ATTEMPTS):
-        if attempt and _collides_now(con, typed, files, report):
+    conflicts = 0
+    while True:
+        if conflicts and _collides_now(con, staged, files, report):
             return report
         try:
-            import_write.write_batch(con, typed, report.counts, record, progress, cap)
+            import_write.write_batch(con, staged, report.counts, record, progress, cap)
             break
-        except duckdb.OutOfMemoryException:
-            # the cap was too tight for this batch and nothing was written: once more without it
-            report.counts.clear()
-            cap = None
-        except duckdb.TransactionException:
-            # a scorecard submitted meanwhile touched the same rows (the materialized scores):
-            # nothing was written; try again, after checking again that no app-owned key collides
-            report.counts.clear()
-            if attempt == WRITE_ATTEMPTS - 1:
+        except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
+            report.counts.clear()  # nothing was written
+            if isinstance(exc, duckdb.OutOfMemoryException) or "allocate" in str(exc):
+                if cap is None:
+                    raise
+                # the cap was too tight for this batch (a commit out of memory): again without it
+                report.notices.append(
+                    f"DuckDB's memory cap ({cap}) was too tight for this batch: written without it"
+                )
+                con.execute("set memory_limit = $limit", {"limit": unlimited})
+                cap = None
+                continue
+            # a scorecard submitted meanwhile touched the same rows (the materialized tables):
+            # try again, after checking again that no app-owned key collides
+            conflicts += 1
+            if conflicts == WRITE_ATTEMPTS:
                 raise
-            time.sleep(0.2 * (attempt + 1))
+            time.sleep(0.2 * conflicts)
     report.written = True
     db.bump_version(_db_file(con))
     return report
@@ -178,10 +220,9 @@ def _add(incoming: list[Incoming], inc: Incoming | None, problems: list[Problem]
     incoming.append(inc)
 
 
-def _collides_now(con, typed: dict[str, pl.DataFrame], files: dict[str, str], report: ImportReport) -> bool:
+def _collides_now(con, staged: dict[str, str], files: dict[str, str], report: ImportReport) -> bool:
     """Before a retried write: refuse the batch if an app-owned key now collides (made meanwhile)."""
-    unnumbered = {k: v.with_columns(pl.lit(None, pl.Int64).alias("_row")) for k, v in typed.items()}
-    found = app_owned_checks(unnumbered, files, db.run_query(con, "app_owned_key_list"))
+    found = app_owned_checks(con, staged, files, db.run_query(con, "app_owned_key_list"))
     report.problems = [Problem(**r) for r in found.head(REPORT_CAP).to_dicts()]
     report.problem_count = found.height
     return found.height > 0

@@ -93,7 +93,13 @@ def ratings(store, scope: Scope, role: str) -> pl.DataFrame:
 
 
 def _patterns(store, ids: tuple[str, ...], hidden: tuple[str, ...]) -> pl.DataFrame:
-    return store.query("rating_patterns_by_theme", program_ids=list(ids), hidden_person_ids=list(hidden))
+    """Rating patterns per theme and quarter: summed from the materialized per-program table, or
+    worked out live when the reader is blinded to someone (their units must not be counted)."""
+    if hidden:
+        return store.query(
+            "rating_patterns_by_theme_blind", program_ids=list(ids), hidden_person_ids=list(hidden)
+        )
+    return store.query("rating_patterns_by_theme", program_ids=list(ids))
 
 
 # --- statistics on frames (pure) ---------------------------------------------------------------
@@ -355,7 +361,7 @@ def record_consensus(
 
     def work(cur) -> None:  # one transaction: the consensus, the interview's scores, the audit entry
         db.run_in(cur, "consensus_insert", **values, note=note.strip() or None, recorded_by=scope.email)
-        db.refresh_scores(cur, interview_id)
+        db.refresh_derived(cur, interview_id)
         audit.record_in(cur, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
 
     db.transaction(store, work, name="consensus")

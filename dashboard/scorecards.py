@@ -175,11 +175,11 @@ def save_draft(
 
 
 def _materialize(cur, interview_id: str, rater_id: str, scorecard_id: int) -> None:
-    """The card in force becomes the rater's ratings and excerpts; the interview's scores refresh."""
+    """The card in force becomes the rater's ratings and excerpts; the materialized tables refresh."""
     db.run_in(
         cur, "scorecard_materialize", interview_id=interview_id, rater_id=rater_id, scorecard_id=scorecard_id
     )
-    db.refresh_scores(cur, interview_id)
+    db.refresh_derived(cur, interview_id)
 
 
 def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, paper: bool = False) -> int:

@@ -61,8 +61,8 @@ class EffectSize:
 
 def _floats(values) -> np.ndarray:
     """Return values as a 1-D float array with None/null turned into nan."""
-    if isinstance(values, pl.Series):
-        values = values.cast(pl.Float64).to_numpy()
+    if isinstance(values, pl.Series):  # vectorized: no Python step per value (100,000s of hires)
+        return np.array(values.cast(pl.Float64).fill_null(np.nan).to_numpy(), dtype=float)
     return np.asarray([np.nan if v is None else v for v in values], dtype=float)
 
 

@@ -2,42 +2,33 @@
 -- hire's six theme scores at their latest hiring interview before the hire date, how many themes
 -- scored 3 or more, and the outcome value. Measures: 'retained_12m' (1 stayed 12 months, 0 left
 -- sooner; only hires whose 12 months had elapsed by $as_of) and every measure in outcomes
--- (the mean of the values recorded from the hire date on). No person id leaves this query.
+-- (the mean of the values recorded from the hire date on). No person id leaves this query. The
+-- profiles come from the materialized hire_profiles (schema.sql).
 -- params: $program_ids (list of program ids: hires into these programs), $as_of (date).
 with hires as (
     select
         row_number() over (order by person_id, program_id, hired_on) as hire_no,
         person_id,
+        program_id,
         hired_on,
         left_on,
     from staff
     where list_contains($program_ids, program_id)
 ),
 
-profile as (
-    select
-        h.hire_no,
-        s.theme,
-        arg_max(s.score, s.interview_date) as score,
-    from hires as h
-    inner join interview_theme_scores as s
-        on s.person_id = h.person_id and s.purpose = 'hiring' and s.interview_date <= h.hired_on
-    where s.score is not null
-    group by h.hire_no, s.theme
-),
-
 wide as (
     select
-        hire_no,
-        count(*) filter (where score >= 3) as themes_shown,
-        max(score) filter (where theme = 'balance') as balance,
-        max(score) filter (where theme = 'adaptiveness') as adaptiveness,
-        max(score) filter (where theme = 'transcendence') as transcendence,
-        max(score) filter (where theme = 'learning') as learning,
-        max(score) filter (where theme = 'fit') as fit,
-        max(score) filter (where theme = 'beliefs') as beliefs,
-    from profile
-    group by hire_no
+        h.hire_no,
+        p.themes_shown,
+        p.balance,
+        p.adaptiveness,
+        p.transcendence,
+        p.learning,
+        p.fit,
+        p.beliefs,
+    from hires as h
+    inner join hire_profiles as p
+        on p.person_id = h.person_id and p.program_id = h.program_id and p.hired_on = h.hired_on
 ),
 
 retention as (

@@ -1,30 +1,10 @@
 -- rating_patterns_by_theme: per theme and quarter of the interview date, each pattern of
 -- independent scores an interview received (how many raters gave 0, 1, 2, 3 and 4) with the
 -- number of interviews showing it. Krippendorff's alpha and pooled agreement need no more.
--- Reads each rater's independent rating (a Vocation scorecard's first submission).
--- params: $program_ids (list of program ids the reader may see), $hidden_person_ids (people whose ratings the reader may not see yet: the blind rule)
-with allowed as (
-    select
-        interview_id,
-        interview_date,
-    from interviews
-    where list_contains($program_ids, program_id) and not list_contains($hidden_person_ids, person_id)
-),
-
-units as (
-    select
-        r.theme,
-        strftime(a.interview_date, '%Y') || '-Q' || cast(quarter(a.interview_date) as varchar) as quarter,
-        count(*) filter (where r.score = 0) as n_0,
-        count(*) filter (where r.score = 1) as n_1,
-        count(*) filter (where r.score = 2) as n_2,
-        count(*) filter (where r.score = 3) as n_3,
-        count(*) filter (where r.score = 4) as n_4,
-    from ratings_independent as r
-    inner join allowed as a on a.interview_id = r.interview_id
-    group by r.theme, r.interview_id, a.interview_date
-)
-
+-- Reads the materialized rating_patterns (per program, from each rater's independent rating: a
+-- Vocation scorecard's first submission; see schema.sql) and sums the programs. For a reader with
+-- people hidden by the blind rule, Reliability reads rating_patterns_by_theme_blind instead.
+-- params: $program_ids (list of program ids the reader may see)
 select
     theme,
     quarter,
@@ -33,7 +13,8 @@ select
     n_2,
     n_3,
     n_4,
-    count(*) as n_units,
-from units
+    sum(n_units)::bigint as n_units,
+from rating_patterns
+where list_contains($program_ids, program_id)
 group by theme, quarter, n_0, n_1, n_2, n_3, n_4
 order by theme, quarter, n_0, n_1, n_2, n_3, n_4

@@ -436,3 +436,172 @@ select
 from ratings_independent as r
 inner join interview_theme_scores as s
     on s.interview_id = r.interview_id and s.theme = r.theme;
+
+-- application_scores_live: one row per application: the applicant's name, program, position,
+-- stage, status and applied date; the score used per theme (its latest hiring interview that
+-- scored it; null when never probed), the themes where raters differed by 2+ ("(pending)" while no
+-- consensus), its hiring interviews and the excerpts coded in them. Screening and Compare read the
+-- materialized copy, application_scores, which db.refresh_derived keeps equal to this view (every
+-- import; every consensus recorded), so their ranked table needs no join but the decisions.
+create or replace view application_scores_live as
+with latest as (
+    select
+        application_id,
+        theme,
+        arg_max(
+            {'score': score, 'disagreement': disagreement, 'pending': pending},
+            {'on': interview_date, 'id': interview_id}
+        ) as used,
+    from interview_theme_scores
+    where purpose = 'hiring' and application_id is not null
+    group by application_id, theme
+),
+
+wide as (
+    select
+        application_id,
+        any_value(used.score) filter (where theme = 'balance') as balance,
+        any_value(used.score) filter (where theme = 'adaptiveness') as adaptiveness,
+        any_value(used.score) filter (where theme = 'transcendence') as transcendence,
+        any_value(used.score) filter (where theme = 'learning') as learning,
+        any_value(used.score) filter (where theme = 'fit') as fit,
+        any_value(used.score) filter (where theme = 'beliefs') as beliefs,
+        string_agg(
+            case when used.pending then theme || ' (pending)' else theme end,
+            ', '
+            order by case theme
+                when 'balance' then 0
+                when 'adaptiveness' then 1
+                when 'transcendence' then 2
+                when 'learning' then 3
+                when 'fit' then 4
+                else 5
+            end
+        ) filter (where used.disagreement) as raters_differ,
+    from latest
+    group by application_id
+),
+
+hiring as (
+    select
+        application_id,
+        count(*) as interviews,
+    from interviews
+    where purpose = 'hiring' and application_id is not null
+    group by application_id
+),
+
+evidence as (
+    select
+        i.application_id,
+        count(*) filter (where e.stance = 'supports') as supporting,
+        count(*) filter (where e.stance = 'counter') as counter,
+    from excerpts as e
+    inner join interviews as i on i.interview_id = e.interview_id
+    where i.purpose = 'hiring' and i.application_id is not null
+    group by i.application_id
+)
+
+select
+    a.application_id,
+    a.person_id,
+    p.full_name,
+    a.program_id,
+    a.position,
+    a.applied_on,
+    a.stage,
+    a.status,
+    w.balance,
+    w.adaptiveness,
+    w.transcendence,
+    w.learning,
+    w.fit,
+    w.beliefs,
+    w.raters_differ,
+    coalesce(h.interviews, 0) as interviews,
+    coalesce(e.supporting, 0) as supporting,
+    coalesce(e.counter, 0) as counter,
+from applications as a
+inner join people as p on p.person_id = a.person_id
+left join hiring as h on h.application_id = a.application_id
+left join wide as w on w.application_id = a.application_id
+left join evidence as e on e.application_id = a.application_id;
+
+create table if not exists application_scores as
+select * from application_scores_live
+limit 0;
+
+-- rating_patterns_live: per program, theme and quarter of the interview date, each pattern of
+-- independent scores (ratings_independent: a Vocation scorecard's first submission) an interview received (how many raters gave 0, 1, 2, 3 and 4) with the number
+-- of interviews showing it. Reliability reads the materialized copy, rating_patterns (kept equal
+-- to this view by db.refresh_derived), and sums it over the reader's programs.
+create or replace view rating_patterns_live as
+with units as (
+    select
+        i.program_id,
+        r.theme,
+        strftime(i.interview_date, '%Y') || '-Q' || cast(quarter(i.interview_date) as varchar) as quarter,
+        count(*) filter (where r.score = 0) as n_0,
+        count(*) filter (where r.score = 1) as n_1,
+        count(*) filter (where r.score = 2) as n_2,
+        count(*) filter (where r.score = 3) as n_3,
+        count(*) filter (where r.score = 4) as n_4,
+    from ratings_independent as r
+    inner join interviews as i on i.interview_id = r.interview_id
+    group by i.program_id, r.theme, r.interview_id, i.interview_date
+)
+
+select
+    program_id,
+    theme,
+    quarter,
+    n_0,
+    n_1,
+    n_2,
+    n_3,
+    n_4,
+    count(*) as n_units,
+from units
+group by program_id, theme, quarter, n_0, n_1, n_2, n_3, n_4;
+
+create table if not exists rating_patterns as
+select * from rating_patterns_live
+limit 0;
+
+-- hire_profiles_live: one row per hire (staff row) with a scored hiring interview on or before the
+-- hire date: the six theme scores at their latest such interview and how many were 3 or more.
+-- Evidence reads the materialized copy, hire_profiles (kept equal by db.refresh_derived).
+create or replace view hire_profiles_live as
+with profile as (
+    select
+        h.person_id,
+        h.program_id,
+        h.hired_on,
+        s.theme,
+        arg_max(s.score, s.interview_date) as score,
+    from staff as h
+    inner join interview_theme_scores as s
+        on s.person_id = h.person_id and s.purpose = 'hiring' and s.interview_date <= h.hired_on
+    where s.score is not null
+    group by h.person_id, h.program_id, h.hired_on, s.theme
+)
+
+select
+    p.person_id,
+    p.program_id,
+    p.hired_on,
+    any_value(h.left_on) as left_on,
+    count(*) filter (where p.score >= 3) as themes_shown,
+    max(p.score) filter (where p.theme = 'balance') as balance,
+    max(p.score) filter (where p.theme = 'adaptiveness') as adaptiveness,
+    max(p.score) filter (where p.theme = 'transcendence') as transcendence,
+    max(p.score) filter (where p.theme = 'learning') as learning,
+    max(p.score) filter (where p.theme = 'fit') as fit,
+    max(p.score) filter (where p.theme = 'beliefs') as beliefs,
+from profile as p
+inner join staff as h on h.person_id = p.person_id and h.program_id = p.program_id and h.hired_on = p.hired_on
+group by p.person_id, p.program_id, p.hired_on;
+
+create table if not exists hire_profiles as
+select * from hire_profiles_live
+limit 0;

@@ -4,97 +4,11 @@
 -- probed), the number of themes at $high_score or above, the mean of the themes scored, the themes
 -- where raters differed by 2+ ("(pending)" while no consensus), the themes never probed, evidence
 -- counts, interviews and the decision in force. Ranked: themes at $high_score or above, then mean
--- score (descending, missing last), then earliest application, then application id.
+-- score (descending, missing last), then earliest application, then application id. Each
+-- application's row comes ready from the materialized application_scores (schema.sql): this query
+-- adds the decision, the ranking and the rounding, and reads no rating, excerpt or interview.
 -- params: $program_ids (list of program ids the reader may see), $high_score (number)
-with apps as (
-    select
-        a.application_id,
-        a.person_id,
-        p.full_name,
-        a.program_id,
-        a.position,
-        a.applied_on,
-        a.stage,
-        a.status,
-    from applications as a
-    inner join people as p on p.person_id = a.person_id
-    where list_contains($program_ids, a.program_id)
-),
-
--- per application and theme, the row of its latest hiring interview (an aggregate: cheaper
--- than a window here)
-latest as (
-    select
-        s.application_id,
-        s.theme,
-        arg_max(
-            {'score': s.score, 'disagreement': s.disagreement, 'pending': s.pending},
-            {'on': s.interview_date, 'id': s.interview_id}
-        ) as used,
-    from interview_theme_scores as s
-    inner join apps as a on a.application_id = s.application_id
-    where s.purpose = 'hiring'
-    group by s.application_id, s.theme
-),
-
-flat as (
-    select
-        application_id,
-        theme,
-        used.score as score,
-        used.disagreement as disagreement,
-        used.pending as pending,
-    from latest
-),
-
-wide as (
-    select
-        application_id,
-        any_value(score) filter (where theme = 'balance') as balance,
-        any_value(score) filter (where theme = 'adaptiveness') as adaptiveness,
-        any_value(score) filter (where theme = 'transcendence') as transcendence,
-        any_value(score) filter (where theme = 'learning') as learning,
-        any_value(score) filter (where theme = 'fit') as fit,
-        any_value(score) filter (where theme = 'beliefs') as beliefs,
-        string_agg(
-            case when pending then theme || ' (pending)' else theme end,
-            ', '
-            order by case theme
-                when 'balance' then 0
-                when 'adaptiveness' then 1
-                when 'transcendence' then 2
-                when 'learning' then 3
-                when 'fit' then 4
-                else 5
-            end
-        ) filter (where disagreement) as raters_differ,
-    from flat
-    group by application_id
-),
-
-hiring as (
-    select
-        i.application_id,
-        count(*) as interviews,
-    from interviews as i
-    inner join apps as a on a.application_id = i.application_id
-    where i.purpose = 'hiring'
-    group by i.application_id
-),
-
-evidence as (
-    select
-        i.application_id,
-        count(*) filter (where e.stance = 'supports') as supporting,
-        count(*) filter (where e.stance = 'counter') as counter,
-    from excerpts as e
-    inner join interviews as i on i.interview_id = e.interview_id
-    inner join apps as a on a.application_id = i.application_id
-    where i.purpose = 'hiring'
-    group by i.application_id
-),
-
-decisions as (
+with decisions as (
     select
         application_id,
         decision,
@@ -108,7 +22,14 @@ decisions as (
 
 scored as (
     select
-        a.*,
+        w.application_id,
+        w.person_id,
+        w.full_name,
+        w.program_id,
+        w.position,
+        w.applied_on,
+        w.stage,
+        w.status,
         w.balance,
         w.adaptiveness,
         w.transcendence,
@@ -132,8 +53,11 @@ scored as (
         + coalesce((w.learning >= $high_score)::int, 0)
         + coalesce((w.fit >= $high_score)::int, 0)
         + coalesce((w.beliefs >= $high_score)::int, 0) as themes_at_3,
-    from apps as a
-    left join wide as w on w.application_id = a.application_id
+        w.supporting,
+        w.counter,
+        w.interviews,
+    from application_scores as w
+    where list_contains($program_ids, w.program_id)
 )
 
 select
@@ -162,16 +86,14 @@ select
         case when s.fit is null then 'fit' end,
         case when s.beliefs is null then 'beliefs' end,
     ) as never_probed,
-    coalesce(e.supporting, 0) as supporting,
-    coalesce(e.counter, 0) as counter,
-    coalesce(h.interviews, 0) as interviews,
+    s.supporting,
+    s.counter,
+    s.interviews,
     d.decision,
     d.decided_at,
     s.person_id,
     s.full_name,
 from scored as s
-left join hiring as h on h.application_id = s.application_id
-left join evidence as e on e.application_id = s.application_id
 left join decisions as d on d.application_id = s.application_id
 order by
     themes_at_3 desc,

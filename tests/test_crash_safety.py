@@ -10,6 +10,7 @@ import shutil
 import pytest
 from conftest import SAMPLE
 from ops_helpers import command, fingerprint, start, start_command, wait_for_line
+from test_derived import _assert_derived_equal_live as assert_derived_equal_live
 
 from dashboard import backup_schedule, db
 
@@ -104,6 +105,9 @@ reliability.record_consensus(store, Scope.system(), "supervisor", second["interv
 """
 
 
+DERIVED = {"interview_theme_scores", "application_scores", "rating_patterns", "hire_profiles"}
+
+
 def test_a_consensus_killed_part_way_is_wholly_absent_scores_included(db_file):
     before = fingerprint(db_file)
     proc = start(CONSENSUS.format(path=str(db_file)), **PAUSE)
@@ -118,6 +122,8 @@ def test_a_consensus_killed_part_way_is_wholly_absent_scores_included(db_file):
             "select pending, consensus_score from interview_theme_scores where interview_id = $i and theme = $t",
             {"i": interview_id, "t": theme},
         ).fetchall()
+        # every materialized table equals its live view: the first consensus in, the second not
+        assert_derived_equal_live(con)
     finally:
         con.close()
     assert recorded == [(3, "kept")]
@@ -125,7 +131,9 @@ def test_a_consensus_killed_part_way_is_wholly_absent_scores_included(db_file):
     assert second == [(True, None)]  # its materialized score was not refreshed either
     after = fingerprint(db_file)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"app_consensus", "app_audit_log", "interview_theme_scores"}  # the first one's
+    # the first one's, and the materialized tables its interview touches
+    assert changed - DERIVED == {"app_consensus", "app_audit_log"}
+    assert {"interview_theme_scores", "application_scores"} <= changed
 
 
 def test_a_backup_killed_part_way_leaves_no_backup_that_looks_complete(db_file, tmp_path):

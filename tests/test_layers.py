@@ -12,7 +12,7 @@ MODULE_LIMIT = 400
 PAGE_LIMIT = 120
 # Layer of every module (README "Development"): a module imports only from its own layer or below.
 LAYERS = {
-    1: {"contract", "access", "pause_points"},
+    1: {"contract", "access", "pause_points", "query_files"},
     2: {
         "codebook",
         "stats",
@@ -28,6 +28,7 @@ LAYERS = {
         "qdpx_positions",
         "scorecard_rules",
         "exports",
+        "derived",
     },
     3: {"db", "audit"},
     4: {

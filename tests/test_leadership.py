@@ -276,11 +276,11 @@ def test_profile_band(shown, band):
 def _hire(con, pid, hired_on, left_on, themes_high: int, burnout: float) -> None:
     _person(con, pid)
     scores = {t: (4 if i < themes_high else 1) for i, t in enumerate(contract.THEMES)}
-    _assess(con, pid, "hiring", "2022-01-10", scores)
     con.execute(
         "insert into staff values ($p, 'P01', 'Clinician', cast($h as date), cast($l as date), null)",
         {"p": pid, "h": hired_on, "l": left_on},
     )
+    _assess(con, pid, "hiring", "2022-01-10", scores)  # after the hire: refreshes its profile
     con.execute(
         "insert into outcomes values ($p, date '2024-06-30', 'burnout', $v)",
         {"p": pid, "v": burnout},

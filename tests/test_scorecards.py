@@ -520,3 +520,32 @@ def test_a_database_from_before_the_interviewer_role_is_migrated(tmp_path):
     ]
     assert cols == ["rater_id", "full_name", "email"]
     con.close()
+
+
+def test_many_first_submissions_at_once_leave_the_materialized_tables_equal_to_their_views(db_file, store):
+    ids = [schedule_hiring(store, nth=n) for n in range(4)]
+    scopes = {r: rater_scope(store, r) for r in ("R01", "R02")}
+    for interview_id in ids:
+        for rater, who in scopes.items():
+            scorecards.confirm_no_conflict(store, who, interview_id, rater)
+    app_store = db.Store(store.con, db_file, cached=True)  # one connection shared by threads, as the app
+    jobs = [(i, r) for i in ids for r in scopes]
+    start, errors = threading.Barrier(len(jobs)), []
+
+    def rate(interview_id, rater):
+        try:
+            start.wait()
+            scorecards.submit(app_store, scopes[rater], interview_id, rater, GOOD)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=rate, args=job) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for table in ("interview_theme_scores", "application_scores", "rating_patterns", "hire_profiles"):
+        stored = store.con.sql(f"select * from {table} except all select * from {table}_live").fetchall()  # noqa: S608
+        live = store.con.sql(f"select * from {table}_live except all select * from {table}").fetchall()  # noqa: S608
+        assert (stored, live) == ([], []), table
