@@ -204,16 +204,15 @@ def _position_frames(
 ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """The staged positions (a project's: few) and, from the stages, the transcripts and the
     excerpts they name, for _position_checks."""
-    # stage names come from the importer (stage_name), never from input
-    positions = staged["excerpt_positions"]
-    typed = con.sql(f"select * from {positions}").pl()  # noqa: S608
+    positions = allowed_identifier(staged["excerpt_positions"])
+    typed = con.sql(f"select * from {positions}").pl()  # noqa: S608 - allow-listed identifier
     batch = {}
     if "transcripts" in staged:
-        transcripts = staged["transcripts"]
+        transcripts = allowed_identifier(staged["transcripts"])
         batch["transcripts"] = con.sql(f"select transcript_id, interview_id, text from {transcripts}").pl()  # noqa: S608
     if "excerpts" in staged:
         batch["excerpts"] = con.sql(
-            f"select excerpt_id, interview_id, text from {staged['excerpts']} "  # noqa: S608
+            f"select excerpt_id, interview_id, text from {allowed_identifier(staged['excerpts'])} "  # noqa: S608
             f"where excerpt_id in (select excerpt_id from {positions})"
         ).pl()
     return typed, batch
@@ -286,9 +285,20 @@ def app_owned_checks(
 CHUNK_ROWS = 100_000  # rows checked at a time: bounds the memory a large file needs
 
 
+# The only names a stage may have: one per contract table (SQL takes them as identifiers).
+STAGE_NAMES = {table: f"import_stage_{table}" for table in LOAD_ORDER}
+
+
 def stage_name(table: str) -> str:
     """The temporary table holding a batch's checked rows of `table` until they are written."""
-    return f"import_stage_{table}"
+    return STAGE_NAMES[table]
+
+
+def allowed_identifier(name: str) -> str:
+    """`name` itself when it is a contract table or one of its stages; ValueError otherwise."""
+    if name not in STAGE_NAMES and name not in STAGE_NAMES.values():
+        raise ValueError(f"{name!r} is not a contract table or an import stage")
+    return name
 
 
 def _stage(con: duckdb.DuckDBPyConnection, stage: str, typed: pl.DataFrame, first: bool) -> None:

@@ -11,13 +11,16 @@ import duckdb
 
 from dashboard import db
 from dashboard.contract import LOAD_ORDER, TABLES_BY_NAME, Table
+from dashboard.import_check import stage_name
 from dashboard.pause_points import pause_for_tests
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
     """Insert new keys and update changed rows of one table from its stage; return the counts."""
-    # Identifiers below come from the contract (an allow-list) and the importer (the stage's
-    # name); values come from the stage, a temp table the check step filled.
+    # Identifiers below are allow-listed (a contract table, its columns, its stage); values come
+    # from the stage, a temp table the check step filled.
+    if TABLES_BY_NAME.get(table.name) is not table or stage != stage_name(table.name):
+        raise ValueError(f"no import stage {stage!r} for a contract table {table.name!r}")
     cols = ", ".join(table.column_names)
     if not con.execute(f"select count(*) from (select 1 from {table.name} limit 1)").fetchall()[0][0]:  # noqa: S608
         # an empty table (a first import): every row is new. A plain insert keeps the file's order
