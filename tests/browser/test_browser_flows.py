@@ -87,19 +87,7 @@ def app_url(provider, sample_db_file, tmp_path_factory):
     MARKUP_APPLICATION.append(application)
     MARKUP_INTERVIEW.append(interview)
     con.close()
-    port = _free_port()
-    secrets = work / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-        'cookie_secret = "browser-test-cookie-secret-0123456789"\n'
-        'client_id = "vocation-tests"\n'
-        'client_secret = "browser-test-client-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-    )
-    env = {**os.environ, "VOCATION_DB": str(db_path), "AUTHLIB_INSECURE_TRANSPORT": "1"}
-    env.pop("VOCATION_DEMO", None)
-    yield from _serve(work, port, env, ["--secrets.files", str(secrets)])
+    yield from _serve_signed_in(work, db_path, provider)
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +115,23 @@ def _serve(work: Path, port: int, env: dict, extra: list[str]):
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def _serve_signed_in(work: Path, db_path: Path, provider: str):
+    """Serve the app on `db_path` with sign-in through the OpenID Connect provider at `provider`."""
+    port = _free_port()
+    secrets = work / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
+        'cookie_secret = "browser-test-cookie-secret-0123456789"\n'
+        'client_id = "vocation-tests"\n'
+        'client_secret = "browser-test-client-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+    )
+    env = {**os.environ, "VOCATION_DB": str(db_path), "AUTHLIB_INSECURE_TRANSPORT": "1"}
+    env.pop("VOCATION_DEMO", None)
+    yield from _serve(work, port, env, ["--secrets.files", str(secrets)])
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen) -> None:

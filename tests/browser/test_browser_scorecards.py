@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from test_browser_flows import (  # noqa: F401 - fixtures shared with the other browser flows
     CHROMIUM,
     _free_port,
-    _serve,
+    _serve_signed_in,
     _settle,
     _shot,
     browser,
@@ -68,19 +68,7 @@ def panel_app(sample_db_file, tmp_path_factory):
     ]
     with run_server_in_thread(port=_free_port(), user_claims=users) as server:
         provider = f"http://localhost:{server.server_port}"
-        port = _free_port()
-        secrets = work / "secrets.toml"
-        secrets.write_text(
-            "[auth]\n"
-            f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-            'cookie_secret = "browser-test-cookie-secret-0123456789"\n'
-            'client_id = "vocation-tests"\n'
-            'client_secret = "browser-test-client-secret"\n'
-            f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-        )
-        env = {**os.environ, "VOCATION_DB": str(db_path), "AUTHLIB_INSECURE_TRANSPORT": "1"}
-        env.pop("VOCATION_DEMO", None)
-        yield from _serve(work, port, env, ["--secrets.files", str(secrets)])
+        yield from _serve_signed_in(work, db_path, provider)
 
 
 def _new_page(browser):  # noqa: F811 - the shared fixture's function

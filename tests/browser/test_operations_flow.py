@@ -17,7 +17,7 @@ from test_browser_flows import (  # noqa: F401 - fixtures and the harness
     CHROMIUM,
     ROOT,
     _free_port,
-    _serve,
+    _serve_signed_in,
     _settle,
     _shot,
     browser,
@@ -64,19 +64,7 @@ def served(provider, sample_db_file, tmp_path_factory):
             {"e": email},
         )
     con.close()
-    port = _free_port()
-    secrets = work / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://localhost:{port}/oauth2callback"\n'
-        'cookie_secret = "operations-test-cookie-secret-0123456789"\n'
-        'client_id = "vocation-tests"\n'
-        'client_secret = "operations-test-client-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-    )
-    env = {**os.environ, "VOCATION_DB": str(db_path), "AUTHLIB_INSECURE_TRANSPORT": "1"}
-    env.pop("VOCATION_DEMO", None)
-    for url in _serve(work, port, env, ["--secrets.files", str(secrets)]):
+    for url in _serve_signed_in(work, db_path, provider):
         yield url, db_path
 
 
