@@ -29,6 +29,7 @@ from dashboard.derived import (  # noqa: F401 - db.refresh_derived etc. are the 
     refresh_derived_tables,
     refresh_scores,
 )
+from dashboard import migrations
 from dashboard.pause_points import pause_for_tests
 from dashboard.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
 
@@ -95,11 +96,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table if missing, seed the default codebook into empty codebook tables and make
     the blind-review key if there is none."""
-    if con.execute(
-        "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
-    ).fetchall()[0][0]:
-        con.execute("drop view interview_theme_scores")  # a database from before it was materialized
-    _allow_new_roles(con)
+    migrations.upgrade(con, _in_own_transaction)
     con.execute(sql_text("schema"))
     if not derived_current(con):  # new, older, or a refresh after a large import did not finish
         _in_own_transaction(con, lambda: recreate_derived(con))
@@ -112,24 +109,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister("codebook_frame")
     # the blind-review key is made with the database (first write wins), so no read ever writes it
     run_statement(con, "app_meta_insert", key=BLIND_SECRET_KEY, value=secrets.token_hex(32))
-
-
-def _allow_new_roles(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild app_user_roles of a database made before the interviewer role (its CHECK lists the roles)."""
-    found = con.execute(
-        "select expression from duckdb_constraints()"
-        " where table_name = 'app_user_roles' and constraint_type = 'CHECK'"
-    ).fetchall()
-    if not found or "interviewer" in found[0][0]:
-        return
-
-    def rebuild() -> None:
-        con.execute("alter table app_user_roles rename to app_user_roles_before_interviewer")
-        con.execute(sql_text("schema"))
-        con.execute("insert into app_user_roles select * from app_user_roles_before_interviewer")
-        con.execute("drop table app_user_roles_before_interviewer")
-
-    _in_own_transaction(con, rebuild)
 
 
 def _in_own_transaction(con: duckdb.DuckDBPyConnection, work) -> None:

@@ -40,12 +40,18 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[st
         f"from {stage} i left join {table.name} t on {on}"
     )
     con.execute(counts_sql)
-    sets = ", ".join(f"{c} = excluded.{c}" for c in others)
-    upsert_sql = (
+    # keys are not declared (queries/schema.sql): changed rows are updated by key, new ones added
+    if others:
+        sets = ", ".join(f"{c} = i.{c}" for c in others)
+        keyed = " and ".join(f"{table.name}.{k} = i.{k}" for k in key)
+        con.execute(
+            f"update {table.name} set {sets} from incoming_state i "  # noqa: S608
+            f"where i._state = 'updated' and {keyed}"
+        )
+    con.execute(
         f"insert into {table.name} ({cols}) select {cols} from incoming_state "  # noqa: S608
-        f"where _state <> 'unchanged' on conflict ({', '.join(key)}) do update set {sets}"
+        "where _state = 'inserted'"
     )
-    con.execute(upsert_sql)
     rows = con.execute("select _state, count(*) from incoming_state group by _state").fetchall()
     con.execute("drop table incoming_state")
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
@@ -54,8 +60,8 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[st
 
 
 # Above this many rows the materialized tables are refreshed just after the import commits, in a
-# transaction of their own: inside it, DuckDB would hold the batch's key indexes (about 80 bytes a
-# row) and the refresh's work in memory at once (scale 1,000 needs over 2 GB that way).
+# transaction of their own: inside it, DuckDB would hold the batch's new rows and the refresh's
+# work in memory at once.
 INLINE_REFRESH_ROWS = 2_000_000
 
 
@@ -81,16 +87,39 @@ def write_batch(
     try:
         inline = _write(con, staged, order, counts, record, progress)
         if not inline:
-            con.execute("checkpoint")  # the committed key indexes can now leave memory
+            con.execute("checkpoint")
             if progress:
                 progress(0.95, "updating scores")
-            # its own transaction on a cursor, retried should a scorecard submitted meanwhile conflict
-            db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+            _refresh_after_commit(con, previous)
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
     con.execute("checkpoint")
     if progress:
         progress(1.0, "done")
+
+
+def _refresh_after_commit(con: duckdb.DuckDBPyConnection, unlimited: str) -> None:
+    """Refresh the materialized tables after a large import committed, under its memory cap or,
+    should that be too tight, without it. The import is written whatever happens here: a failure
+    is not the import's (the caller must not write it again); the tables stay marked stale and
+    the next opening of the database refreshes them."""
+    # its own transaction on a cursor, retried should a scorecard submitted meanwhile conflict
+    try:
+        db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+        return
+    except duckdb.OutOfMemoryException:
+        con.execute("set memory_limit = $limit", {"limit": unlimited})
+    try:
+        db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+    except duckdb.Error as exc:
+        raise RefreshAfterImportError(
+            f"The import was written, but updating the scores failed ({exc}); they are updated "
+            "when the app next starts."
+        ) from exc
+
+
+class RefreshAfterImportError(RuntimeError):
+    """The import committed; refreshing the materialized tables after it failed."""
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:

@@ -33,10 +33,9 @@ REPORT_CAP = 200  # problems listed in full; the rest are counted
 # DuckDB's memory while checking (MB): it spills the staged rows to disk beyond this, and polars'
 # chunks need the rest of a 2 GB budget
 IMPORT_MEMORY_MB = 512
-# ... and at most this while writing: the transaction's key indexes (DuckDB's ART) stay in memory
-# until it commits, about 80 bytes a row (1.2 GB for the 15 million rows of scale 1,000), and the
-# commit itself needs more (1.8 GB was too little at scale 1,000)
-WRITE_MEMORY_MB = 2560
+# ... and at most this while writing (the rows of a large batch are written through to disk;
+# with no key declared, queries/schema.sql, DuckDB holds no index in memory for them)
+WRITE_MEMORY_MB = 1024
 WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
 
 

@@ -1,11 +1,13 @@
 -- schema: every table of the data contract (see dashboard/contract.py) and the app-owned tables.
--- Keys are primary keys; references (→) are checked by the importer, not by foreign keys,
--- so that a batch can be validated whole and upserted by key in one transaction.
+-- A contract table's key is unique, and its references (→) hold, because the importer checks both
+-- for the whole batch and upserts by key; they are not declared as primary or foreign keys: a
+-- declared key is an index DuckDB keeps in memory for the whole import transaction (over 1 GB for
+-- the 15 million rows of scale 1,000), and a batch is validated whole before anything is written.
 -- Idempotent: safe to run on every start.
 
 -- the codebook ------------------------------------------------------------------------------
 create table if not exists themes (
-    code varchar primary key,
+    code varchar not null,  -- the key
     name varchar not null,
     definition varchar not null,
     sounds_like varchar,
@@ -13,7 +15,7 @@ create table if not exists themes (
 );
 
 create table if not exists subthemes (
-    code varchar primary key,
+    code varchar not null,  -- the key
     theme varchar not null,  -- → themes.code
     name varchar not null,
     definition varchar not null,
@@ -23,26 +25,26 @@ create table if not exists subthemes (
 
 -- programs and people -----------------------------------------------------------------------
 create table if not exists sites (
-    site_id varchar primary key,
+    site_id varchar not null,  -- the key
     site_name varchar not null,
     region varchar,
 );
 
 create table if not exists programs (
-    program_id varchar primary key,
+    program_id varchar not null,  -- the key
     site_id varchar not null,  -- → sites
     program_name varchar not null,
     population varchar,
 );
 
 create table if not exists people (
-    person_id varchar primary key,
+    person_id varchar not null,  -- the key
     full_name varchar not null,
     email varchar,
 );
 
 create table if not exists raters (
-    rater_id varchar primary key,
+    rater_id varchar not null,  -- the key
     full_name varchar not null,
     email varchar,  -- optional; links an interviewer's sign-in (case-insensitive)
 );
@@ -51,7 +53,7 @@ alter table raters add column if not exists email varchar;  -- a database from b
 
 -- hiring and interviews ---------------------------------------------------------------------
 create table if not exists applications (
-    application_id varchar primary key,
+    application_id varchar not null,  -- the key
     person_id varchar not null,  -- → people
     program_id varchar not null,  -- → programs
     position varchar not null,
@@ -62,7 +64,7 @@ create table if not exists applications (
 );
 
 create table if not exists interviews (
-    interview_id varchar primary key,
+    interview_id varchar not null,  -- the key
     person_id varchar not null,  -- → people
     program_id varchar not null,  -- → programs
     application_id varchar,  -- → applications; blank unless purpose is hiring
@@ -75,7 +77,7 @@ create table if not exists ratings (
     rater_id varchar not null,  -- → raters
     theme varchar not null,  -- → themes
     score tinyint not null check (score between 0 and 4),
-    primary key (interview_id, rater_id, theme),
+    -- the key: (interview_id, rater_id, theme)
 );
 
 create table if not exists consensus (
@@ -83,11 +85,11 @@ create table if not exists consensus (
     theme varchar not null,  -- → themes
     score tinyint not null check (score between 0 and 4),
     agreed_on date,
-    primary key (interview_id, theme),
+    -- the key: (interview_id, theme)
 );
 
 create table if not exists excerpts (
-    excerpt_id varchar primary key,
+    excerpt_id varchar not null,  -- the key
     interview_id varchar not null,  -- → interviews
     rater_id varchar not null,  -- → raters
     theme varchar not null,  -- → themes
@@ -99,14 +101,14 @@ create table if not exists excerpts (
 -- filled only from coded REFI-QDA projects (.qdpx): each source that yields an excerpt, and where
 -- every excerpt sits in it (code points from 0, end exclusive, line ends as \n)
 create table if not exists transcripts (
-    transcript_id varchar primary key,  -- the source's GUID in the project
+    transcript_id varchar not null,  -- the key; the source's GUID in the project
     interview_id varchar not null,  -- → interviews
     source_name varchar not null,
     text varchar not null,
 );
 
 create table if not exists excerpt_positions (
-    excerpt_id varchar primary key,  -- → excerpts
+    excerpt_id varchar not null,  -- the key; → excerpts
     transcript_id varchar not null,  -- → transcripts
     start_pos integer not null check (start_pos >= 0),
     end_pos integer not null check (end_pos > start_pos),
@@ -114,7 +116,7 @@ create table if not exists excerpt_positions (
 
 -- training ----------------------------------------------------------------------------------
 create table if not exists cohorts (
-    cohort_id varchar primary key,
+    cohort_id varchar not null,  -- the key
     program_id varchar not null,  -- → programs
     cohort_name varchar not null,
     kind varchar,
@@ -128,11 +130,11 @@ create table if not exists enrollments (
     enrolled_on date not null,
     status varchar not null check (status in ('active', 'completed', 'withdrawn')),
     left_on date,
-    primary key (person_id, cohort_id),
+    -- the key: (person_id, cohort_id)
 );
 
 create table if not exists modules (
-    module_id varchar primary key,
+    module_id varchar not null,  -- the key
     module_name varchar not null,
     hours double not null check (hours >= 0),
     description varchar,
@@ -142,14 +144,14 @@ create table if not exists module_themes (
     module_id varchar not null,  -- → modules
     theme varchar not null,  -- → themes
     emphasis tinyint not null check (emphasis between 1 and 3),
-    primary key (module_id, theme),
+    -- the key: (module_id, theme)
 );
 
 create table if not exists module_completions (
     person_id varchar not null,  -- → people
     module_id varchar not null,  -- → modules
     completed_on date not null,
-    primary key (person_id, module_id),
+    -- the key: (person_id, module_id)
 );
 
 -- staff and outcomes ------------------------------------------------------------------------
@@ -160,14 +162,14 @@ create table if not exists staff (
     hired_on date not null,
     left_on date,
     exit_reason varchar,
-    primary key (person_id, program_id, hired_on),
+    -- the key: (person_id, program_id, hired_on)
 );
 
 create table if not exists peer_nominations (
     nominator_id varchar not null,  -- → people
     nominee_id varchar not null,  -- → people
     nominated_on date not null,
-    primary key (nominator_id, nominee_id),
+    -- the key: (nominator_id, nominee_id)
 );
 
 create table if not exists outcomes (
@@ -175,12 +177,12 @@ create table if not exists outcomes (
     measured_on date not null,
     measure varchar not null,
     value double not null,
-    primary key (person_id, measured_on, measure),
+    -- the key: (person_id, measured_on, measure)
 );
 
 -- optional and restricted: read only by the fairness analysis
 create table if not exists demographics (
-    person_id varchar primary key,  -- → people
+    person_id varchar not null,  -- the key; → people
     sex varchar,
     race_ethnicity varchar,
 );

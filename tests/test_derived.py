@@ -193,6 +193,44 @@ def test_a_refresh_that_fails_after_a_large_import_is_redone_on_opening(tmp_path
     con.close()
 
 
+def test_a_refresh_out_of_memory_after_a_large_import_is_redone_without_the_cap_not_rewritten(
+    tmp_path, monkeypatch
+):
+    """The import has committed when the refresh after it runs out of memory under the import's
+    cap: the refresh is tried again without the cap, and the import is not written a second time
+    (it once was, as if nothing had been written: twice the work, and more memory)."""
+    import duckdb
+    from conftest import SAMPLE
+
+    from dashboard import import_write, importer
+
+    monkeypatch.setattr(import_write, "INLINE_REFRESH_ROWS", 0)
+    real, refreshes, writes = db.refresh_derived_tables, [], []
+    real_write = import_write.write_table
+
+    def tight_once(con):
+        refreshes.append(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
+        if len(refreshes) == 1:
+            raise duckdb.OutOfMemoryException("could not allocate block")
+        real(con)
+
+    def counted(con, table, stage):
+        writes.append(table.name)
+        return real_write(con, table, stage)
+
+    monkeypatch.setattr(db, "refresh_derived_tables", tight_once)
+    monkeypatch.setattr(import_write, "write_table", counted)
+    monkeypatch.setenv("VOCATION_IMPORT_MEMORY", "300MB")
+    con = db.connect(tmp_path / "oom.duckdb")
+    report = importer.import_batch([SAMPLE], con)
+    assert report.written and sum(c["inserted"] for c in report.counts.values()) > 0
+    assert len(writes) == len(set(writes))  # each table written once
+    assert len(refreshes) == 2 and refreshes[0] != refreshes[1]  # the second without the cap
+    _assert_derived_equal_live(con)
+    assert _meta(con) == db.DERIVED_VERSION
+    con.close()
+
+
 # --- with the scorecards, the blind rule and backups ----------------------------------------
 
 

@@ -29,6 +29,7 @@ LAYERS = {
         "scorecard_rules",
         "exports",
         "derived",
+        "migrations",
     },
     3: {"db", "audit"},
     4: {

@@ -66,7 +66,12 @@ def test_callers_pass_exactly_the_parameters():
 
 def test_no_sql_is_built_from_formatted_values():
     # f-strings may only name identifiers from an allow-list; these files are checked by hand
-    allowed = {"dashboard/import_check.py", "dashboard/import_write.py", "dashboard/db.py"}
+    allowed = {
+        "dashboard/import_check.py",
+        "dashboard/import_write.py",
+        "dashboard/db.py",
+        "dashboard/migrations.py",
+    }
     for path in (ROOT / "dashboard").rglob("*.py"):
         rel = str(path.relative_to(ROOT))
         text = path.read_text(encoding="utf-8")
