@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from dashboard import migrations
 from dashboard.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
     DERIVED_KEY,
     DERIVED_VERSION,
@@ -29,7 +30,6 @@ from dashboard.derived import (  # noqa: F401 - db.refresh_derived etc. are the 
     refresh_derived_tables,
     refresh_scores,
 )
-from dashboard import migrations
 from dashboard.pause_points import pause_for_tests
 from dashboard.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
 
