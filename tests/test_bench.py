@@ -1,0 +1,46 @@
+"""The benchmark itself runs: `make bench` must not break unnoticed (a tiny scale, few pages)."""
+
+from __future__ import annotations
+
+import zipfile
+
+from conftest import SAMPLE
+
+from dashboard import bench, bench_ops, db, importer
+
+
+def test_the_benchmarks_coded_project_imports_every_selection_with_no_mapping(tmp_path):
+    path = tmp_path / "s.duckdb"
+    con = db.connect(path)
+    assert importer.import_batch([SAMPLE], con).written
+    con.close()
+    made = bench_ops.write_project(path, tmp_path / "coded.qdpx", selections=120)
+    assert made == 120
+    assert zipfile.ZipFile(tmp_path / "coded.qdpx").testzip() is None
+    con = db.connect(path)
+    report = importer.import_batch([tmp_path / "coded.qdpx"], con)
+    assert report.written, report.text()
+    assert report.counts["excerpts"]["inserted"] == 120
+    assert (
+        con.execute(
+            "select count(distinct stance) from excerpts where excerpt_id in"
+            " (select excerpt_id from excerpt_positions)"
+        ).fetchall()[0][0]
+        == 2
+    )
+    con.close()
+
+
+def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOCATION_DB", str(tmp_path / "unused.duckdb"))  # bench.run sets it
+    result = bench.run(
+        1, runs=1, keep=str(tmp_path / "bench.duckdb"), pages=["home", "screening", "scorecard"]
+    )
+    table = bench.format_table(result)
+    assert result["rows_imported"] > 1000 and result["import_s"] > 0
+    assert [p["page"] for p in result["pages"]] == ["Home", "Screening", "Scorecard"]
+    assert not any(p["error"] for p in result["pages"]), table
+    assert result["submit_error"] == "" and result["submit_ms"] > 0, table
+    assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table
+    assert result["backup_error"] == "" and result["backup_mb"] > 0, table
+    assert "coded selections" in table and "backup" in table
