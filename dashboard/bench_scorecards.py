@@ -46,7 +46,8 @@ def _fresh_seats(db_file, runs: int) -> list[str]:
     """`runs` new interviews with R01 on the panel, conflict checked: one card to submit each."""
     store = db.Store.open(db_file)
     try:
-        apps = store.query("open_applications_for_program", program_id="P01")["application_id"].to_list()
+        program = sample_panels.demo_program(store)
+        apps = store.query("open_applications_for_program", program_id=program)["application_id"].to_list()
         scheduler = sample_panels.SEEDER
         me = sample_panels._as_rater(store, sample_panels.DEMO_RATER)
         made = []

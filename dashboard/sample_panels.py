@@ -58,12 +58,20 @@ def _submit(store, interview_id: str, rater_id: str, scores: dict[str, int | Non
     scorecards.submit(store, who, interview_id, rater_id, demo_card(scores))
 
 
+def demo_program(store) -> str:
+    """The program the demo panels are scheduled in: the first (P01 in the sample; P001 at scale
+    1,000, whose ids have three digits)."""
+    programs = store.query("program_list")["program_id"]
+    return programs[0] if len(programs) else ""
+
+
 def seed(store, on: date | None = None) -> list[str]:
     """Schedule the demo panels (once: nothing when any interview is scheduled); returns their ids."""
     if store.query("panel_seat_list", interview_id=None).height:
         return []
     on = on or date.today()
-    apps = store.query("open_applications_for_program", program_id="P01")["application_id"].to_list()[:4]
+    apps = store.query("open_applications_for_program", program_id=demo_program(store))
+    apps = apps["application_id"].to_list()[:4]
     trainee = store.query("active_trainee_list").head(1).rows()
     if len(apps) < 4 or not trainee:
         return []
