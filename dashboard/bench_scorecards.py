@@ -14,7 +14,8 @@ SUBMIT_TARGET_MS = 300.0
 
 
 def prepare(db_file) -> str:
-    """Seed the demo panels (once) and grant rater R01 the interviewer role; returns R01's email."""
+    """Seed the demo panels (once) and grant the demo rater (R01) the interviewer role; returns
+    their email."""
     store = db.Store.open(db_file)
     try:
         sample_panels.seed(store)
@@ -36,28 +37,29 @@ def page_state(db_file, key: str) -> dict:
     store = db.Store.open(db_file)
     try:
         seats = interviews.with_status(store.query("panel_seat_list", interview_id=None), interviews.today())
-        mine = seats.filter((seats["rater_id"] == sample_panels.DEMO_RATER) & (seats["status"] == "draft"))
-        return {"scorecard_interview": mine["interview_id"][0], "scorecard_rater": sample_panels.DEMO_RATER}
+        rater = sample_panels.demo_rater(store)
+        mine = seats.filter((seats["rater_id"] == rater) & (seats["status"] == "draft"))
+        return {"scorecard_interview": mine["interview_id"][0], "scorecard_rater": rater}
     finally:
         store.close()
 
 
-def _fresh_seats(db_file, runs: int) -> list[str]:
-    """`runs` new interviews with R01 on the panel, conflict checked: one card to submit each."""
+def _fresh_seats(db_file, runs: int) -> tuple[str, list[str]]:
+    """`runs` new interviews with the demo rater (R01) on the panel, conflict checked: one card to
+    submit each; returns the rater and the interviews."""
     store = db.Store.open(db_file)
     try:
+        rater = sample_panels.demo_rater(store)
         program = sample_panels.demo_program(store)
         apps = store.query("open_applications_for_program", program_id=program)["application_id"].to_list()
         scheduler = sample_panels.SEEDER
-        me = sample_panels._as_rater(store, sample_panels.DEMO_RATER)
+        me = sample_panels._as_rater(store, rater)
         made = []
         for app in apps[-runs:]:
-            req = interviews.Request(
-                date.today() - timedelta(days=1), (sample_panels.DEMO_RATER,), application_id=app
-            )
+            req = interviews.Request(date.today() - timedelta(days=1), (rater,), application_id=app)
             made.append(interviews.schedule(store, scheduler, req))
-            scorecards.confirm_no_conflict(store, me, made[-1], sample_panels.DEMO_RATER)
-        return made
+            scorecards.confirm_no_conflict(store, me, made[-1], rater)
+        return rater, made
     finally:
         store.close()
 
@@ -67,14 +69,15 @@ def time_submit(app_path: str, db_file, email: str, runs: int = 5) -> dict:
     from streamlit.testing.v1 import AppTest
 
     times, error = [], ""
-    for interview_id in _fresh_seats(db_file, runs):
+    rater, seats = _fresh_seats(db_file, runs)
+    for interview_id in seats:
         at = AppTest.from_file(app_path, default_timeout=600)
         at.user = {"is_logged_in": True, "email": email}
         at.run()
         at.session_state["scorecard_interview"] = interview_id
-        at.session_state["scorecard_rater"] = sample_panels.DEMO_RATER
+        at.session_state["scorecard_rater"] = rater
         at.switch_page("views/scorecard.py").run()
-        prefix = f"scorecard_{interview_id}_{sample_panels.DEMO_RATER}"
+        prefix = f"scorecard_{interview_id}_{rater}"
         at.radio(key=f"{prefix}_balance_score").set_value(3).run()
         at.text_area(key=f"{prefix}_balance_0_text").input("I keep Sundays for my garden.").run()
         at.button(key="scorecard_submit").click()

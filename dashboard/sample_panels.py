@@ -3,7 +3,8 @@ seen from a clean clone: upcoming panels, a draft, an overdue card, a recusal an
 cards are all in. `python -m dashboard load sample_data` seeds them once, into the sample
 database only (and the benchmark into its own), through the same audited functions the pages use.
 
-The demo interviewer is sample rater R01: dates are relative to the day of seeding.
+The demo interviewer is the first rater (sample rater R01; R001 in data of more than 99 raters)
+and the panels are drawn from the first five: dates are relative to the day of seeding.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dashboard import interviews, scorecards
 from dashboard.access import ALL_PROGRAMS, Scope
 from dashboard.scorecards import Card, Excerpt
 
-DEMO_RATER = "R01"
+DEMO_RATER = "R01"  # the sample's first rater: the demo interviewer (demo_rater for any data)
 SEEDER = Scope(
     "sample data (seeded)",
     (("supervisor", ALL_PROGRAMS), ("training_director", ALL_PROGRAMS), ("admin", "")),
@@ -38,9 +39,20 @@ def demo_card(scores: dict[str, int | None]) -> Card:
     return Card(scores, tuple(Excerpt(t, *_SAYS[t]) for t, s in scores.items() if s is not None))
 
 
+def demo_raters(store) -> list[str]:
+    """The raters of the demo panels: the first five by id, the demo interviewer first."""
+    return store.query("rater_list")["rater_id"].to_list()[:5]
+
+
+def demo_rater(store) -> str:
+    """The demo interviewer's rater id (R01 in the sample)."""
+    found = demo_raters(store)
+    return found[0] if found else DEMO_RATER
+
+
 def demo_interviewer_email(store) -> str:
     """The sign-in address of the demo interviewer (sample rater R01)."""
-    return _emails(store).get(DEMO_RATER) or ""
+    return _emails(store).get(demo_rater(store)) or ""
 
 
 def _emails(store) -> dict[str, str]:
@@ -73,31 +85,33 @@ def seed(store, on: date | None = None) -> list[str]:
     apps = store.query("open_applications_for_program", program_id=demo_program(store))
     apps = apps["application_id"].to_list()[:4]
     trainee = store.query("active_trainee_list").head(1).rows()
-    if len(apps) < 4 or not trainee:
+    raters = demo_raters(store)
+    if len(apps) < 4 or not trainee or len(raters) < 5:
         return []
+    me_id, r2, r3, r4, r5 = raters
 
     def hiring(app: str, days: int, panel: tuple[str, ...]) -> str:
         req = interviews.Request(on + timedelta(days=days), panel, application_id=app)
         return interviews.schedule(store, SEEDER, req)
 
-    upcoming = hiring(apps[0], 3, (DEMO_RATER, "R02"))
-    drafted = hiring(apps[1], -1, (DEMO_RATER, "R03"))
-    _submit(store, drafted, "R03", {"balance": 3, "learning": 4, "fit": 2})
-    me = _as_rater(store, DEMO_RATER)
-    scorecards.confirm_no_conflict(store, me, drafted, DEMO_RATER)
-    scorecards.save_draft(store, me, drafted, DEMO_RATER, demo_card({"balance": 2}))
-    late = hiring(apps[2], -6, (DEMO_RATER, "R02"))
-    _submit(store, late, "R02", {"adaptiveness": 3, "beliefs": 2})
-    done = hiring(apps[3], -10, (DEMO_RATER, "R04"))
-    _submit(store, done, DEMO_RATER, {"balance": 3, "adaptiveness": 1, "beliefs": 3})
-    _submit(store, done, "R04", {"balance": 3, "adaptiveness": 3, "beliefs": None})
+    upcoming = hiring(apps[0], 3, (me_id, r2))
+    drafted = hiring(apps[1], -1, (me_id, r3))
+    _submit(store, drafted, r3, {"balance": 3, "learning": 4, "fit": 2})
+    me = _as_rater(store, me_id)
+    scorecards.confirm_no_conflict(store, me, drafted, me_id)
+    scorecards.save_draft(store, me, drafted, me_id, demo_card({"balance": 2}))
+    late = hiring(apps[2], -6, (me_id, r2))
+    _submit(store, late, r2, {"adaptiveness": 3, "beliefs": 2})
+    done = hiring(apps[3], -10, (me_id, r4))
+    _submit(store, done, me_id, {"balance": 3, "adaptiveness": 1, "beliefs": 3})
+    _submit(store, done, r4, {"balance": 3, "adaptiveness": 3, "beliefs": None})
     person, program = trainee[0]
     review = interviews.Request(
-        on + timedelta(days=7), (DEMO_RATER, "R05"), person_id=person, program_id=program, purpose="midpoint"
+        on + timedelta(days=7), (me_id, r5), person_id=person, program_id=program, purpose="midpoint"
     )
     midpoint = interviews.schedule(store, SEEDER, review)
     scorecards.recuse(
-        store, _as_rater(store, "R05"), midpoint, "R05", "I was this trainee's clinical supervisor last year."
+        store, _as_rater(store, r5), midpoint, r5, "I was this trainee's clinical supervisor last year."
     )
     return [upcoming, drafted, late, done, midpoint]
 
