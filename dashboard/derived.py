@@ -29,18 +29,23 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
         con.execute(sql_text("scores_refresh_all"))
         con.execute(sql_text("derived_refresh_all"))
         return
-    for name in (
-        "scores_delete_for_interview",
-        "scores_insert_for_interview",
-        "application_scores_delete_for_interview",
-        "application_scores_insert_for_interview",
-        "rating_patterns_delete_for_interview",
-        "rating_patterns_insert_for_interview",
-        "hire_profiles_delete_for_interview",
-        "hire_profiles_insert_for_interview",
+    # the interview's application and person, as constants: DuckDB then filters the live views by
+    # them before aggregating (through a subquery it would work out the whole view)
+    rows = con.execute(sql_text("interview_for_id"), {"interview_id": interview_id}).fetchall()
+    found = dict(zip([d[0] for d in con.description], rows[0], strict=True)) if rows else {}
+    application, person = found.get("application_id"), found.get("person_id")
+    for name, params in (
+        ("scores_delete_for_interview", {"interview_id": interview_id}),
+        ("scores_insert_for_interview", {"interview_id": interview_id}),
+        ("application_scores_delete_for_interview", {"interview_id": interview_id}),
+        ("application_scores_insert_for_application", {"application_id": application}),
+        ("rating_patterns_delete_for_interview", {"interview_id": interview_id}),
+        ("rating_patterns_insert_for_interview", {"interview_id": interview_id}),
+        ("hire_profiles_delete_for_interview", {"interview_id": interview_id}),
+        ("hire_profiles_insert_for_person", {"person_id": person}),
     ):
         # on `con` itself, not a cursor: inside the caller's transaction, seeing its writes
-        con.execute(sql_text(name), {"interview_id": interview_id})
+        con.execute(sql_text(name), params)
 
 
 def refresh_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
