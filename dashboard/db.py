@@ -122,13 +122,25 @@ def _in_own_transaction(con: duckdb.DuckDBPyConnection, work) -> None:
         raise
 
 
+READ_ATTEMPTS = 4  # a read that meets an import's memory cap waits for memory to free up
+
+
 def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame:
-    """Run the named query on a fresh cursor and return its rows as a polars frame."""
-    cur = con.cursor()
-    try:
-        return cur.sql(sql_text(name), params=params or None).pl()
-    finally:
-        cur.close()
+    """Run the named query on a fresh cursor and return its rows as a polars frame.
+
+    DuckDB's memory limit is the process's: while an import in the app caps it, a page's read
+    may find no memory for a moment; it is tried again shortly rather than shown as an error."""
+    for attempt in range(READ_ATTEMPTS):
+        cur = con.cursor()
+        try:
+            return cur.sql(sql_text(name), params=params or None).pl()
+        except duckdb.OutOfMemoryException:
+            if attempt == READ_ATTEMPTS - 1:
+                raise
+            time.sleep(0.25 * (attempt + 1))
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
 
 
 def run_statement(con: duckdb.DuckDBPyConnection, name: str, **params) -> None:

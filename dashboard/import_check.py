@@ -319,11 +319,6 @@ def drop_stages(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> None:
         con.execute(f"drop table if exists {stage}")
 
 
-def staged_rows(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> int:
-    """How many rows the batch's stages hold."""
-    return sum(con.execute(f"select count(*) from {s}").fetchall()[0][0] for s in staged.values())  # noqa: S608
-
-
 def _staged_chunks(con: duckdb.DuckDBPyConnection, select: str, rows: int):
     """Rows of a select on a stage, a chunk at a time, as polars frames."""
     reader = con.sql(select).to_arrow_reader(rows)

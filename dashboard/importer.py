@@ -23,16 +23,18 @@ import duckdb
 import polars as pl
 
 from dashboard import db, import_qdpx, import_write
-from dashboard.import_check import app_owned_checks, check_batch, drop_stages, staged_rows
+from dashboard.import_check import app_owned_checks, check_batch, drop_stages
 from dashboard.import_read import Incoming, Problem, expand_paths, read_file
 from dashboard.qdpx_maps import Context, MapSource
 
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
 REPORT_CAP = 200  # problems listed in full; the rest are counted
-# DuckDB's memory while checking (MB): it spills the staged rows to disk beyond this, and polars'
-# chunks need the rest of a 2 GB budget
-IMPORT_MEMORY_MB = 512
+# DuckDB's memory while an import checks (MB): it spills the staged rows to disk beyond this, and
+# polars' chunks need the rest of a 2 GB budget. DuckDB's limit is the whole process's: in the
+# app, pages read meanwhile under it (a 300 MB cap made their reads run out of memory under the
+# load test), so it is never set lower than this.
+IMPORT_MEMORY_MB = 1024
 # ... and at most this while writing (the rows of a large batch are written through to disk;
 # with no key declared, queries/schema.sql, DuckDB holds no index in memory for them)
 WRITE_MEMORY_MB = 1024
@@ -176,8 +178,7 @@ def _finish(
         "files": ", ".join(shown + [p.file for p in projects]),
         "checksum": checksum,
     }
-    rows = staged_rows(con, staged)
-    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{min(WRITE_MEMORY_MB, max(300, rows // 5_000))}MB"
+    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{WRITE_MEMORY_MB}MB"
     files = {i.table.name: i.file for i in incoming}
     conflicts = 0
     while True:

@@ -297,3 +297,26 @@ def test_a_restored_backup_has_its_materialized_tables_equal_to_their_views(stor
         assert _meta(con) == db.DERIVED_VERSION
     finally:
         con.close()
+
+
+def test_a_page_read_that_finds_no_memory_during_an_import_is_tried_again(tmp_path, monkeypatch):
+    """DuckDB's memory limit is the process's: while an import in the app caps it, a page's query
+    may run out of memory for a moment (the load test saw it as an error on Overview); it waits
+    and tries again instead."""
+    import threading
+
+    import duckdb
+
+    from dashboard import query_files
+
+    con = db.connect(tmp_path / "x.duckdb")
+    hungry = "-- hungry: a list held whole in memory\n-- params: none\nselect len(list(range)) as n from range(3000000)"
+    monkeypatch.setattr(
+        db, "sql_text", lambda name: hungry if name == "hungry" else query_files.sql_text(name)
+    )
+    con.execute("set memory_limit = '8MB'")  # as tight as an import's cap leaves it
+    with pytest.raises(duckdb.OutOfMemoryException):
+        con.cursor().sql(hungry).pl()
+    threading.Timer(0.2, lambda: con.execute("set memory_limit = '1GB'")).start()  # the import ends
+    assert db.run_query(con, "hungry")["n"][0] == 3_000_000
+    con.close()
