@@ -62,17 +62,17 @@ def _applicants(con, rows) -> None:
     con.execute("delete from applications")
     con.execute("delete from demographics")
     for i, (pid, sex, race, stage) in enumerate(rows):
-        con.execute("insert or replace into people values ($p, $p, null)", {"p": pid})
+        # contract tables declare no key (queries/schema.sql): replace a row by delete and insert
+        con.execute("delete from people where person_id = $p", {"p": pid})
+        con.execute("insert into people values ($p, $p, null)", {"p": pid})
         con.execute(
             "insert into applications values ($a, $p, 'P01', 'Clinician', date '2025-01-01',"
             " $s, 'open', null)",
             {"a": f"APP{i}", "p": pid, "s": stage},
         )
         if sex is not None or race is not None:
-            con.execute(
-                "insert or replace into demographics values ($p, $x, $r)",
-                {"p": pid, "x": sex, "r": race},
-            )
+            con.execute("delete from demographics where person_id = $p", {"p": pid})
+            con.execute("insert into demographics values ($p, $x, $r)", {"p": pid, "x": sex, "r": race})
 
 
 def test_blank_or_missing_demographics_are_not_provided(con, db_file):

@@ -20,9 +20,10 @@ LEAD = Scope("lead@example.org", (("leadership", ""),))
 
 
 def _person(con, pid: str, program: str = "P01") -> None:
+    # contract tables declare no key (queries/schema.sql): replace a row by delete and insert
+    con.execute("delete from people where person_id = $p", {"p": pid})
     con.execute(
-        "insert or replace into people values ($p, $n, $e)",
-        {"p": pid, "n": f"Person {pid}", "e": f"{pid}@example.org"},
+        "insert into people values ($p, $n, $e)", {"p": pid, "n": f"Person {pid}", "e": f"{pid}@example.org"}
     )
 
 
