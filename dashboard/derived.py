@@ -29,18 +29,19 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
         con.execute(sql_text("scores_refresh_all"))
         con.execute(sql_text("derived_refresh_all"))
         return
-    # the interview's application and person, as constants: DuckDB then filters the live views by
-    # them before aggregating (through a subquery it would work out the whole view)
+    # the interview's application, person, program and quarter, as constants: DuckDB then filters
+    # the live views by them before aggregating (through a subquery it would work out the whole view)
     rows = con.execute(sql_text("interview_for_id"), {"interview_id": interview_id}).fetchall()
     found = dict(zip([d[0] for d in con.description], rows[0], strict=True)) if rows else {}
     application, person = found.get("application_id"), found.get("person_id")
+    program_quarter = {"program_id": found.get("program_id"), "quarter": found.get("quarter")}
     for name, params in (
         ("scores_delete_for_interview", {"interview_id": interview_id}),
         ("scores_insert_for_interview", {"interview_id": interview_id}),
         ("application_scores_delete_for_interview", {"interview_id": interview_id}),
         ("application_scores_insert_for_application", {"application_id": application}),
-        ("rating_patterns_delete_for_interview", {"interview_id": interview_id}),
-        ("rating_patterns_insert_for_interview", {"interview_id": interview_id}),
+        ("rating_patterns_delete_for_program_quarter", program_quarter),
+        ("rating_patterns_insert_for_program_quarter", program_quarter),
         ("hire_profiles_delete_for_interview", {"interview_id": interview_id}),
         ("hire_profiles_insert_for_person", {"person_id": person}),
     ):

@@ -1,5 +1,5 @@
--- interview_for_id: one interview with its person, program and whether it was scheduled in
--- Vocation (app_owned); no row when there is no such interview.
+-- interview_for_id: one interview with its person, program, quarter (as rating_units counts it)
+-- and whether it was scheduled in Vocation (app_owned); no row when there is no such interview.
 -- params: $interview_id
 select
     i.interview_id,
@@ -10,6 +10,7 @@ select
     i.application_id,
     i.interview_date,
     i.purpose,
+    strftime(i.interview_date, '%Y') || '-Q' || cast(quarter(i.interview_date) as varchar) as quarter,
     a.interview_id is not null as app_owned,
 from interviews as i
 left join people as p on p.person_id = i.person_id

@@ -533,26 +533,32 @@ create table if not exists application_scores as
 select * from application_scores_live
 limit 0;
 
--- rating_patterns_live: per program, theme and quarter of the interview date, each pattern of
--- independent scores (ratings_independent: a Vocation scorecard's first submission) an interview received (how many raters gave 0, 1, 2, 3 and 4) with the number
--- of interviews showing it. Reliability reads the materialized copy, rating_patterns (kept equal
--- to this view by db.refresh_derived), and sums it over the reader's programs.
-create or replace view rating_patterns_live as
-with units as (
-    select
-        i.program_id,
-        r.theme,
-        strftime(i.interview_date, '%Y') || '-Q' || cast(quarter(i.interview_date) as varchar) as quarter,
-        count(*) filter (where r.score = 0) as n_0,
-        count(*) filter (where r.score = 1) as n_1,
-        count(*) filter (where r.score = 2) as n_2,
-        count(*) filter (where r.score = 3) as n_3,
-        count(*) filter (where r.score = 4) as n_4,
-    from ratings_independent as r
-    inner join interviews as i on i.interview_id = r.interview_id
-    group by i.program_id, r.theme, r.interview_id, i.interview_date
-)
+-- rating_units: each interview's independent scores on one theme (ratings_independent: a Vocation
+-- scorecard's first submission) as a pattern, how many raters gave 0, 1, 2, 3 and 4, with the
+-- interview's program, person and quarter of its date: the unit Reliability's alpha and agreement
+-- count. rating_patterns_live, rating_patterns_insert_for_program_quarter and
+-- rating_patterns_by_theme_blind all count these (filtered by constants, which DuckDB applies
+-- before grouping).
+create or replace view rating_units as
+select
+    i.program_id,
+    i.person_id,
+    r.theme,
+    strftime(i.interview_date, '%Y') || '-Q' || cast(quarter(i.interview_date) as varchar) as quarter,
+    count(*) filter (where r.score = 0) as n_0,
+    count(*) filter (where r.score = 1) as n_1,
+    count(*) filter (where r.score = 2) as n_2,
+    count(*) filter (where r.score = 3) as n_3,
+    count(*) filter (where r.score = 4) as n_4,
+from ratings_independent as r
+inner join interviews as i on i.interview_id = r.interview_id
+group by i.program_id, i.person_id, r.theme, r.interview_id, i.interview_date;
 
+-- rating_patterns_live: per program, theme and quarter, each pattern of independent scores an
+-- interview received (rating_units) with the number of interviews showing it. Reliability reads
+-- the materialized copy, rating_patterns (kept equal to this view by db.refresh_derived), and sums
+-- it over the reader's programs.
+create or replace view rating_patterns_live as
 select
     program_id,
     theme,
@@ -563,7 +569,7 @@ select
     n_3,
     n_4,
     count(*) as n_units,
-from units
+from rating_units
 group by program_id, theme, quarter, n_0, n_1, n_2, n_3, n_4;
 
 create table if not exists rating_patterns as

@@ -128,6 +128,7 @@ def _sample_values(con) -> dict:
         "email": "tests@example.org",
         "role": "admin",
         "program_id": "",
+        "quarter": first("select quarter from rating_units limit 1"),
         "added_by": "tests",
         "key": "binding_test",
         "value": "x",
