@@ -229,21 +229,18 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
             )
             generate_s = time.perf_counter() - start
             # the import runs as the command line does, in its own process: time and peak memory
-            start = time.perf_counter()
-            status, import_mb = _run_measured(
-                [
-                    sys.executable,
-                    "-m",
-                    "dashboard",
-                    "load",
-                    str(data_dir),
-                    "--db",
-                    str(db_file),
-                    "--by",
-                    "bench",
-                ]
-            )
-            import_s = time.perf_counter() - start
+            load = [
+                sys.executable,
+                "-m",
+                "dashboard",
+                "load",
+                str(data_dir),
+                "--db",
+                str(db_file),
+                "--by",
+                "bench",
+            ]
+            status, import_s, import_mb, _ = bench_ops.run_measured(load)
             if status != 0:
                 raise SystemExit("the benchmark's import failed")
         con = db.connect(db_file)
@@ -270,14 +267,6 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
             **ops,
             "targets": {**targets_for(scale), "submit_ms": bench_scorecards.SUBMIT_TARGET_MS},
         }
-
-
-def _run_measured(command: list[str]) -> tuple[int, float]:
-    """Run a command; return its exit status and its peak resident memory in MB."""
-    proc = subprocess.Popen(command, cwd=db.ROOT, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss / 1024
 
 
 def _memory_gb() -> int:

@@ -112,7 +112,7 @@ def write_project(db_file: Path, path: Path, selections: int = QDPX_SELECTIONS) 
     return made
 
 
-def _run_measured(command: list[str]) -> tuple[int, float, float, str]:
+def run_measured(command: list[str]) -> tuple[int, float, float, str]:
     """Run a command; its exit status, seconds, peak resident memory in MB and last output line."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=db.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -129,11 +129,11 @@ def time_operations(db_file: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="vocation-bench-ops-") as tmp:
         project = Path(tmp) / "coded.qdpx"
         selections = write_project(db_file, project)
-        status, qdpx_s, qdpx_mb, last = _run_measured(
+        status, qdpx_s, qdpx_mb, last = run_measured(
             [*cli, "load", str(project), "--db", str(db_file), "--by", "bench"]
         )
         qdpx_error = "" if status == 0 else last
-        status, backup_s, backup_mb, last = _run_measured(
+        status, backup_s, backup_mb, last = run_measured(
             [*cli, "backup", "--to", str(Path(tmp) / "backups"), "--db", str(db_file)]
         )
         backup_error = "" if status == 0 else last

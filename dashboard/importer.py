@@ -30,14 +30,13 @@ from dashboard.qdpx_maps import Context, MapSource
 __all__ = ["ImportReport", "Problem", "batch_checksum", "expand_paths", "import_batch", "read_file"]
 
 REPORT_CAP = 200  # problems listed in full; the rest are counted
-# DuckDB's memory while an import checks (MB): it spills the staged rows to disk beyond this, and
+# DuckDB's memory while an import checks and writes (MB; VOCATION_IMPORT_MEMORY overrides it for
+# the write): it spills the staged rows to disk beyond this, and writes a large batch through to
+# disk (with no key declared, queries/schema.sql, DuckDB holds no index in memory for its rows);
 # polars' chunks need the rest of a 2 GB budget. DuckDB's limit is the whole process's: in the
 # app, pages read meanwhile under it (a 300 MB cap made their reads run out of memory under the
 # load test), so it is never set lower than this.
 IMPORT_MEMORY_MB = 1024
-# ... and at most this while writing (the rows of a large batch are written through to disk;
-# with no key declared, queries/schema.sql, DuckDB holds no index in memory for them)
-WRITE_MEMORY_MB = 1024
 WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
 
 
@@ -178,7 +177,7 @@ def _finish(
         "files": ", ".join(shown + [p.file for p in projects]),
         "checksum": checksum,
     }
-    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{WRITE_MEMORY_MB}MB"
+    cap = os.environ.get("VOCATION_IMPORT_MEMORY") or f"{IMPORT_MEMORY_MB}MB"
     files = {i.table.name: i.file for i in incoming}
     conflicts = 0
     while True:
