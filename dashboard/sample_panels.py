@@ -15,7 +15,6 @@ from dashboard import interviews, scorecards
 from dashboard.access import ALL_PROGRAMS, Scope
 from dashboard.scorecards import Card, Excerpt
 
-DEMO_RATER = "R01"  # the sample's first rater: the demo interviewer (demo_rater for any data)
 SEEDER = Scope(
     "sample data (seeded)",
     (("supervisor", ALL_PROGRAMS), ("training_director", ALL_PROGRAMS), ("admin", "")),
@@ -47,7 +46,7 @@ def demo_raters(store) -> list[str]:
 def demo_rater(store) -> str:
     """The demo interviewer's rater id (R01 in the sample)."""
     found = demo_raters(store)
-    return found[0] if found else DEMO_RATER
+    return found[0] if found else ""
 
 
 def demo_interviewer_email(store) -> str:
