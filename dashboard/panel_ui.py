@@ -104,8 +104,12 @@ def panels_section(
 def overdue_section(store, scope: Scope, role: str, key: str) -> None:
     """The overdue scorecards of the reader's programs (not submitted 2 days after the interview)."""
     late = interviews.overdue(store, scope, role)
-    with st.expander(f"Overdue scorecards in your programs ({ui.n_label(late.height)})"):
-        if late.is_empty():
-            st.text("None.")
-        else:
-            ui.table(late, f"{key}_overdue", "overdue_scorecards.csv", "overdue scorecards")
+    label = f"Overdue scorecards in your programs ({ui.n_label(late.height)})"
+    # the table is drawn only while the expander is open (opening it re-runs the page)
+    section = st.expander(label, key=f"{key}_overdue_open", on_change="rerun")
+    if section.open:
+        with section:
+            if late.is_empty():
+                st.text("None.")
+            else:
+                ui.table(late, f"{key}_overdue", "overdue_scorecards.csv", "overdue scorecards")

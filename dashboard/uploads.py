@@ -33,6 +33,7 @@ from dashboard.qdpx_maps import Context
 
 PARSE_TIMEOUT_S = float(os.environ.get("VOCATION_PARSE_TIMEOUT_S", 120))
 PARSE_MEMORY_MB = int(os.environ.get("VOCATION_PARSE_MEMORY_MB", 2048))
+PARSE_NICE = 10  # the child's CPU priority below the server's (0 = the same; 19 = the lowest)
 
 
 @dataclass
@@ -183,9 +184,11 @@ def discard(check: UploadCheck) -> None:
 
 
 def _limit_self(memory_mb: int, cpu_s: int) -> None:
-    """Cap this (child) process's address space and CPU time."""
+    """Cap this (child) process's address space and CPU time, and lower its CPU priority: people
+    opening pages are served before an upload is read."""
     import resource
 
+    os.nice(PARSE_NICE)
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))

@@ -167,3 +167,17 @@ def signed_in_app(db_file: Path, email: str, monkeypatch, page: str | None = Non
         at.switch_page(page)
         at.run()
     return at
+
+
+def open_tab(at, key: str, label: str):
+    """Switch a page's tabs (`key`, as the page names them) to `label` and re-run: only the open
+    tab's content runs, as in the browser."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_expander(at, key: str):
+    """Open a drawn-on-demand expander (`key`) and re-run, as a click on it does."""
+    return open_tab(at, key, True)

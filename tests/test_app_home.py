@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, open_expander
 from streamlit.testing.v1 import AppTest
 
-from dashboard import labels
+from dashboard import codebook, labels
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -24,6 +24,10 @@ def test_home_renders_themes_limits_and_counts(app):
     assert not at.exception
     assert at.title[0].value == "Vocation"
     assert len(at.expander) == 6
+    theme = codebook.load_themes().row(0, named=True)
+    assert theme["definition"] not in [t.value for t in at.text]  # drawn when its expander opens
+    open_expander(at, f"home_theme_{theme['code']}")
+    assert theme["definition"] in [t.value for t in at.text]
     assert any("demo" in w.value.lower() for w in at.warning)
     counts = at.dataframe[0].value
     assert "excerpts" in set(counts[labels.heading("table_name")])

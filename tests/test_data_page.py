@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLE, table_checksums
 
-from dashboard import db, labels, ui
+from dashboard import db, labels, ui, uploads
 
 ADMIN = "admin@example.org"
 _FIRST = (SAMPLE / "ratings.csv").read_text().splitlines()[1].split(",")  # a real interview and rater
@@ -146,3 +146,17 @@ def test_audit_log_filters_by_action_and_person(admin_app):
     at.selectbox(key="data_audit_action").select("sign_in").run()
     at.text_input(key="data_audit_who").input("nobody-like-this").run()
     assert _says_nothing_to_show(at)
+
+
+def test_uploads_are_read_at_a_lower_cpu_priority_than_the_pages():
+    """The child that reads an upload lowers its own priority, so the pages' server (and everyone
+    opening pages) comes first while an admin's upload is read."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import os; from dashboard import uploads; uploads._limit_self(2048, 60); print(os.nice(0))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=db.ROOT, capture_output=True, text=True, check=True
+    )
+    assert int(out.stdout) == min(os.nice(0) + uploads.PARSE_NICE, 19)

@@ -148,22 +148,24 @@ def test_every_download_and_csv_in_the_code_goes_through_exports():
 
 
 @pytest.mark.parametrize(
-    ("page", "role", "programs"),
+    ("page", "role", "programs", "tab"),
     [
-        ("views/screening.py", "supervisor", ("*",)),
-        ("views/trainees.py", "training_director", ("*",)),
-        ("views/reliability.py", "supervisor", ("*",)),
-        ("views/fairness.py", "leadership", ("",)),
+        ("views/screening.py", "supervisor", ("*",), None),
+        ("views/trainees.py", "training_director", ("*",), ("trainees_tab", "One trainee")),
+        ("views/reliability.py", "supervisor", ("*",), None),
+        ("views/fairness.py", "leadership", ("",), None),
     ],
 )
 def test_pages_where_people_expect_spreadsheets_offer_xlsx_beside_csv(
-    db_file, monkeypatch, page, role, programs
+    db_file, monkeypatch, page, role, programs, tab
 ):
-    from conftest import grant, signed_in_app
+    from conftest import grant, open_tab, signed_in_app
 
     grant(db_file, "person@example.org", role, programs)
     at = signed_in_app(db_file, "person@example.org", monkeypatch, page=page)
     assert not at.exception
+    if tab:  # the section that offers it
+        open_tab(at, *tab)
     labels = [b.label for b in at.get("download_button")]
     xlsx = [label for label in labels if label.startswith("Download XLSX")]
     assert xlsx and all(label.startswith("Download CSV") for label in labels if label not in xlsx), labels

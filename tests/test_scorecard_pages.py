@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from conftest import grant
+from conftest import grant, open_tab
 from conftest import signed_in_app as app_as
 
 from dashboard import db, interviews, labels, sample_panels
@@ -161,6 +161,7 @@ def test_the_training_director_sees_the_recusal_on_trainees(panels_db, monkeypat
     program = store.query("interview_for_id", interview_id=frame["interview_id"][0])["program_id"][0]
     store.close()
     at.selectbox(key="trainees_program").set_value(program).run()
+    open_tab(at, "trainees_tab", "One trainee")
     at.selectbox(key="trainees_person").set_value(frame["person_id"][0]).run()
     assert not at.exception
     assert "I was this trainee's clinical supervisor last year." in page_text(at)

@@ -8,7 +8,7 @@ import io
 
 import polars as pl
 import pytest
-from conftest import build
+from conftest import build, open_tab
 
 from dashboard import charts, cli, db, labels, training, training_rules
 from dashboard.access import AccessDenied, Scope
@@ -418,6 +418,7 @@ def test_trainees_page_on_handmade_data_renders_names_and_excerpts_as_text(handm
     listed = _frame(at, *TRAINEE_COLUMNS)
     assert set(listed["status"]) == {"completed", "withdrawn", "active"}
     assert "Other" not in set(listed["full_name"])
+    open_tab(at, "trainees_tab", "One trainee")
     at.selectbox(key="trainees_person").set_value("T3").run()
     assert not at.exception
     assert f"[transcendence, counter] {T3_COUNTER}" in _texts(at)
@@ -434,6 +435,7 @@ def test_curriculum_page_on_handmade_data_names_the_gap(handmade_db, monkeypatch
     assert any(t.startswith("Biggest gap: transcendence") for t in _texts(at))
     gaps = _frame(at, *GAP_COLUMNS)
     assert gaps["theme"].iloc[0] == "transcendence"
+    open_tab(at, "curriculum_tab", "Modules and growth")
     assert any("not an effect" in w.value for w in at.warning)
 
 
@@ -443,6 +445,7 @@ def test_sample_trainees_page_for_a_director_of_one_program(db_file, monkeypatch
     assert len(at.selectbox(key="trainees_program").options) == 1
     listed = _frame(at, *TRAINEE_COLUMNS)
     assert "withdrawn" in set(listed["status"])
+    open_tab(at, "trainees_tab", "One trainee")
     assert _frame(at, *WEAKEST_COLUMNS).shape[0] == 2
 
 

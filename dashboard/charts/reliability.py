@@ -100,7 +100,12 @@ def rater_drift_line_chart(frame: pl.DataFrame) -> alt.FacetChart:
             tooltip=["rater_name", "quarter", "mean_difference", "n_ratings"],
         )
     )
-    zero = alt.Chart().mark_rule(color="#555", strokeDash=[4, 4]).encode(y=alt.datum(0))
+    # named for screen readers (a line at a constant has no field to name it by)
+    zero = (
+        alt.Chart()
+        .mark_rule(color="#555", strokeDash=[4, 4])
+        .encode(y=alt.datum(0), description=alt.value("Dashed line at 0: no difference"))
+    )
     raters = frame["rater_name"].n_unique() if frame.height else 0
     return accessible(
         alt.layer(zero, line, data=frame)

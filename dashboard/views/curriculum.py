@@ -17,39 +17,51 @@ if cohorts.is_empty():
 program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "curriculum_program")
 cohort = ui.cohort_picker(cohorts, program, "curriculum_cohort", "All cohorts of this program")
 
-st.header("Where the curriculum falls short")
-gaps = training.curriculum_gaps(store, scope, program, cohort)
-st.write(training_rules.NEED_RULE)
-st.write(training_rules.COVERAGE_RULE)
-st.write(training_rules.GAP_RULE)
-if gaps["gap_rank"].is_not_null().any():
-    top = gaps.row(0, named=True)
-    st.text(
-        f"Biggest gap: {top['theme']} (need {top['need']:.2f}, rank {top['need_rank']}; "
-        f"coverage {top['coverage']:g}, rank {top['coverage_rank']}; {ui.n_label(top['n_level'])})"
-    )
-ui.table(gaps, "curriculum_gaps", f"curriculum_gaps_{program}.csv")
-ui.chart(
-    charts.need_coverage_point_chart(gaps),
-    gaps,
-    "curriculum_need_coverage",
-    "High need and low coverage (top left) is where the curriculum falls short.",
-    empty=labels.empty_reason(gaps, "need", hidden="Nobody in this cohort has been assessed yet."),
+# One section at a time: only the open tab runs (each chart or table costs the browser as much as
+# a plain page); the program and cohort above apply to the gaps and the module growth.
+tab_gaps, tab_coverage, tab_growth = st.tabs(
+    ["Where it falls short", "Coverage", "Modules and growth"], key="curriculum_tab", on_change="rerun"
 )
 
-st.header("Coverage: modules × themes")
-coverage = training.coverage_by_module(store, scope)
-no_modules = labels.empty_reason(coverage, "coverage", "No modules target the themes yet.")
-ui.chart(
-    charts.curriculum_coverage_heatmap_chart(coverage), coverage, "curriculum_coverage", empty=no_modules
-)
-ui.table(training.coverage_by_theme(store, scope), "curriculum_coverage_totals", "coverage_by_theme.csv")
+if tab_gaps.open:
+    with tab_gaps:
+        st.header("Where the curriculum falls short")
+        gaps = training.curriculum_gaps(store, scope, program, cohort)
+        st.write(training_rules.NEED_RULE)
+        st.write(training_rules.COVERAGE_RULE)
+        st.write(training_rules.GAP_RULE)
+        if gaps["gap_rank"].is_not_null().any():
+            top = gaps.row(0, named=True)
+            st.text(
+                f"Biggest gap: {top['theme']} (need {top['need']:.2f}, rank {top['need_rank']}; "
+                f"coverage {top['coverage']:g}, rank {top['coverage_rank']}; {ui.n_label(top['n_level'])})"
+            )
+        ui.table(gaps, "curriculum_gaps", f"curriculum_gaps_{program}.csv")
+        ui.chart(
+            charts.need_coverage_point_chart(gaps),
+            gaps,
+            "curriculum_need_coverage",
+            "High need and low coverage (top left) is where the curriculum falls short.",
+            empty=labels.empty_reason(gaps, "need", hidden="Nobody in this cohort has been assessed yet."),
+        )
 
-st.header("Modules and growth")
-st.warning(training_rules.ASSOCIATION_CAUTION)
-st.caption(
-    "Mean growth in the module's themes; n = trainees with a growth score in each group; "
-    f"'Small sample' marks a group under {SMALL_SAMPLE}."
-)
-association = training.module_growth(store, scope, program, cohort)
-ui.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")
+if tab_coverage.open:
+    with tab_coverage:
+        st.header("Coverage: modules × themes")
+        coverage = training.coverage_by_module(store, scope)
+        no_modules = labels.empty_reason(coverage, "coverage", "No modules target the themes yet.")
+        heatmap = charts.curriculum_coverage_heatmap_chart(coverage)
+        ui.chart(heatmap, coverage, "curriculum_coverage", empty=no_modules)
+        totals = training.coverage_by_theme(store, scope)
+        ui.table(totals, "curriculum_coverage_totals", "coverage_by_theme.csv")
+
+if tab_growth.open:
+    with tab_growth:
+        st.header("Modules and growth")
+        st.warning(training_rules.ASSOCIATION_CAUTION)
+        st.caption(
+            "Mean growth in the module's themes; n = trainees with a growth score in each group; "
+            f"'Small sample' marks a group under {SMALL_SAMPLE}."
+        )
+        association = training.module_growth(store, scope, program, cohort)
+        ui.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")

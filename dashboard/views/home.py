@@ -13,12 +13,15 @@ st.write(
 )
 st.header("The six themes")
 for row in codebook.load_themes().iter_rows(named=True):
-    with st.expander(row["name"]):
-        st.text(row["definition"])
-        st.caption("What evidence sounds like")
-        st.text(row["sounds_like"] or "")
-        st.caption("What counter-evidence sounds like")
-        st.text(row["counter_sounds_like"] or "")
+    # drawn only while open (opening one re-runs the page): Home is the page opened most
+    theme = st.expander(row["name"], key=f"home_theme_{row['code']}", on_change="rerun")
+    if theme.open:
+        with theme:
+            st.text(row["definition"])
+            st.caption("What evidence sounds like")
+            st.text(row["sounds_like"] or "")
+            st.caption("What counter-evidence sounds like")
+            st.text(row["counter_sounds_like"] or "")
 st.header("What the study can and cannot tell us")
 st.info(codebook.STUDY_LIMITS)
 st.header("Data loaded")

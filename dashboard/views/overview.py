@@ -26,28 +26,47 @@ else:
     right.text(f"Year: {first}")
 chosen = {"programs": programs, "sites": sites, "years": years}
 
-st.header("Theme prevalence among interviewed applicants")
-st.write("Share of applicants whose hiring interview scored the theme 3 or more (0-4 scale).")
-by = st.radio("Compare by", overview.DIMENSIONS, format_func=labels.words, horizontal=True, key="overview_by")
-prevalence = overview.theme_prevalence(store, scope, by, **chosen)
-ui.caveat()
-empty = labels.empty_reason(
-    prevalence, "share", "No interviewed applicants for these sites, programs and years."
+# One section at a time: only the open tab runs (a chart costs the browser as much as the rest of
+# the page), and the filters above apply to all three.
+tab_prevalence, tab_funnel, tab_growth = st.tabs(
+    ["Theme prevalence", "Hiring funnel", "Cohort growth"], key="overview_tab", on_change="rerun"
 )
-ui.chart(charts.theme_prevalence_bar_chart(prevalence), prevalence, "overview_prevalence", empty=empty)
-ui.download(prevalence, "overview_prevalence", "theme_prevalence.csv")
 
-st.header("Hiring funnel")
-st.write("Applications reaching each stage, and the share of the previous stage that went on.")
-funnel = overview.hiring_funnel(store, scope, **chosen)
-shown_funnel = funnel.drop("reached_n")
-empty = labels.empty_reason(funnel, "reached_n", "No applications for these sites, programs and years.")
-ui.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel", empty=empty)
-ui.download(shown_funnel, "overview_funnel", "hiring_funnel.csv")
+if tab_prevalence.open:
+    with tab_prevalence:
+        st.header("Theme prevalence among interviewed applicants")
+        st.write("Share of applicants whose hiring interview scored the theme 3 or more (0-4 scale).")
+        by = st.radio(
+            "Compare by", overview.DIMENSIONS, format_func=labels.words, horizontal=True, key="overview_by"
+        )
+        prevalence = overview.theme_prevalence(store, scope, by, **chosen)
+        ui.caveat()
+        empty = labels.empty_reason(
+            prevalence, "share", "No interviewed applicants for these sites, programs and years."
+        )
+        chart = charts.theme_prevalence_bar_chart(prevalence)
+        ui.chart(chart, prevalence, "overview_prevalence", empty=empty)
+        ui.download(prevalence, "overview_prevalence", "theme_prevalence.csv")
 
-st.header("Cohort growth")
-st.write("Mean change per theme from a trainee's intake assessment to their latest one.")
-growth = overview.growth_by_cohort(store, scope, **chosen)
-empty = labels.empty_reason(growth, "mean_change", "No trainee cohorts for these sites, programs and years.")
-ui.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth", empty=empty)
-ui.download(growth, "overview_growth", "cohort_growth.csv")
+if tab_funnel.open:
+    with tab_funnel:
+        st.header("Hiring funnel")
+        st.write("Applications reaching each stage, and the share of the previous stage that went on.")
+        funnel = overview.hiring_funnel(store, scope, **chosen)
+        shown_funnel = funnel.drop("reached_n")
+        empty = labels.empty_reason(
+            funnel, "reached_n", "No applications for these sites, programs and years."
+        )
+        ui.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel", empty=empty)
+        ui.download(shown_funnel, "overview_funnel", "hiring_funnel.csv")
+
+if tab_growth.open:
+    with tab_growth:
+        st.header("Cohort growth")
+        st.write("Mean change per theme from a trainee's intake assessment to their latest one.")
+        growth = overview.growth_by_cohort(store, scope, **chosen)
+        ui.caveat()
+        no_cohorts = "No trainee cohorts for these sites, programs and years."
+        empty = labels.empty_reason(growth, "mean_change", no_cohorts)
+        ui.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth", empty=empty)
+        ui.download(growth, "overview_growth", "cohort_growth.csv")

@@ -14,6 +14,7 @@ import shutil
 import duckdb
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from test_browser_flows import ARTIFACTS, _free_port, _serve, _settle, browser  # noqa: F401 (fixtures)
 
 from dashboard.access import Scope
@@ -134,13 +135,47 @@ def test_axe_finds_no_serious_violation(tab, demo_url, opened, role, page_key): 
     assert not blocking, "\n".join(blocking)
 
 
+SECTIONED = [  # pages drawn one tab at a time: each tab is its own view to check
+    ("leadership", "overview"),
+    ("leadership", "evidence"),
+    ("training_director", "trainees"),
+    ("training_director", "curriculum"),
+    ("supervisor", "reliability"),
+]
+
+
+def _open_section(page, label: str, charts: int = 0) -> None:
+    """Click a tab of the page's sections and wait until the page has drawn it."""
+    page.get_by_test_id("stMain").get_by_role("tab", name=label, exact=True).click()
+    _settle(page)
+    expect(page.get_by_role("tab", name=label, exact=True)).to_have_attribute("aria-selected", "true")
+    _ready(page, charts)
+
+
+@pytest.mark.parametrize(("role", "page_key"), SECTIONED)
+def test_every_section_of_a_page_in_tabs_passes_axe(tab, demo_url, opened, role, page_key):  # noqa: F811
+    tab.goto(_url(demo_url, role, page_key, opened))
+    _ready(tab)
+    labels = tab.get_by_test_id("stMain").get_by_role("tab").all_inner_texts()
+    assert len(labels) >= 3, labels
+    problems = []
+    for label in labels[1:]:  # the first is the page's first view, checked above
+        _open_section(tab, label)
+        assert tab.get_by_test_id("stException").count() == 0, label
+        problems += check_page(tab, f"{role}/{page_key} ({label})")
+        full_page_shot(tab, f"a11y-{role}-{page_key}-{label.lower().replace(' ', '_')}")
+    assert not problems, "\n".join(problems)
+
+
 def test_every_chart_is_named_for_screen_readers_by_its_description(tab, demo_url, opened):  # noqa: F811
     tab.goto(_url(demo_url, "training_director", "curriculum", opened))
-    _ready(tab, charts=2)
-    names = tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(
-        "charts => charts.map(c => c.getAttribute('aria-label'))"
-    )
-    assert names and all(n and n != "Vega visualization" and "Chart data" in n for n in names), names
+    _ready(tab, charts=1)
+    script = "charts => charts.map(c => c.getAttribute('aria-label'))"
+    names = tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(script)
+    _open_section(tab, "Coverage", charts=1)
+    names += tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(script)
+    assert len(names) == 2, names
+    assert all(n and n != "Vega visualization" and "Chart data" in n for n in names), names
 
 
 # --- keyboard only ----------------------------------------------------------------------------
