@@ -180,10 +180,30 @@ def correlation_ci(x, y, level: float = 0.95) -> Interval:
     return Interval(float(res.statistic), float(ci.low), float(ci.high), int(x.size))
 
 
+def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
+    """Two-sided Fisher exact p of the 2x2 table [[a, b], [c, d]]: given its margins, the summed
+    probability of every table no more likely than the one observed (within a relative 1e-7, as R's
+    fisher.test). Every table of the support at once, from log-factorials: equal to
+    scipy.stats.fisher_exact (tested), without its per-call overhead (Fairness tests every group at
+    every stage: 144 tests took 0.2 s through scipy)."""
+    rows1, rows2, col1 = a + b, c + d, a + c
+    k = np.arange(max(0, col1 - rows2), min(rows1, col1) + 1)
+    log_p = (
+        _log_choose(rows1, k) + _log_choose(rows2, col1 - k) - _log_choose(rows1 + rows2, np.asarray(col1))
+    )
+    p = np.exp(log_p - log_p.max())  # scaled: the ratio to the observed is what is compared
+    observed = p[a - k[0]]
+    return float(min(1.0, p[p <= observed * (1 + 1e-7)].sum() / p.sum()))
+
+
+def _log_choose(n: int, k: np.ndarray) -> np.ndarray:
+    """log(n choose k), elementwise."""
+    return special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+
+
 def _fisher_p(sel: int, apps: int, ref_sel: int, ref_apps: int) -> float:
     """Two-sided Fisher exact p for one group against the reference group."""
-    table = [[sel, apps - sel], [ref_sel, ref_apps - ref_sel]]
-    return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+    return fisher_two_sided(sel, apps - sel, ref_sel, ref_apps - ref_sel)
 
 
 def impact_ratios(frame: pl.DataFrame, min_applicants: int = SMALL_SAMPLE) -> pl.DataFrame:

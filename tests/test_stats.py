@@ -289,6 +289,22 @@ def test_impact_ratio_four_fifths_textbook():
     assert b["fisher_p"] == pytest.approx(expected)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 400), st.integers(0, 400), st.integers(0, 400), st.integers(0, 400), st.booleans())
+def test_fisher_two_sided_equals_scipy(a, b, c, d, large):
+    if large:  # a statewide stage: tens of thousands of applicants per group
+        a, b, c, d = a * 97, b * 101, c * 89, d * 103
+    expected = sps.fisher_exact([[a, b], [c, d]], alternative="two-sided").pvalue
+    assert stats.fisher_two_sided(a, b, c, d) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_fisher_two_sided_at_the_edges():
+    assert stats.fisher_two_sided(0, 0, 0, 0) == 1.0  # no applicants at all
+    assert stats.fisher_two_sided(5, 0, 7, 0) == 1.0  # nobody selected anywhere: one table
+    assert stats.fisher_two_sided(3, 3, 3, 3) == pytest.approx(1.0)  # the most likely table
+    assert stats.fisher_two_sided(10, 0, 0, 10) == pytest.approx(sps.fisher_exact([[10, 0], [0, 10]]).pvalue)
+
+
 def test_impact_ratio_fisher_tea_tasting_value():
     # Fisher's tea-tasting table [[1, 3], [3, 1]]: two-sided p = 34/70
     out = stats.impact_ratios(_groups([("ref", 4, 3), ("g", 4, 1)]), min_applicants=1)
