@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from conftest import grant, signed_in_app
+from conftest import grant, open_tab, signed_in_app
 from ops_helpers import command, fingerprint
 
 from dashboard import backup, backup_schedule, db, screening
@@ -71,6 +71,7 @@ def test_the_backup_is_recorded_and_audited_and_shown_on_the_data_page(db_file, 
     monkeypatch.setenv("VOCATION_BACKUP_DIR", str(tmp_path / "b"))
     at = signed_in_app(db_file, "admin@example.org", monkeypatch, "views/data.py")
     assert not at.exception
+    open_tab(at, "data_tab", "Backups")
     shown = [t.value for t in at.text]
     assert status.last in shown
     assert any(t.startswith("Scheduled backups: every 24 h into") for t in shown)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, table_checksums
+from conftest import SAMPLE, open_tab, table_checksums
 
 from dashboard import db, labels, ui, uploads
 
@@ -60,8 +60,11 @@ def test_page_renders_its_five_parts(admin_app):
         "Audit log",
         "Backups",
     ]
-    history = _table(at, "import_id", "checksum")
+    assert not [t for t in at.dataframe if "Checksum" in t.value.columns]  # only the open tab runs
+    history = _table(open_tab(at, "data_tab", "Import history"), "import_id", "checksum")
     assert history.shape[0] == 1  # the sample import
+    for tab in ("Templates", "Users and roles", "Audit log", "Backups"):
+        open_tab(at, "data_tab", tab)
 
 
 def test_bad_upload_shows_the_report_and_writes_nothing(admin_app, db_file):
@@ -97,7 +100,7 @@ def test_good_upload_imports_on_confirm_and_refreshes(admin_app, db_file, tmp_pa
     assert _site_count(db_file) == sites_before + 1
     counts = _table(at, "table", "inserted")
     assert counts.loc[counts["table"] == "sites", "inserted"].tolist() == [1]
-    history = _table(at, "import_id", "checksum")
+    history = _table(open_tab(at, "data_tab", "Import history"), "import_id", "checksum")
     assert history.shape[0] == 2  # cached read refreshed at once
     assert _audit(db_file, "import")[0][:2] == (ADMIN, "sites.csv")
 
@@ -111,7 +114,7 @@ def _site_count(db_file):
 
 
 def test_grant_and_remove_roles_on_the_page(admin_app, db_file):
-    at = admin_app
+    at = open_tab(admin_app, "data_tab", "Users and roles")
     at.text_input(key="data_user_email").input("New.Person@example.org")
     at.selectbox(key="data_user_role").select("supervisor")
     at.multiselect(key="data_user_programs").select("P01")
@@ -129,7 +132,7 @@ def test_grant_and_remove_roles_on_the_page(admin_app, db_file):
 
 
 def test_grant_without_a_program_is_refused_with_the_reason(admin_app):
-    at = admin_app
+    at = open_tab(admin_app, "data_tab", "Users and roles")
     at.text_input(key="data_user_email").input("x@example.org")
     at.selectbox(key="data_user_role").select("training_director")
     at.button(key="data_grant").click().run()
@@ -138,7 +141,7 @@ def test_grant_without_a_program_is_refused_with_the_reason(admin_app):
 
 
 def test_audit_log_filters_by_action_and_person(admin_app):
-    at = admin_app
+    at = open_tab(admin_app, "data_tab", "Audit log")
     log = _table(at, "action", "who")
     assert "sign_in" in set(log["action"])
     at.selectbox(key="data_audit_action").select("user_change").run()

@@ -8,6 +8,7 @@ import zipfile
 
 import polars as pl
 import pytest
+from conftest import open_tab
 
 from dashboard import db, templates
 from dashboard.contract import TABLES, TABLES_BY_NAME
@@ -129,6 +130,7 @@ def test_all_templates_zip_holds_every_table():
 def test_data_page_offers_each_tables_templates(app_as):
     at = app_as("admin", page="views/data.py")
     assert not at.exception
+    open_tab(at, "data_tab", "Templates")
     at.selectbox(key="data_template_table").select("ratings").run()
     assert not at.exception
     rules = next(t.value for t in at.dataframe if "Rule" in t.value.columns)

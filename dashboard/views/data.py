@@ -12,8 +12,12 @@ from dashboard.signin import current_scope
 store = db.app_store()
 scope = current_scope()
 st.title("Data")
+# Only the open tab runs, except Upload, always drawn so that files chosen there stay chosen while
+# the admin looks at another tab.
 upload_tab, templates_tab, history_tab, users_tab, audit_tab, backup_tab = st.tabs(
-    ["Upload", "Templates", "Import history", "Users and roles", "Audit log", "Backups"]
+    ["Upload", "Templates", "Import history", "Users and roles", "Audit log", "Backups"],
+    key="data_tab",
+    on_change="rerun",
 )
 
 with upload_tab:
@@ -59,60 +63,72 @@ with upload_tab:
         st.success("Imported. Every page now shows the new data.")
         ui.dataframe(st.session_state["data_last_import"], "data_import_counts")
 
-with templates_tab:
-    st.write(
-        "A file to fill for each table of the data contract: the headers, one example row, and the "
-        "rule each column must meet (the XLSX's comments and Rules sheet; a text file beside the CSV)."
-    )
-    table = st.selectbox("Table", templates.TABLE_NAMES, key="data_template_table")
-    st.text("\n".join(templates.table_notes(table)))
-    ui.dataframe(templates.rules_frame(table), "data_template_rules")
-    ui.file_downloads(templates.downloads(table), "data_template")
-
-with history_tab:
-    ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
-
-with users_tab:
-    with st.form("data_add_user", clear_on_submit=True):
-        st.header("Grant a role")
-        email = st.text_input("Email address", key="data_user_email")
-        role = st.selectbox("Role", ROLES, key="data_user_role")
-        programs = st.multiselect(
-            "Programs (supervisors and training directors; * = all programs)",
-            ["*", *users.grantable_programs(store, scope)],
-            key="data_user_programs",
+if templates_tab.open:
+    with templates_tab:
+        st.write(
+            "A file to fill for each table of the data contract: the headers, one example row, and the "
+            "rule each column must meet (the XLSX's comments and Rules sheet; a text file beside the CSV)."
         )
-        if st.form_submit_button("Grant", key="data_grant"):
-            try:
-                users.grant_role(store, scope, email, role, programs)
-                st.success("Role granted.")
-            except users.UserChangeError as exc:
-                st.error("Not granted:")
-                st.text(str(exc))
-    with st.form("data_remove_user"):
-        st.header("Take a role away")
-        email = st.selectbox("Person", users.emails(store, scope), key="data_remove_email")
-        role = st.selectbox("Role", ["every role", *ROLES], key="data_remove_role")
-        if st.form_submit_button("Remove", key="data_remove") and email:
-            n = users.revoke_role(store, scope, email, None if role == "every role" else role)
-            st.success(f"Removed {n} role row(s).")
-    st.header("Who may see what")
-    ui.table(users.list_users(store, scope), "data_users", "users-and-roles.csv")
+        table = st.selectbox("Table", templates.TABLE_NAMES, key="data_template_table")
+        st.text("\n".join(templates.table_notes(table)))
+        ui.dataframe(templates.rules_frame(table), "data_template_rules")
+        ui.file_downloads(templates.downloads(table), "data_template")
 
-with audit_tab:
-    left, mid, right, far = st.columns(4)
-    since = left.date_input("From", date.today() - timedelta(days=30), key="data_audit_since")
-    until = mid.date_input("Through", date.today(), key="data_audit_until")
-    who = right.text_input("Person contains", key="data_audit_who")
-    action = far.selectbox("Action", ["all", *audit.ACTIONS], key="data_audit_action")
-    log = audit.read_log(store, scope, since, until, who, None if action == "all" else action)
-    st.caption(f"{log.height} entries, newest first. The log is append-only.")
-    ui.table(log, "data_audit", "audit-log.csv")
+if history_tab.open:
+    with history_tab:
+        ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
 
-with backup_tab:
-    status = backup_schedule.backup_status(store, scope)
-    st.text(status.last)
-    st.text(status.schedule)
-    if status.error:
-        st.error(status.error)
-    st.caption("Back up now: python -m dashboard backup --to DIR (works while the app runs; see the README).")
+if users_tab.open:
+    with users_tab:
+        with st.form("data_add_user", clear_on_submit=True):
+            st.header("Grant a role")
+            email = st.text_input("Email address", key="data_user_email")
+            role = st.selectbox("Role", ROLES, key="data_user_role")
+            programs = st.multiselect(
+                "Programs (supervisors and training directors; * = all programs)",
+                ["*", *users.grantable_programs(store, scope)],
+                key="data_user_programs",
+            )
+            if st.form_submit_button("Grant", key="data_grant"):
+                try:
+                    users.grant_role(store, scope, email, role, programs)
+                    st.success("Role granted.")
+                except users.UserChangeError as exc:
+                    st.error("Not granted:")
+                    st.text(str(exc))
+        people = users.emails(store, scope)
+        if not people:  # said in words: a picker with nothing to pick is greyed out, hard to read
+            st.header("Take a role away")
+            st.text("Nobody has a role yet.")
+        else:
+            with st.form("data_remove_user"):
+                st.header("Take a role away")
+                email = st.selectbox("Person", people, key="data_remove_email")
+                role = st.selectbox("Role", ["every role", *ROLES], key="data_remove_role")
+                if st.form_submit_button("Remove", key="data_remove") and email:
+                    n = users.revoke_role(store, scope, email, None if role == "every role" else role)
+                    st.success(f"Removed {n} role row(s).")
+        st.header("Who may see what")
+        ui.table(users.list_users(store, scope), "data_users", "users-and-roles.csv")
+
+if audit_tab.open:
+    with audit_tab:
+        left, mid, right, far = st.columns(4)
+        since = left.date_input("From", date.today() - timedelta(days=30), key="data_audit_since")
+        until = mid.date_input("Through", date.today(), key="data_audit_until")
+        who = right.text_input("Person contains", key="data_audit_who")
+        action = far.selectbox("Action", ["all", *audit.ACTIONS], key="data_audit_action")
+        log = audit.read_log(store, scope, since, until, who, None if action == "all" else action)
+        st.caption(f"{log.height} entries, newest first. The log is append-only.")
+        ui.table(log, "data_audit", "audit-log.csv")
+
+if backup_tab.open:
+    with backup_tab:
+        status = backup_schedule.backup_status(store, scope)
+        st.text(status.last)
+        st.text(status.schedule)
+        if status.error:
+            st.error(status.error)
+        st.caption(
+            "Back up now: python -m dashboard backup --to DIR (works while the app runs; see the README)."
+        )

@@ -141,6 +141,7 @@ SECTIONED = [  # pages drawn one tab at a time: each tab is its own view to chec
     ("training_director", "trainees"),
     ("training_director", "curriculum"),
     ("supervisor", "reliability"),
+    ("admin", "data"),
 ]
 
 
