@@ -44,3 +44,23 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table
     assert result["backup_error"] == "" and result["backup_mb"] > 0, table
     assert "coded selections" in table and "backup" in table
+
+
+def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seeded(db_file):
+    """A benchmark run that crossed midnight found no card 'draft' (a draft turns 'overdue' two
+    days after the interview) and stopped; the draft is what it opens, whatever its status."""
+    from datetime import date, timedelta
+
+    from dashboard import bench_scorecards, sample_panels
+
+    store = db.Store.open(db_file)
+    sample_panels.seed(store, on=date.today() - timedelta(days=5))
+    store.close()
+    state = bench_scorecards.page_state(db_file, "scorecard")
+    con = db.connect(db_file)
+    drafts = con.execute(
+        "select count(*) from app_scorecards where interview_id = ? and rater_id = ? and version = 0",
+        [state["scorecard_interview"], state["scorecard_rater"]],
+    ).fetchall()[0][0]
+    con.close()
+    assert drafts == 1
