@@ -61,7 +61,7 @@ LAYERS = {
         "backup_schedule",
         "command_server",
     },
-    5: {"reports", "signin", "navigation", "ui", "scorecard_form", "panel_ui"},
+    5: {"reports", "signin", "navigation", "ui", "scorecard_form", "panel_ui", "admin_ui"},
     6: {"views"},
     7: {"cli", "__main__", "bench", "bench_scorecards", "bench_ops"},
     # the entry point: the app's process also runs the commands handed to it (command_server.py)

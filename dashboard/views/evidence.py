@@ -60,7 +60,8 @@ if tab_links.open:
         st.header("Each theme and each outcome")
         st.write("Correlation between a hire's interview score on the theme and the outcome, 95% interval.")
         links = evidence.theme_associations(store, scope)
-        measures = sorted(set(links["measure"]), key=lambda m: (m != "retained_12m", m))  # as above
+        # retention first, then the others by name: the order of the outcomes tab
+        measures = sorted(set(links["measure"]), key=lambda m: (m != "retained_12m", m))
         if measures:
             chosen = st.selectbox("Outcome", measures, format_func=labels.words, key="evidence_link_measure")
             one_link = links.filter(links["measure"] == chosen)
