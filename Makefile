@@ -31,12 +31,13 @@ setup: $(STAMP_RUN)
 
 setup-test: $(STAMP_DEV) browser
 
-# Debian's chromium drives the real-browser tests (Playwright cannot download browsers here).
+# Debian's chromium drives the real-browser tests (Playwright cannot download browsers here);
+# poppler-utils' pdftotext reads the board report in the tests.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
-		|| (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium and poppler-utils for the tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils) \
+		|| (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils); }
 
 test: setup-test
 	$(BIN)/python -m pytest -q
