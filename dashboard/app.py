@@ -13,10 +13,14 @@ import numpy  # noqa: E402, F401
 import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
-from dashboard import cli, navigation, signin  # noqa: E402
+from dashboard import cli
+from dashboard.ui import (
+    navigation,
+    signin,  # noqa: E402
+)
 
 st.set_page_config(page_title="Vocation", page_icon=":material/psychology:", layout="wide")
-cli.serve_in_app()  # while this process holds the database, commands run in it (command_server.py)
+cli.serve_in_app()  # while this process holds the database, commands run in it (ops/command_server.py)
 scope = signin.sign_in()
 pages = [
     st.Page(spec.path, title=spec.title, url_path=spec.key, icon=spec.icon, default=spec.key == "home")

@@ -2,7 +2,7 @@
 restore, serve the app, benchmark.
 
 Every command takes `--db FILE` (default $VOCATION_DB, else data/vocation.duckdb) and `--help`.
-While the app holds the database, a command runs inside the app (see dashboard/command_server.py):
+While the app holds the database, a command runs inside the app (see dashboard/ops/command_server.py):
 the app's process loads this module and hands forwarded arguments to the same parser.
 """
 
@@ -15,10 +15,12 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard import audit, backup, backup_schedule, command_server, db, exports, users
-from dashboard.access import ROLES, Scope
-from dashboard.command_server import path_arg
+from dashboard.core import exports
+from dashboard.core.access import ROLES, Scope
+from dashboard.ops import backup, backup_schedule, command_server, users
+from dashboard.ops.command_server import path_arg
 from dashboard.reports import DOCUMENTS, REPORTS
+from dashboard.store import audit, db
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +35,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Import files, folders or a coded .qdpx project; exit 1 and write nothing if any row is bad."""
-    from dashboard.importer import import_batch
+    from dashboard.ingest.importer import import_batch
 
     con, seeded = db.connect(args.db), []
     try:
@@ -41,7 +43,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check, maps=maps)
         if result.written:
             _audit_import(db.Store(con, args.db), result)
-            from dashboard.sample_panels import seed_if_sample
+            from dashboard.demo.panels import seed_if_sample
 
             seeded = seed_if_sample(db.Store(con, args.db))  # the demo panels, on the sample only
     finally:
@@ -147,8 +149,8 @@ def _add_users_parser(sub) -> None:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Schedule an interview with its panel; print the new interview id alone on the last line."""
-    from dashboard import interviews
-    from dashboard.access import AccessDenied
+    from dashboard.core.access import AccessDenied
+    from dashboard.scorecards import interviews
 
     store = db.Store.open(args.db)
     try:
@@ -169,20 +171,20 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
     """Record a paper scorecard (`record`) or list the panels' cards (`list`)."""
-    from dashboard import scorecards
-    from dashboard.access import AccessDenied
+    from dashboard.core.access import AccessDenied
+    from dashboard.scorecards import cards
 
     store = db.Store.open(args.db)
     try:
         if args.action == "list":
-            print_frame(scorecards.list_cards(store, _cli_scope(), args.interview, args.status), args.format)
+            print_frame(cards.list_cards(store, _cli_scope(), args.interview, args.status), args.format)
             return 0
-        card, problems = scorecards.parse_cli(args.score or [], args.not_assessed or [], args.excerpt or [])
+        card, problems = cards.parse_cli(args.score or [], args.not_assessed or [], args.excerpt or [])
         if problems:
-            raise scorecards.CardError(problems)
-        write = scorecards.save_draft if args.draft else scorecards.submit
+            raise cards.CardError(problems)
+        write = cards.save_draft if args.draft else cards.submit
         write(store, _cli_scope(), args.interview, args.rater, card, paper=True)
-    except scorecards.CardError as exc:
+    except cards.CardError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
         return 1
@@ -197,8 +199,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
 def _add_scorecard_parsers(sub) -> None:
     """`interviews schedule` and `scorecard record|list`."""
-    from dashboard.contract import PURPOSES
-    from dashboard.interviews import STATUSES
+    from dashboard.core.contract import PURPOSES
+    from dashboard.scorecards.interviews import STATUSES
 
     iv = sub.add_parser("interviews", help="schedule interviews with a panel of raters")
     sch = iv.add_subparsers(dest="action", required=True).add_parser(
@@ -370,14 +372,14 @@ def serve_in_app() -> None:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    """Run the benchmark (see dashboard/bench.py)."""
-    from dashboard.bench import cmd_bench
+    """Run the benchmark (see dashboard/bench/runner.py)."""
+    from dashboard.bench.runner import cmd_bench
 
     return cmd_bench(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status. While the app holds the database, the command
-    runs inside the app (see dashboard/command_server.py)."""
+    runs inside the app (see dashboard/ops/command_server.py)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     return command_server.run_or_forward(build_parser().parse_args(argv), argv)

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard import evidence, fairness, home, overview, qdc, reliability, screening, training
-from dashboard.access import AccessDenied, Scope
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.hiring import screening
+from dashboard.ingest import summary
+from dashboard.leadership import evidence, fairness, overview
+from dashboard.refiqda import qdc
+from dashboard.reliability import inter_rater
+from dashboard.training import tracking
 
 
 def _none(parser) -> None:
@@ -20,7 +25,7 @@ def _none(parser) -> None:
 
 def counts_report(store, args) -> pl.DataFrame:
     """Rows per contract table."""
-    return home.data_summary(store)
+    return summary.data_summary(store)
 
 
 def _overview_args(parser) -> None:
@@ -86,7 +91,7 @@ def screening_report(store, args) -> pl.DataFrame:
 
 def reliability_report(store, args) -> pl.DataFrame:
     """Agreement, Cohen's kappa and Krippendorff's alpha per theme and rater pair."""
-    return reliability.reliability_report_frame(store, Scope.system())
+    return inter_rater.reliability_report_frame(store, Scope.system())
 
 
 def _gap_args(parser) -> None:
@@ -97,7 +102,7 @@ def _gap_args(parser) -> None:
 def curriculum_gaps_report(store, args) -> pl.DataFrame:
     """The Curriculum page's gap list."""
     try:
-        return training.curriculum_gaps(store, Scope.system(), args.program, args.cohort)
+        return tracking.curriculum_gaps(store, Scope.system(), args.program, args.cohort)
     except AccessDenied as exc:  # an unknown program or cohort: a message, not a traceback
         raise SystemExit(f"curriculum-gaps: {exc}") from None
 
@@ -109,7 +114,7 @@ def _plan_args(parser) -> None:
 def trainee_plan_report(store, args) -> pl.DataFrame:
     """The Trainees page's development plan for one person."""
     try:
-        return training.plan_frame(training.development_plan(store, Scope.system(), args.person))
+        return tracking.plan_frame(tracking.development_plan(store, Scope.system(), args.person))
     except AccessDenied as exc:
         raise SystemExit(f"trainee-plan: {exc}") from None
 

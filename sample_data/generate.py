@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE))
 
 import phrases as ph  # noqa: E402 - beside this script
 
-from dashboard.contract import TABLES_BY_NAME, THEMES  # noqa: E402
+from dashboard.core.contract import TABLES_BY_NAME, THEMES  # noqa: E402
 
 DEFAULT_SEED = 20070238
 AS_OF = date(2026, 11, 20).toordinal()

@@ -43,9 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.access import Scope  # noqa: E402
-from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.signin import DEMO_ROLES  # noqa: E402
+from dashboard.core.access import Scope  # noqa: E402
+from dashboard.ui.navigation import pages_for  # noqa: E402
+from dashboard.ui.signin import DEMO_ROLES  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -193,18 +193,20 @@ def seed_open_cards(db_file: Path, count: int) -> list[str]:
     (its conflict check still to do), through the same audited functions the pages use."""
     from datetime import date, timedelta
 
-    from dashboard import db, interviews, sample_panels
+    from dashboard.demo import panels
+    from dashboard.scorecards import interviews
+    from dashboard.store import db
 
     store = db.Store.open(db_file)
     try:
-        sample_panels.seed(store)  # nothing when the sample's demo panels are there already
+        panels.seed(store)  # nothing when the sample's demo panels are there already
         open_apps = "select application_id from applications where status = 'open' order by 1"
         apps = [app for (app,) in store.con.execute(open_apps).fetchall()]
-        panel, yesterday = (sample_panels.demo_rater(store),), date.today() - timedelta(days=1)
+        panel, yesterday = (panels.demo_rater(store),), date.today() - timedelta(days=1)
         requests = [
             interviews.Request(yesterday, panel, application_id=apps[i % len(apps)]) for i in range(count)
         ]
-        return [interviews.schedule(store, sample_panels.SEEDER, req) for req in requests]
+        return [interviews.schedule(store, panels.SEEDER, req) for req in requests]
     finally:
         store.close()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboard import db
-from dashboard.contract import TABLES
-from dashboard.importer import import_batch
+from dashboard.core.contract import TABLES
+from dashboard.ingest.importer import import_batch
+from dashboard.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -31,12 +31,12 @@ def sample_db_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def seeded_db_file(sample_db_file, tmp_path_factory) -> Path:
     """The sample database with its demo panels scheduled (as `load sample_data` seeds them)."""
-    from dashboard import sample_panels
+    from dashboard.demo import panels
 
     path = tmp_path_factory.mktemp("seeded") / "vocation.duckdb"
     shutil.copy(sample_db_file, path)
     store = db.Store.open(path)
-    assert len(sample_panels.seed(store)) == 5
+    assert len(panels.seed(store)) == 5
     store.close()
     return path
 

@@ -1,11 +1,11 @@
 """Test oracles: the textbook agreement statistics, computed the slow way (one pair or one
 resample at a time, Krippendorff's alpha by the `krippendorff` package), against which the
-fast count-based versions in dashboard/agreement.py and dashboard/reliability.py are checked."""
+fast count-based versions in dashboard/reliability/agreement.py and dashboard/reliability/inter_rater.py are checked."""
 
 import krippendorff
 import numpy as np
 
-from dashboard.stats import CATEGORIES, Estimate, Interval, _pairs
+from dashboard.core.stats import CATEGORIES, Estimate, Interval, _pairs
 
 
 def percent_agreement(a, b) -> Estimate:

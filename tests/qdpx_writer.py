@@ -8,7 +8,7 @@ or `Sources/`, or inline) and counts each selection's positions the tool's way:
 * `utf16`: UTF-16 code units of the file's text, so an emoji counts two (NVivo);
 * `crlf_as_one`: code points with each CRLF counted as one (ATLAS.ti).
 
-The counting here is done independently of dashboard.qdpx_positions (from the quoted prefix), so
+The counting here is done independently of dashboard.refiqda.positions (from the quoted prefix), so
 the tests check the reader against the tools' rules, not against itself. Also builds hostile zips.
 """
 

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT
 
 from dashboard import charts
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
 

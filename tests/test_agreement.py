@@ -11,7 +11,7 @@ import oracles
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import agreement, reliability
+from dashboard.reliability import agreement, inter_rater
 
 NAN = np.nan
 
@@ -67,13 +67,13 @@ def test_bootstrap_is_seeded_and_matches_resampling_units_one_by_one():
     matrix = _random_matrix(rng, 2, 150, 0.0)
     counts = _patterns(matrix)
     ones = np.ones(len(counts))
-    first = agreement.alpha_interval(counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=5)
-    assert first == agreement.alpha_interval(counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=5)
-    assert first != agreement.alpha_interval(counts, ones, draws=reliability.BOOTSTRAP_DRAWS, seed=6)
+    first = agreement.alpha_interval(counts, ones, draws=inter_rater.BOOTSTRAP_DRAWS, seed=5)
+    assert first == agreement.alpha_interval(counts, ones, draws=inter_rater.BOOTSTRAP_DRAWS, seed=5)
+    assert first != agreement.alpha_interval(counts, ones, draws=inter_rater.BOOTSTRAP_DRAWS, seed=6)
     assert first.low < first.value < first.high
     slow = oracles.alpha_bootstrap_ci(matrix, draws=400, seed=5)  # the package on each resample
     assert abs(first.low - slow.low) < 0.04 and abs(first.high - slow.high) < 0.04
-    assert reliability.BOOTSTRAP_DRAWS >= 1000
+    assert inter_rater.BOOTSTRAP_DRAWS >= 1000
 
 
 def test_pooled_agreement_counts_every_two_raters_of_a_unit():

@@ -6,7 +6,8 @@ import pytest
 from conftest import ROOT, open_expander
 from streamlit.testing.v1 import AppTest
 
-from dashboard import codebook, labels
+from dashboard import codebook
+from dashboard.core import labels
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -34,7 +35,7 @@ def test_home_renders_themes_limits_and_counts(app):
 
 
 def test_demo_mode_refuses_a_database_that_is_not_the_sample(app, db_file):
-    from dashboard import db
+    from dashboard.store import db
 
     con = db.connect(db_file)
     con.execute(

@@ -11,9 +11,11 @@ import tomllib
 import pytest
 from conftest import ROOT, grant, signed_in_app
 
-from dashboard import audit, cli, db, users
-from dashboard.access import AccessDenied, Scope
-from dashboard.signin import scope_for_email, session_expired
+from dashboard import cli
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.ops import users
+from dashboard.store import audit, db
+from dashboard.ui.signin import scope_for_email, session_expired
 
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -115,7 +117,7 @@ def test_all_programs_grant_resolves_to_every_program(db_file, capsys, store_at)
         str(db_file),
     )
     store = store_at(db_file)
-    from dashboard.access import readable_programs
+    from dashboard.core.access import readable_programs
 
     scope = scope_for_email(store, "td@example.org")
     every = store.query("program_list")["program_id"].to_list()

@@ -11,8 +11,10 @@ import pytest
 from conftest import grant, open_tab, signed_in_app
 from ops_helpers import command, fingerprint
 
-from dashboard import backup, backup_schedule, db, screening
-from dashboard.access import Scope
+from dashboard.core.access import Scope
+from dashboard.hiring import screening
+from dashboard.ops import backup, backup_schedule
+from dashboard.store import db
 
 ADMIN = Scope("admin@example.org", (("admin", ""),))
 

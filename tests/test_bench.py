@@ -6,7 +6,9 @@ import zipfile
 
 from conftest import SAMPLE
 
-from dashboard import bench, bench_ops, db, importer
+from dashboard.bench import operations, runner
+from dashboard.ingest import importer
+from dashboard.store import db
 
 
 def test_the_benchmarks_coded_project_imports_every_selection_with_no_mapping(tmp_path):
@@ -14,7 +16,7 @@ def test_the_benchmarks_coded_project_imports_every_selection_with_no_mapping(tm
     con = db.connect(path)
     assert importer.import_batch([SAMPLE], con).written
     con.close()
-    made = bench_ops.write_project(path, tmp_path / "coded.qdpx", selections=120)
+    made = operations.write_project(path, tmp_path / "coded.qdpx", selections=120)
     assert made == 120
     assert zipfile.ZipFile(tmp_path / "coded.qdpx").testzip() is None
     con = db.connect(path)
@@ -33,10 +35,10 @@ def test_the_benchmarks_coded_project_imports_every_selection_with_no_mapping(tm
 
 def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     monkeypatch.setenv("VOCATION_DB", str(tmp_path / "unused.duckdb"))  # bench.run sets it
-    result = bench.run(
+    result = runner.run(
         1, runs=1, keep=str(tmp_path / "bench.duckdb"), pages=["home", "screening", "scorecard"]
     )
-    table = bench.format_table(result)
+    table = runner.format_table(result)
     assert result["rows_imported"] > 1000 and result["import_s"] > 0
     assert [p["page"] for p in result["pages"]] == ["Home", "Screening", "Scorecard"]
     assert not any(p["error"] for p in result["pages"]), table
@@ -51,12 +53,13 @@ def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seed
     days after the interview) and stopped; the draft is what it opens, whatever its status."""
     from datetime import date, timedelta
 
-    from dashboard import bench_scorecards, sample_panels
+    from dashboard.bench import scorecard_steps
+    from dashboard.demo import panels
 
     store = db.Store.open(db_file)
-    sample_panels.seed(store, on=date.today() - timedelta(days=5))
+    panels.seed(store, on=date.today() - timedelta(days=5))
     store.close()
-    state = bench_scorecards.page_state(db_file, "scorecard")
+    state = scorecard_steps.page_state(db_file, "scorecard")
     con = db.connect(db_file)
     drafts = con.execute(
         "select count(*) from app_scorecards where interview_id = ? and rater_id = ? and version = 0",

@@ -10,19 +10,15 @@ import pytest
 from conftest import grant
 from conftest import signed_in_app as app_as
 
-from dashboard import (
-    blinding,
-    db,
-    interviews,
-    labels,
-    reliability,
-    sample_panels,
-    scorecards,
-    screening,
-    training,
-)
-from dashboard.access import ALL_PROGRAMS, Scope
-from dashboard.contract import THEMES
+from dashboard.core import labels
+from dashboard.core.access import ALL_PROGRAMS, Scope
+from dashboard.core.contract import THEMES
+from dashboard.demo import panels
+from dashboard.hiring import screening
+from dashboard.reliability import inter_rater
+from dashboard.scorecards import blind_rule, cards, interviews
+from dashboard.store import db
+from dashboard.training import tracking
 
 
 @pytest.fixture
@@ -34,7 +30,7 @@ def store(panels_db):
 
 def demo_rater(store, roles) -> Scope:
     """Sample rater R01 (on pending panels) who also holds these roles."""
-    return Scope(sample_panels.demo_interviewer_email(store), tuple(roles))
+    return Scope(panels.demo_interviewer_email(store), tuple(roles))
 
 
 def pending(store, status: str) -> dict:
@@ -46,12 +42,12 @@ def pending(store, status: str) -> dict:
 
 def test_hidden_people_are_those_with_a_pending_seat_of_the_signed_in_rater(store):
     me = demo_rater(store, [("interviewer", "")])
-    hidden = set(blinding.hidden_person_ids(store, me))
+    hidden = set(blind_rule.hidden_person_ids(store, me))
     expected = {pending(store, s)["person_id"] for s in ("draft", "overdue", "not started")}
     midpoint = store.query("panel_seat_list", interview_id=None).filter(pl.col("purpose") == "midpoint")
     assert hidden == expected | {midpoint["person_id"][0]}
     assert pending(store, "submitted")["person_id"] not in hidden  # R01 submitted: not blind any more
-    assert blinding.hidden_person_ids(store, Scope("someone.else@example.org", ())) == []
+    assert blind_rule.hidden_person_ids(store, Scope("someone.else@example.org", ())) == []
 
 
 def test_a_supervisor_on_a_pending_panel_sees_nothing_of_that_person_anywhere(store):
@@ -65,9 +61,9 @@ def test_a_supervisor_on_a_pending_panel_sees_nothing_of_that_person_anywhere(st
     ranked = screening.ranked_applicants(store, me, "P01")
     row = ranked.filter(pl.col("application_id") == app_id).row(0, named=True)
     assert all(row[t] is None for t in THEMES) and row["supporting"] is None and row["mean_score"] is None
-    assert row["raters_differ"] == blinding.HIDDEN_NOTE
-    hidden_at = ranked["person_id"].is_in(blinding.hidden_person_ids(store, me)).arg_true().min()
-    assert ranked.slice(hidden_at)["person_id"].is_in(blinding.hidden_person_ids(store, me)).all()  # last
+    assert row["raters_differ"] == blind_rule.HIDDEN_NOTE
+    hidden_at = ranked["person_id"].is_in(blind_rule.hidden_person_ids(store, me)).arg_true().min()
+    assert ranked.slice(hidden_at)["person_id"].is_in(blind_rule.hidden_person_ids(store, me)).all()  # last
 
     detail = screening.candidate_detail(store, me, app_id)
     assert (
@@ -84,57 +80,57 @@ def test_a_supervisor_on_a_pending_panel_sees_nothing_of_that_person_anywhere(st
     assert mine["value"].is_null().all()
 
     # the panel's cards on Candidate, and the card side by side on the scorecard, stay empty
-    assert scorecards.submitted_cards(store, me, drafted["interview_id"]).is_empty()
+    assert cards.submitted_cards(store, me, drafted["interview_id"]).is_empty()
     assert interviews.person_panels(store, me, "supervisor", person).hidden
 
     # once R01 submits, the person is visible again
     me_rater = demo_rater(store, [("interviewer", "")])
-    card = sample_panels.demo_card({"balance": 2})
-    scorecards.submit(store, me_rater, drafted["interview_id"], "R01", card)
+    card = panels.demo_card({"balance": 2})
+    cards.submit(store, me_rater, drafted["interview_id"], "R01", card)
     assert not screening.candidate_detail(store, me, app_id).excerpts.is_empty()
-    assert not scorecards.submitted_cards(store, me, drafted["interview_id"]).is_empty()
+    assert not cards.submitted_cards(store, me, drafted["interview_id"]).is_empty()
 
 
 def test_reliability_leaves_out_the_people_the_reader_is_blind_to(store):
     everyone = Scope("boss@example.org", (("supervisor", ALL_PROGRAMS),))
     me = demo_rater(store, [("supervisor", ALL_PROGRAMS), ("interviewer", "")])
-    hidden = blinding.hidden_person_ids(store, me)
+    hidden = blind_rule.hidden_person_ids(store, me)
     person_of = dict(store.con.execute("select interview_id, person_id from interviews").fetchall())
-    seen = reliability.ratings(store, me, "supervisor")
+    seen = inter_rater.ratings(store, me, "supervisor")
     assert not seen["interview_id"].replace_strict(person_of).is_in(hidden).any()
     assert (
-        reliability.ratings(store, everyone, "supervisor")["interview_id"]
+        inter_rater.ratings(store, everyone, "supervisor")["interview_id"]
         .replace_strict(person_of)
         .is_in(hidden)
         .any()
     )
-    queue = reliability.disagreement_queue(store, me, "supervisor")
-    assert reliability.disagreement_count(store, me, "supervisor") == queue.height
+    queue = inter_rater.disagreement_queue(store, me, "supervisor")
+    assert inter_rater.disagreement_count(store, me, "supervisor") == queue.height
     assert not queue["interview_id"].replace_strict(person_of).is_in(hidden).any()
     drafted = pending(store, "draft")
-    assert reliability.rater_evidence(store, me, "supervisor", drafted["interview_id"], "learning").is_empty()
-    assert not reliability.rater_evidence(
+    assert inter_rater.rater_evidence(store, me, "supervisor", drafted["interview_id"], "learning").is_empty()
+    assert not inter_rater.rater_evidence(
         store, everyone, "supervisor", drafted["interview_id"], "learning"
     ).is_empty()
-    consensus = reliability.consensus_in_force(store, me, "supervisor")
+    consensus = inter_rater.consensus_in_force(store, me, "supervisor")
     assert not consensus["interview_id"].replace_strict(person_of).is_in(hidden).any()
-    reliability.theme_reliability(store, me, "supervisor")  # the statistics run without them
-    reliability.rater_calibration(store, me, "supervisor")
+    inter_rater.theme_reliability(store, me, "supervisor")  # the statistics run without them
+    inter_rater.rater_calibration(store, me, "supervisor")
 
 
 def test_reliability_reads_first_submissions_and_other_pages_the_amendment(store):
     done = pending(store, "submitted")
     me = demo_rater(store, [("interviewer", "")])
-    scorecards.amend(
+    cards.amend(
         store,
         me,
         done["interview_id"],
         "R01",
-        sample_panels.demo_card({"balance": 0}),
+        panels.demo_card({"balance": 0}),
         "The recording was clearer",
     )
     boss = Scope("boss@example.org", (("supervisor", ALL_PROGRAMS),))
-    independent = reliability.ratings(store, boss, "supervisor").filter(
+    independent = inter_rater.ratings(store, boss, "supervisor").filter(
         (pl.col("interview_id") == done["interview_id"]) & (pl.col("rater_id") == "R01")
     )
     assert dict(zip(independent["theme"], independent["score"], strict=True)) == {
@@ -157,19 +153,19 @@ def test_a_training_director_on_a_pending_panel_sees_no_scores_of_that_trainee(s
     enrollment = store.query(
         "enrollments_for_person", person_id=midpoint["person_id"], program_ids=[midpoint["program_id"]]
     ).row(0, named=True)
-    assert not training.trainee_trajectory(store, boss, midpoint["person_id"]).is_empty()
-    assert training.trainee_trajectory(store, me, midpoint["person_id"]).is_empty()
-    cells = training.cohort_heatmap(store, me, enrollment["cohort_id"]).filter(
+    assert not tracking.trainee_trajectory(store, boss, midpoint["person_id"]).is_empty()
+    assert tracking.trainee_trajectory(store, me, midpoint["person_id"]).is_empty()
+    cells = tracking.cohort_heatmap(store, me, enrollment["cohort_id"]).filter(
         pl.col("person_id") == midpoint["person_id"]
     )
-    assert set(cells["label"]) == {blinding.HIDDEN_NOTE} and cells["latest_score"].is_null().all()
-    plan = training.development_plan(store, me, midpoint["person_id"])
+    assert set(cells["label"]) == {blind_rule.HIDDEN_NOTE} and cells["latest_score"].is_null().all()
+    plan = tracking.development_plan(store, me, midpoint["person_id"])
     assert plan.weakest.is_empty() and plan.excerpts.is_empty()
 
 
 def test_the_screening_page_of_a_supervisor_who_rates_shows_the_note(panels_db, monkeypatch):
     store = db.Store.open(panels_db)
-    email = sample_panels.demo_interviewer_email(store)
+    email = panels.demo_interviewer_email(store)
     drafted = pending(store, "draft")
     store.close()
     grant(panels_db, email, "supervisor", ("P01",))
@@ -177,10 +173,10 @@ def test_the_screening_page_of_a_supervisor_who_rates_shows_the_note(panels_db, 
     assert not at.exception
     at.number_input(key="screening_page").set_value(at.number_input(key="screening_page").max).run()
     shown = at.dataframe[0].value
-    note = shown[shown[labels.heading("raters_differ")] == blinding.HIDDEN_NOTE]  # tables show headings
+    note = shown[shown[labels.heading("raters_differ")] == blind_rule.HIDDEN_NOTE]  # tables show headings
     assert len(note) >= 1 and note[[labels.heading(t) for t in THEMES]].isna().all().all()
     at.session_state["candidate_application_id"] = drafted["application_id"]
     at.switch_page("views/candidate.py").run()
     assert not at.exception
-    assert any(blinding.HIDDEN_NOTE in w.value for w in at.warning)
-    assert sample_panels._SAYS["learning"][1] not in " ".join(str(f.value.to_csv()) for f in at.dataframe)
+    assert any(blind_rule.HIDDEN_NOTE in w.value for w in at.warning)
+    assert panels._SAYS["learning"][1] not in " ".join(str(f.value.to_csv()) for f in at.dataframe)

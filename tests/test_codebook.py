@@ -6,7 +6,7 @@ import html
 import pytest
 
 from dashboard import codebook
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 SUBTHEMES = {
     "challenge": "adaptiveness",

@@ -15,7 +15,9 @@ import pytest
 from conftest import SAMPLE
 from ops_helpers import command, start, start_app_standin, start_command, wait_for_line
 
-from dashboard import backup_schedule, cli, command_server, db
+from dashboard import cli
+from dashboard.ops import backup_schedule, command_server
+from dashboard.store import db
 
 PARSE = cli.build_parser().parse_args  # what the app hands forwarded arguments to
 

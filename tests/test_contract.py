@@ -6,8 +6,8 @@ import re
 
 from conftest import ROOT
 
-from dashboard import db
-from dashboard.contract import TABLES
+from dashboard.core.contract import TABLES
+from dashboard.store import db
 
 
 def test_schema_declares_every_contract_table_with_its_columns(tmp_path):

@@ -12,7 +12,8 @@ from conftest import SAMPLE
 from ops_helpers import command, fingerprint, start, start_command, wait_for_line
 from test_derived import _assert_derived_equal_live as assert_derived_equal_live
 
-from dashboard import backup_schedule, db
+from dashboard.ops import backup_schedule
+from dashboard.store import db
 
 PAUSE = {"VOCATION_TEST_PAUSE_S": "120"}
 
@@ -61,7 +62,7 @@ def test_an_import_killed_part_way_leaves_the_database_as_it_was(db_file, tmp_pa
 DECISIONS = """
 import os, sys
 from dashboard import db, screening
-from dashboard.access import Scope
+from dashboard.core.access import Scope
 store = db.Store.open(sys.argv[1])
 first, second = [r[0] for r in store.con.execute(
     "select application_id from applications order by 1 limit 2").fetchall()]
@@ -93,7 +94,7 @@ def test_a_decision_killed_part_way_is_wholly_absent_and_the_one_before_it_kept(
 CONSENSUS = """
 import os, sys
 from dashboard import db, reliability
-from dashboard.access import Scope
+from dashboard.core.access import Scope
 store = db.Store.open({path!r})
 queue = reliability.disagreement_queue(store, Scope.system(), "supervisor")
 first, second = queue.row(0, named=True), queue.row(1, named=True)

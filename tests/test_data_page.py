@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLE, open_tab, table_checksums
 
-from dashboard import db, labels, ui, uploads
+from dashboard.core import labels
+from dashboard.ingest import uploads
+from dashboard.store import db
+from dashboard.ui import widgets
 
 ADMIN = "admin@example.org"
 _FIRST = (SAMPLE / "ratings.csv").read_text().splitlines()[1].split(",")  # a real interview and rater
@@ -34,7 +37,7 @@ def _table(at, *columns):
 
 
 def _says_nothing_to_show(at) -> bool:
-    return any(i.value == ui.NOTHING for i in at.info)
+    return any(i.value == widgets.NOTHING for i in at.info)
 
 
 def _audit(db_file, action):

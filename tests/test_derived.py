@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from dashboard import db, reliability
-from dashboard.access import Scope
-from dashboard.contract import THEMES
+from dashboard.core.access import Scope
+from dashboard.core.contract import THEMES
+from dashboard.reliability import inter_rater
+from dashboard.store import db
 
 DERIVED = {
     "interview_theme_scores": ("interview_id", "theme"),
@@ -54,7 +55,7 @@ def test_a_recorded_consensus_refreshes_its_application(store):
     ).fetchall()[0][0]
     new = 0 if before is None or before >= 2 else 4
     scope = Scope("sup@example.org", (("supervisor", "P01"),))
-    reliability.record_consensus(store, scope, "supervisor", interview_id, "balance", new, "panel")
+    inter_rater.record_consensus(store, scope, "supervisor", interview_id, "balance", new, "panel")
     _assert_derived_equal_live(con)
     after = con.execute(
         "select balance from application_scores where application_id = ?", [application_id]
@@ -157,9 +158,9 @@ def _meta(con) -> str:
 def test_a_large_import_refreshes_just_after_its_commit(tmp_path, monkeypatch):
     from conftest import SAMPLE
 
-    from dashboard import import_write, importer
+    from dashboard.ingest import importer, writer
 
-    monkeypatch.setattr(import_write, "INLINE_REFRESH_ROWS", 0)  # every batch counts as large
+    monkeypatch.setattr(writer, "INLINE_REFRESH_ROWS", 0)  # every batch counts as large
     con = db.connect(tmp_path / "large.duckdb")
     assert importer.import_batch([SAMPLE], con).written
     _assert_derived_equal_live(con)
@@ -170,9 +171,9 @@ def test_a_large_import_refreshes_just_after_its_commit(tmp_path, monkeypatch):
 def test_a_refresh_that_fails_after_a_large_import_is_redone_on_opening(tmp_path, monkeypatch):
     from conftest import SAMPLE
 
-    from dashboard import import_write, importer
+    from dashboard.ingest import importer, writer
 
-    monkeypatch.setattr(import_write, "INLINE_REFRESH_ROWS", 0)
+    monkeypatch.setattr(writer, "INLINE_REFRESH_ROWS", 0)
 
     def failing(con):
         raise RuntimeError("power cut")
@@ -202,11 +203,11 @@ def test_a_refresh_out_of_memory_after_a_large_import_is_redone_without_the_cap_
     import duckdb
     from conftest import SAMPLE
 
-    from dashboard import import_write, importer
+    from dashboard.ingest import importer, writer
 
-    monkeypatch.setattr(import_write, "INLINE_REFRESH_ROWS", 0)
+    monkeypatch.setattr(writer, "INLINE_REFRESH_ROWS", 0)
     real, refreshes, writes = db.refresh_derived_tables, [], []
-    real_write = import_write.write_table
+    real_write = writer.write_table
 
     def tight_once(con):
         refreshes.append(con.execute("select current_setting('memory_limit')").fetchall()[0][0])
@@ -219,7 +220,7 @@ def test_a_refresh_out_of_memory_after_a_large_import_is_redone_without_the_cap_
         return real_write(con, table, stage)
 
     monkeypatch.setattr(db, "refresh_derived_tables", tight_once)
-    monkeypatch.setattr(import_write, "write_table", counted)
+    monkeypatch.setattr(writer, "write_table", counted)
     monkeypatch.setenv("VOCATION_IMPORT_MEMORY", "300MB")
     con = db.connect(tmp_path / "oom.duckdb")
     report = importer.import_batch([SAMPLE], con)
@@ -237,8 +238,8 @@ def test_a_refresh_out_of_memory_after_a_large_import_is_redone_without_the_cap_
 def test_a_submitted_scorecard_counts_its_first_submission_in_rating_patterns(store):
     from test_scorecards import GOOD, confirm_and_submit, rater_scope, schedule_hiring
 
-    from dashboard import scorecards
-    from dashboard.scorecards import Card
+    from dashboard.scorecards import cards
+    from dashboard.scorecards.cards import Card
 
     interview_id = schedule_hiring(store, panel=("R01", "R02"))
     _assert_derived_equal_live(store.con)  # the application's row counts the scheduled interview
@@ -247,7 +248,7 @@ def test_a_submitted_scorecard_counts_its_first_submission_in_rating_patterns(st
     _assert_derived_equal_live(store.con)
     patterns = store.query("rating_patterns_by_theme", program_ids=["P01"])
     amended = Card({**GOOD.scores, "balance": 0}, GOOD.excerpts)
-    scorecards.amend(store, rater_scope(store, "R01"), interview_id, "R01", amended, "typo")
+    cards.amend(store, rater_scope(store, "R01"), interview_id, "R01", amended, "typo")
     _assert_derived_equal_live(store.con)
     # the amendment changes the ratings (and the scores) but not the independent patterns
     assert store.con.execute(
@@ -260,7 +261,7 @@ def test_a_submitted_scorecard_counts_its_first_submission_in_rating_patterns(st
 def test_a_reader_blinded_to_someone_gets_patterns_without_that_persons_interviews(store):
     con = store.con
     ids = ("P01",)
-    whole = reliability._patterns(store, ids, ())
+    whole = inter_rater._patterns(store, ids, ())
     live = store.query("rating_patterns_by_theme_blind", program_ids=list(ids), hidden_person_ids=[])
     assert_frame_equal(whole, live)  # the materialized sum answers as the live rule does
     person = con.execute(
@@ -272,18 +273,18 @@ def test_a_reader_blinded_to_someone_gets_patterns_without_that_persons_intervie
         " join interviews i using (interview_id) where i.person_id = ? and i.program_id = 'P01')",
         [person],
     ).fetchall()[0][0]
-    blinded = reliability._patterns(store, ids, (person,))
+    blinded = inter_rater._patterns(store, ids, (person,))
     assert units > 0
     assert blinded["n_units"].sum() == whole["n_units"].sum() - units
 
 
 @pytest.mark.parametrize("stale", [False, True])
 def test_a_restored_backup_has_its_materialized_tables_equal_to_their_views(store, tmp_path, stale):
-    from dashboard import backup, backup_schedule
+    from dashboard.ops import backup, backup_schedule
 
     interview_id, _ = _hiring_interview(store.con)
     scope = Scope("sup@example.org", (("supervisor", "P01"),))
-    reliability.record_consensus(store, scope, "supervisor", interview_id, "balance", 4, "panel")
+    inter_rater.record_consensus(store, scope, "supervisor", interview_id, "balance", 4, "panel")
     if stale:  # as if the backup ran between a large import's commit and its refresh
         store.con.execute("delete from rating_patterns")
         db.mark_derived_stale(store.con)
@@ -307,7 +308,7 @@ def test_a_page_read_that_finds_no_memory_during_an_import_is_tried_again(tmp_pa
 
     import duckdb
 
-    from dashboard import query_files
+    from dashboard.core import query_files
 
     con = db.connect(tmp_path / "x.duckdb")
     hungry = "-- hungry: a list held whole in memory\n-- params: none\nselect len(list(range)) as n from range(3000000)"

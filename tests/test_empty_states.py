@@ -6,8 +6,10 @@ from __future__ import annotations
 import polars as pl
 from conftest import open_tab
 
-from dashboard import db, evidence, labels
-from dashboard.access import Scope
+from dashboard.core import labels
+from dashboard.core.access import Scope
+from dashboard.leadership import evidence
+from dashboard.store import db
 
 OVERVIEW_TABS = ("Theme prevalence", "Hiring funnel", "Cohort growth")
 

@@ -12,8 +12,11 @@ import polars as pl
 import pytest
 from conftest import ROOT
 
-from dashboard import audit, cli, db, exports, training
-from dashboard.access import Scope
+from dashboard import cli
+from dashboard.core import exports
+from dashboard.core.access import Scope
+from dashboard.store import audit, db
+from dashboard.training import tracking
 
 INJECTIONS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 
@@ -94,7 +97,7 @@ def _trainee_with_plan(db_file) -> str:
         for (person,) in store.con.execute(
             "select distinct person_id from enrollments order by 1"
         ).fetchall():
-            frame = training.plan_frame(training.development_plan(store, Scope.system(), person))
+            frame = tracking.plan_frame(tracking.development_plan(store, Scope.system(), person))
             if frame["text"].drop_nulls().len():
                 return person
     finally:
@@ -127,7 +130,7 @@ def test_commands_and_downloads_neutralise_names_excerpts_and_audit_entries(pois
     assert "'=1+2@example.org" in users_csv
     # the XLSX the Trainees page offers for the same plan
     store = db.Store.open(poisoned_db)
-    frame = training.plan_frame(training.development_plan(store, Scope.system(), person))
+    frame = tracking.plan_frame(tracking.development_plan(store, Scope.system(), person))
     store.close()
     data = exports.xlsx_bytes(frame)
     assert not any(formula for _, formula in _sheet_cells(data).values())
@@ -144,7 +147,7 @@ def test_every_download_and_csv_in_the_code_goes_through_exports():
             continue
         assert ".write_csv(" not in text and ".write_excel(" not in text, path
         if "download_button(" in text:
-            assert path.name == "ui.py" or path.name == "interview_kit.py", path
+            assert path.name == "widgets.py" or path.name == "interview_kit.py", path
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,9 @@ import pytest
 from conftest import ROOT
 from scipy.stats import hypergeom
 
-from dashboard import db, fairness
-from dashboard.access import Scope
+from dashboard.core.access import Scope
+from dashboard.leadership import fairness
+from dashboard.store import db
 
 LEAD = Scope("lead@example.org", (("leadership", ""),))
 
@@ -137,8 +138,8 @@ def test_no_other_module_or_query_reads_demographics():
     assert set(readers) <= {
         "queries/schema.sql",
         "queries/selection_by_demographic_group.sql",
-        "dashboard/contract.py",
-        "dashboard/fairness.py",
-        "dashboard/templates.py",  # names the table to write an empty template for it; reads nothing
+        "dashboard/core/contract.py",
+        "dashboard/leadership/fairness.py",
+        "dashboard/ingest/templates.py",  # names the table to write an empty template for it; reads nothing
     }, readers
     assert "queries/selection_by_demographic_group.sql" in readers

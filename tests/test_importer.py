@@ -11,9 +11,10 @@ import polars as pl
 import pytest
 from conftest import ROOT, SAMPLE, table_checksums
 
-from dashboard import db, import_write, importer
 from dashboard.cli import main
-from dashboard.contract import TABLES
+from dashboard.core.contract import TABLES
+from dashboard.ingest import importer, writer
+from dashboard.store import db
 
 
 def write_csv(path, header, rows, newline="\n", bom=False):
@@ -243,7 +244,7 @@ def test_failure_between_tables_leaves_nothing_written(con, tmp_path, monkeypatc
     programs = write_csv(
         tmp_path / "programs.csv", ["program_id", "site_id", "program_name"], [["PX1", "SX1", "New"]]
     )
-    real = import_write.write_table
+    real = writer.write_table
     calls = []
 
     def failing(con_, table, frame):
@@ -252,7 +253,7 @@ def test_failure_between_tables_leaves_nothing_written(con, tmp_path, monkeypatc
             raise RuntimeError("disk unplugged")
         return real(con_, table, frame)
 
-    monkeypatch.setattr(import_write, "write_table", failing)
+    monkeypatch.setattr(writer, "write_table", failing)
     before = table_checksums(con)
     with pytest.raises(RuntimeError):
         importer.import_batch([sites, programs], con)
@@ -322,8 +323,8 @@ def test_cli_load_says_when_the_database_is_busy(tmp_path):
 def test_a_memory_cap_too_tight_for_the_batch_falls_back_and_still_imports(tmp_path, monkeypatch):
     monkeypatch.setenv("VOCATION_IMPORT_MEMORY", "1MB")
     caps = []
-    real = import_write.write_batch
-    monkeypatch.setattr(import_write, "write_batch", lambda *a: caps.append(a[-1]) or real(*a))
+    real = writer.write_batch
+    monkeypatch.setattr(writer, "write_batch", lambda *a: caps.append(a[-1]) or real(*a))
     con = db.connect(tmp_path / "tight.duckdb")
     report = importer.import_batch([SAMPLE], con)
     assert caps == ["1MB", None]  # refused under the cap, then written without it

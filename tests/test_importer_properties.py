@@ -10,7 +10,8 @@ from conftest import table_checksums
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import db, importer
+from dashboard.ingest import importer
+from dashboard.store import db
 
 TEXT = (
     st.text(

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from dashboard import labels
-from dashboard.contract import THEMES
+from dashboard.core import labels
+from dashboard.core.contract import THEMES
 
 
 def test_headings_are_words_for_listed_and_unlisted_columns():

@@ -10,8 +10,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from dashboard import contract, db, evidence, fairness, overview, privacy
-from dashboard.access import AccessDenied, Scope
+from dashboard.core import contract
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.leadership import evidence, fairness, overview, privacy
+from dashboard.store import db
 
 LEAD = Scope("lead@example.org", (("leadership", ""),))
 

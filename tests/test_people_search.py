@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import blind, db, people_search
-from dashboard.access import AccessDenied, Scope
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.hiring import hidden_names, people_search
+from dashboard.store import db
 
 P01_SUPERVISOR = Scope("sup@example.org", (("supervisor", "P01"),))
 P02_DIRECTOR = Scope("dir@example.org", (("training_director", "P02"),))
@@ -48,7 +49,7 @@ def test_blind_review_finds_by_id_or_code_never_by_name(store):
         " where a.program_id = 'P01' and a.application_id not in (select application_id from app_decisions)"
         " order by 1 limit 1",
     )[0]
-    code = blind.blind_code(blind.blind_secret(store), application_id)
+    code = hidden_names.blind_code(hidden_names.blind_secret(store), application_id)
     assert people_search.find_applicants(store, P01_SUPERVISOR, name, hide_names=True).total == 0
     by_id = people_search.find_applicants(store, P01_SUPERVISOR, application_id, hide_names=True)
     by_code = people_search.find_applicants(store, P01_SUPERVISOR, code[-6:].lower(), hide_names=True)

@@ -1,4 +1,4 @@
-"""Tests for dashboard.privacy: hand-made tables, properties, and brute-force disclosure checks."""
+"""Tests for dashboard.leadership.privacy: hand-made tables, properties, and brute-force disclosure checks."""
 
 import itertools
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from dashboard import privacy
+from dashboard.leadership import privacy
 
 
 def _long(matrix):

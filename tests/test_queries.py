@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from conftest import ROOT
 
-from dashboard.db import QUERIES_DIR
+from dashboard.store.db import QUERIES_DIR
 
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.sql"))
 PARAM = re.compile(r"(?<![\w$])\$([a-z_][a-z0-9_]*)")
@@ -67,10 +67,10 @@ def test_callers_pass_exactly_the_parameters():
 def test_no_sql_is_built_from_formatted_values():
     # f-strings may only name identifiers from an allow-list; these files are checked by hand
     allowed = {
-        "dashboard/import_check.py",
-        "dashboard/import_write.py",
-        "dashboard/db.py",
-        "dashboard/migrations.py",
+        "dashboard/ingest/checker.py",
+        "dashboard/ingest/writer.py",
+        "dashboard/store/db.py",
+        "dashboard/store/migrations.py",
     }
     for path in (ROOT / "dashboard").rglob("*.py"):
         rel = str(path.relative_to(ROOT))
@@ -170,7 +170,7 @@ OVERRIDES = {  # filters take null, a log entry not; a new interview needs a new
 
 
 def test_every_query_declares_and_binds_its_parameters_on_the_sample_database(db_file):
-    from dashboard import db
+    from dashboard.store import db
 
     con = db.connect(db_file)
     values = _sample_values(con)

@@ -2,7 +2,7 @@
 
 Every project here is written by tests/qdpx_writer.py the way NVivo, ATLAS.ti, MAXQDA and
 QualCoder export (CRLF or LF, BOMs, emoji, inline text, odd GUIDs and namespaces), and read back
-through dashboard.qdpx. Hostile archives are in tests/test_refiqda_hostile.py.
+through dashboard.refiqda.qdpx. Hostile archives are in tests/test_refiqda_hostile.py.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import xmlschema
 from conftest import ROOT
 from qdpx_writer import Sel, Src, codes_from_qdc, guid, locate, project_xml, write_qdpx, write_zip
 
-from dashboard import codebook, db
-from dashboard.access import AccessDenied, Scope
-from dashboard.qdc import code_guid, codebook_codes, codebook_qdc, qdc_xml
-from dashboard.qdpx import Context, QdpxError, excerpt_id, read_qdpx
+from dashboard import codebook
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.refiqda.qdc import code_guid, codebook_codes, codebook_qdc, qdc_xml
+from dashboard.refiqda.qdpx import Context, QdpxError, excerpt_id, read_qdpx
+from dashboard.store import db
 
 SCHEMAS = ROOT / "tests" / "schemas"
 RATERS = [("R01", "Cormac Uchenna"), ("R02", "Elena Moreau"), ("R03", "Hollis Zamora")]
@@ -250,7 +251,7 @@ def test_inline_text_user_fallbacks_parent_codes_and_what_is_skipped(tmp_path):
 
 
 def test_round_trip_with_vocations_own_codebook_needs_no_maps_and_fits_the_contract(db_file, tmp_path):
-    from dashboard.importer import import_batch
+    from dashboard.ingest.importer import import_batch
 
     store = db.Store.open(db_file)
     try:
@@ -325,7 +326,7 @@ def test_a_scheme_that_does_not_fit_falls_back_to_the_one_that_does(tmp_path, or
 
 
 def test_text_index_refuses_positions_inside_a_character_or_line_end():
-    from dashboard.qdpx_positions import TextIndex
+    from dashboard.refiqda.positions import TextIndex
 
     index = TextIndex("a😀b\r\nc")
     assert index.text == "a😀b\nc"

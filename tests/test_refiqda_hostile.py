@@ -14,8 +14,8 @@ import pytest
 from qdpx_writer import Src, project_xml, understate_size, write_qdpx, write_zip
 from test_refiqda import TEXT, USERS, context, own_codes, selections
 
-from dashboard.qdpx import Limits, QdpxError, read_qdpx
-from dashboard.qdpx_archive import unsafe_name
+from dashboard.refiqda.archive import unsafe_name
+from dashboard.refiqda.qdpx import Limits, QdpxError, read_qdpx
 
 BOMB_BYTES = 20 * 1024 * 1024
 

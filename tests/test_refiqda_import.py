@@ -20,14 +20,18 @@ from ops_helpers import command
 from qdpx_writer import Sel, Src, codes_from_qdc, guid, write_qdpx, write_zip
 from test_refiqda import TEXT, U1, U2, USERS, own_codes, selections, vocation
 
-from dashboard import cli, command_server, db, import_write, labels
-from dashboard.access import AccessDenied, Scope
-from dashboard.import_check import check_batch
-from dashboard.import_qdpx import ProjectFrames, to_incoming
-from dashboard.importer import import_batch
-from dashboard.passages import MARK_END, MARK_START, excerpt_passages, passage_text
-from dashboard.qdpx import read_qdpx
-from dashboard.qdpx_maps import Context
+from dashboard import cli
+from dashboard.core import labels
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.hiring.passages import MARK_END, MARK_START, excerpt_passages, passage_text
+from dashboard.ingest import writer
+from dashboard.ingest.checker import check_batch
+from dashboard.ingest.importer import import_batch
+from dashboard.ingest.qdpx_frames import ProjectFrames, to_incoming
+from dashboard.ops import command_server
+from dashboard.refiqda.maps import Context
+from dashboard.refiqda.qdpx import read_qdpx
+from dashboard.store import db
 
 INTERVIEW, APPLICATION, PROGRAM = "I000001", "A000001", "P05"
 MARKUP = "<img src=x onerror=alert(1)> **bold** [link](http://x)"
@@ -274,14 +278,14 @@ def test_a_project_may_use_interviews_and_raters_of_the_same_batch(con, tmp_path
 
 def test_a_failure_while_writing_positions_leaves_nothing_written(con, tmp_path, monkeypatch):
     path = project(tmp_path / "p.qdpx")
-    real = import_write.write_table
+    real = writer.write_table
 
     def failing(connection, table, frame):
         if table.name == "excerpt_positions":
             raise RuntimeError("disk full (injected)")
         return real(connection, table, frame)
 
-    monkeypatch.setattr(import_write, "write_table", failing)
+    monkeypatch.setattr(writer, "write_table", failing)
     before = table_checksums(con)
     with pytest.raises(RuntimeError, match="injected"):
         import_batch([path], con)

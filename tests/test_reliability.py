@@ -17,9 +17,13 @@ import pytest
 from conftest import ROOT, SAMPLE, build
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import charts, cli, db, labels, reliability, stats, ui
-from dashboard.access import AccessDenied, Scope
-from dashboard.importer import import_batch
+from dashboard import charts, cli
+from dashboard.core import labels, stats
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.ingest.importer import import_batch
+from dashboard.reliability import inter_rater
+from dashboard.store import db
+from dashboard.ui import widgets
 
 THEMES = ("balance", "adaptiveness", "transcendence", "learning", "fit", "beliefs")
 RATERS = ("TST-R1", "TST-R2", "TST-R3", "TST-R4")
@@ -98,7 +102,7 @@ def _close(ours, theirs) -> bool:
 def _check_against_libraries(db_file, capsys) -> int:
     """Compare every report row with sklearn/krippendorff on independently fetched scores."""
     report = _report_csv(db_file, capsys)
-    assert tuple(report.columns) == reliability.REPORT_COLUMNS
+    assert tuple(report.columns) == inter_rater.REPORT_COLUMNS
     con = db.connect(db_file, read_only=True)
     rows = con.execute("select interview_id, rater_id, theme, score from ratings").fetchall()
     con.close()
@@ -156,7 +160,7 @@ def test_report_matches_sklearn_and_krippendorff_on_many_ratings(rich_db_file, c
 def test_report_json_has_one_all_raters_row_per_theme(rich_db_file, capsys):
     assert cli.main(["report", "reliability", "--db", str(rich_db_file), "--format", "json"]) == 0
     frame = pl.read_json(io.StringIO(capsys.readouterr().out))
-    assert tuple(frame.columns) == reliability.REPORT_COLUMNS
+    assert tuple(frame.columns) == inter_rater.REPORT_COLUMNS
     overall = frame.filter(pl.col("rater_a").is_null())
     assert sorted(overall["theme"]) == sorted(THEMES)
     assert overall["cohen_kappa"].is_null().all()
@@ -176,7 +180,7 @@ def test_pair_figures_on_a_hand_made_example():
             "score_b": b,
         }
     )
-    row = reliability.pair_figures(pairs).row(0, named=True)
+    row = inter_rater.pair_figures(pairs).row(0, named=True)
     assert row["n_units"] == 10 and row["percent_agreement"] == pytest.approx(0.8)
     assert row["percent_within_one"] == pytest.approx(0.9)
     # p_o = .8; marginals A: 2 each, B: 2,3,2,1,2 so p_e = (4+6+4+2+4)/100 = .2
@@ -194,13 +198,13 @@ def test_small_samples_are_marked_and_undefined_figures_are_empty():
             "score_b": [2, 2, 2],
         }
     )
-    row = reliability.pair_figures(pairs).row(0, named=True)
+    row = inter_rater.pair_figures(pairs).row(0, named=True)
     assert row["small_sample"] is True
     assert row["cohen_kappa"] is None and row["krippendorff_alpha"] is None
 
 
 def test_theme_figures_read_alpha_with_krippendorffs_guidance(rich_store):
-    themes = reliability.theme_reliability(rich_store, Scope.system(), "supervisor")
+    themes = inter_rater.theme_reliability(rich_store, Scope.system(), "supervisor")
     assert themes["theme"].to_list() == list(THEMES)
     for row in themes.iter_rows(named=True):
         assert row["reading"] == stats.reliability_label(row["krippendorff_alpha"])
@@ -208,14 +212,14 @@ def test_theme_figures_read_alpha_with_krippendorffs_guidance(rich_store):
 
 
 def test_quarters_and_drift_cover_the_interview_dates(rich_store):
-    quarters = reliability.reliability_by_quarter(rich_store, Scope.system(), "supervisor")
+    quarters = inter_rater.reliability_by_quarter(rich_store, Scope.system(), "supervisor")
     assert {"2024-Q1", "2025-Q4"} <= set(quarters["quarter"])
-    drift = reliability.rater_drift(rich_store, Scope.system(), "supervisor")
+    drift = inter_rater.rater_drift(rich_store, Scope.system(), "supervisor")
     assert set(RATERS) <= set(drift["rater_id"])
 
 
 def test_calibration_finds_the_lenient_rater(rich_store):
-    calibration = reliability.rater_calibration(rich_store, Scope.system(), "supervisor")
+    calibration = inter_rater.rater_calibration(rich_store, Scope.system(), "supervisor")
     means = calibration.group_by("rater_id").agg(pl.col("mean_difference").mean())
     by_rater = dict(means.iter_rows())
     assert by_rater["TST-R4"] > 0.25
@@ -229,44 +233,44 @@ def _scope(email, role, programs):
 def test_scope_limits_interviews_to_the_roles_programs(rich_store):
     first, second = _programs(rich_store.con)[:2]
     sup = _scope("sup@example.org", "supervisor", [first])
-    seen = reliability.ratings(rich_store, sup, "supervisor")
+    seen = inter_rater.ratings(rich_store, sup, "supervisor")
     assert set(seen["program_id"]) == {first}
-    queue = reliability.disagreement_queue(rich_store, sup, "supervisor")
+    queue = inter_rater.disagreement_queue(rich_store, sup, "supervisor")
     assert set(queue["program_id"]) <= {first}
-    everyone = reliability.disagreement_queue(rich_store, Scope.system(), "supervisor")
+    everyone = inter_rater.disagreement_queue(rich_store, Scope.system(), "supervisor")
     outside = everyone.filter(pl.col("program_id") == second).row(0, named=True)
     with pytest.raises(AccessDenied):
-        reliability.rater_evidence(rich_store, sup, "supervisor", outside["interview_id"], outside["theme"])
+        inter_rater.rater_evidence(rich_store, sup, "supervisor", outside["interview_id"], outside["theme"])
     with pytest.raises(AccessDenied):
-        reliability.record_consensus(
+        inter_rater.record_consensus(
             rich_store, sup, "supervisor", outside["interview_id"], outside["theme"], 2
         )
     director = _scope("td@example.org", "training_director", [second])
-    assert set(reliability.ratings(rich_store, director, "training_director")["program_id"]) == {second}
+    assert set(inter_rater.ratings(rich_store, director, "training_director")["program_id"]) == {second}
     with pytest.raises(AccessDenied):
-        reliability.ratings(rich_store, director, "supervisor")
+        inter_rater.ratings(rich_store, director, "supervisor")
 
 
 def test_leadership_is_refused_the_data(rich_store):
     lead = Scope("lead@example.org", (("leadership", ""),))
     for fn in (
-        reliability.theme_reliability,
-        reliability.pair_reliability,
-        reliability.disagreement_queue,
+        inter_rater.theme_reliability,
+        inter_rater.pair_reliability,
+        inter_rater.disagreement_queue,
     ):
         with pytest.raises(AccessDenied):
             fn(rich_store, lead, "supervisor")
     with pytest.raises(AccessDenied):
-        reliability.theme_reliability(rich_store, Scope.system(), "leadership")
+        inter_rater.theme_reliability(rich_store, Scope.system(), "leadership")
 
 
 def test_queue_is_oldest_first_with_a_gap_of_two_and_no_consensus(rich_store):
-    queue = reliability.disagreement_queue(rich_store, Scope.system(), "supervisor")
+    queue = inter_rater.disagreement_queue(rich_store, Scope.system(), "supervisor")
     assert queue.height > 0
     assert (queue["gap"] >= 2).all()
     assert queue["interview_date"].to_list() == sorted(queue["interview_date"].to_list())
     item = queue.row(0, named=True)
-    evidence = reliability.rater_evidence(
+    evidence = inter_rater.rater_evidence(
         rich_store, Scope.system(), "supervisor", item["interview_id"], item["theme"]
     )
     assert evidence["rater_id"].n_unique() == 2
@@ -289,7 +293,7 @@ def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file, s
     interview_id, theme = first
     before = _score(rich_store, interview_id, theme)
     new_score = 0 if before[0] != 0 else 4
-    row = reliability.record_consensus(
+    row = inter_rater.record_consensus(
         rich_store, scope, "supervisor", interview_id, theme, new_score, "panel"
     )
     assert row["score"] == new_score and row["source"] == "recorded in Vocation"
@@ -305,9 +309,9 @@ def test_recorded_consensus_survives_a_reimport_and_changes_the_score(db_file, s
 
 def test_recorded_consensus_takes_an_item_off_the_queue_and_a_later_import_wins(rich_store):
     scope = Scope.system()
-    item = reliability.disagreement_queue(rich_store, scope, "supervisor").row(0, named=True)
-    reliability.record_consensus(rich_store, scope, "supervisor", item["interview_id"], item["theme"], 2)
-    queue = reliability.disagreement_queue(rich_store, scope, "supervisor")
+    item = inter_rater.disagreement_queue(rich_store, scope, "supervisor").row(0, named=True)
+    inter_rater.record_consensus(rich_store, scope, "supervisor", item["interview_id"], item["theme"], 2)
+    queue = inter_rater.disagreement_queue(rich_store, scope, "supervisor")
     assert queue.filter(
         (pl.col("interview_id") == item["interview_id"]) & (pl.col("theme") == item["theme"])
     ).is_empty()
@@ -315,7 +319,7 @@ def test_recorded_consensus_takes_an_item_off_the_queue_and_a_later_import_wins(
         "insert into consensus values (?, ?, 3, ?)",
         [item["interview_id"], item["theme"], date.today() + timedelta(days=1)],
     )
-    force = reliability.consensus_in_force(rich_store, scope, "supervisor")
+    force = inter_rater.consensus_in_force(rich_store, scope, "supervisor")
     row = force.filter(pl.col("interview_id") == item["interview_id"]).row(0, named=True)
     assert row["score"] == 3 and row["source"] == "imported"
     assert "dated after" in row["used_because"]
@@ -323,21 +327,21 @@ def test_recorded_consensus_takes_an_item_off_the_queue_and_a_later_import_wins(
 
 def test_record_consensus_rejects_a_score_outside_the_scale(rich_store):
     with pytest.raises(ValueError):
-        reliability.record_consensus(rich_store, Scope.system(), "supervisor", "TST-I000", "fit", 5)
+        inter_rater.record_consensus(rich_store, Scope.system(), "supervisor", "TST-I000", "fit", 5)
 
 
 def test_chart_builders_encode_their_fields(rich_store):
     scope = Scope.system()
     spec = charts.theme_alpha_point_chart(
-        reliability.theme_reliability(rich_store, scope, "supervisor")
+        inter_rater.theme_reliability(rich_store, scope, "supervisor")
     ).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["field"] == "krippendorff_alpha"
-    quarters = reliability.reliability_by_quarter(rich_store, scope, "supervisor")
+    quarters = inter_rater.reliability_by_quarter(rich_store, scope, "supervisor")
     assert charts.agreement_quarter_line_chart(quarters).to_dict()["encoding"]["x"]["field"] == "quarter"
-    calibration = reliability.rater_calibration(rich_store, scope, "supervisor")
+    calibration = inter_rater.rater_calibration(rich_store, scope, "supervisor")
     spec = charts.rater_calibration_point_chart(calibration).to_dict()
     assert spec["layer"][1]["encoding"]["x"]["field"] == "mean_difference"
-    drift = reliability.rater_drift(rich_store, scope, "supervisor")
+    drift = inter_rater.rater_drift(rich_store, scope, "supervisor")
     spec = charts.rater_drift_line_chart(drift).to_dict()  # one panel per rater: no colour needed
     assert spec["facet"]["field"] == "rater_name" and "color" not in spec["spec"]["layer"][1]["encoding"]
 
@@ -368,7 +372,7 @@ def page_db(rich_db_file, tmp_path, store_at):
     path = tmp_path / "vocation.duckdb"
     shutil.copy(rich_db_file, path)
     store = store_at(path)
-    item = reliability.disagreement_queue(store, Scope.system(), "supervisor").row(0, named=True)
+    item = inter_rater.disagreement_queue(store, Scope.system(), "supervisor").row(0, named=True)
     raters = store.con.execute(
         "select rater_id from ratings where interview_id = ? and theme = ?",
         [item["interview_id"], item["theme"]],
@@ -414,7 +418,7 @@ def test_page_shows_the_same_numbers_as_the_report(page_db, monkeypatch, app_as,
     at = app_as("supervisor", ("*",), page="views/reliability.py", db=path, email="all@example.org")
     assert not at.exception
     store = store_at(path)
-    report = reliability.reliability_report_frame(store, Scope.system())
+    report = inter_rater.reliability_report_frame(store, Scope.system())
     themes = next(_named(d.value) for d in at.dataframe if "Reading" in d.value.columns)
     pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
     overall = report.filter(pl.col("rater_a").is_null())
@@ -439,7 +443,7 @@ def test_page_for_a_training_director_shows_only_their_program(page_db, monkeypa
 def test_page_refuses_leadership(page_db, monkeypatch, app_as):
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import navigation
+    from dashboard.ui import navigation
 
     path, _ = page_db
     at = app_as("leadership", db=path, email="lead@example.org")
@@ -459,21 +463,21 @@ def test_page_refuses_leadership(page_db, monkeypatch, app_as):
 
 def test_page_count_and_page_of():
     frame = pl.DataFrame({"i": list(range(12))})
-    assert ui.page_count(0, 5) == 1 and ui.page_count(12, 5) == 3
-    assert ui.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
-    assert ui.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
+    assert widgets.page_count(0, 5) == 1 and widgets.page_count(12, 5) == 3
+    assert widgets.page_of(frame, 3, 5)["i"].to_list() == [10, 11]
+    assert widgets.page_of(frame, 9, 5)["i"].to_list() == [10, 11]  # clamped to the last
 
 
 def test_queue_and_consensus_pages_are_slices_of_the_whole(rich_store, monkeypatch):
-    monkeypatch.setattr(reliability, "PAGE_SIZE", 4)
+    monkeypatch.setattr(inter_rater, "PAGE_SIZE", 4)
     scope = Scope.system()
     for i in range(6):
         rich_store.con.execute(
             "insert into consensus values (?, 'fit', 2, ?)", [f"TST-I{i:03d}", date(2025, 1, 1 + i)]
         )
     for read, count in (
-        (reliability.disagreement_queue, reliability.disagreement_count),
-        (reliability.consensus_in_force, reliability.consensus_count),
+        (inter_rater.disagreement_queue, inter_rater.disagreement_count),
+        (inter_rater.consensus_in_force, inter_rater.consensus_count),
     ):
         whole = read(rich_store, scope, "supervisor")
         assert count(rich_store, scope, "supervisor") == whole.height > 4
@@ -484,7 +488,7 @@ def test_queue_and_consensus_pages_are_slices_of_the_whole(rich_store, monkeypat
 
 def test_page_shows_one_page_of_long_tables(page_db, monkeypatch, app_as, store_at):
     path, _ = page_db
-    monkeypatch.setattr(reliability, "PAGE_SIZE", 3)
+    monkeypatch.setattr(inter_rater, "PAGE_SIZE", 3)
     at = app_as("supervisor", ("*",), page="views/reliability.py", db=path, email="all@example.org")
     pairs = next(f for f in _open_tab(at, "Rater pairs") if "weighted_kappa" in f.columns)
     assert len(pairs) == 3
@@ -495,7 +499,7 @@ def test_page_shows_one_page_of_long_tables(page_db, monkeypatch, app_as, store_
     assert not at.exception
     second = next(_named(d.value) for d in at.dataframe if labels.heading("gap") in d.value.columns)
     store = store_at(path)
-    expected = reliability.disagreement_queue(store, Scope.system(), "supervisor", 2)
+    expected = inter_rater.disagreement_queue(store, Scope.system(), "supervisor", 2)
     assert list(zip(second["interview_id"], second["theme"], strict=True)) == list(
         zip(expected["interview_id"], expected["theme"], strict=True)
     )

@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.util import patch_config_options
 from streamlit.util import calc_hash
 
-from dashboard import db
-from dashboard.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
-from dashboard.navigation import PAGES, PageSpec
+from dashboard.core.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope
+from dashboard.store import db
+from dashboard.ui.navigation import PAGES, PageSpec
 
 PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
 RESTRICTED = [spec for spec in PAGES if spec.roles is not None]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.contract import TABLES, THEMES
+from dashboard.core.contract import TABLES, THEMES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"

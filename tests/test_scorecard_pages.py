@@ -1,5 +1,5 @@
 """AppTests of the interviewer's pages (My interviews, Scorecard) and the scheduler's panels on
-Candidate and Trainees, on the sample data with its demo panels (dashboard/sample_panels.py)."""
+Candidate and Trainees, on the sample data with its demo panels (dashboard/demo/panels.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import pytest
 from conftest import grant, open_tab
 from conftest import signed_in_app as app_as
 
-from dashboard import db, interviews, labels, sample_panels
+from dashboard.core import labels
+from dashboard.demo import panels
+from dashboard.scorecards import interviews
+from dashboard.store import db
 
-R03_SAYS = sample_panels._SAYS["learning"][1]  # in R03's submitted card on the "drafted" interview
+R03_SAYS = panels._SAYS["learning"][1]  # in R03's submitted card on the "drafted" interview
 
 
 def seats(db_file) -> pl.DataFrame:
@@ -24,7 +27,7 @@ def seats(db_file) -> pl.DataFrame:
 def email_of(db_file, rater_id: str) -> str:
     store = db.Store.open(db_file)
     try:
-        return sample_panels._emails(store)[rater_id]
+        return panels._emails(store)[rater_id]
     finally:
         store.close()
 

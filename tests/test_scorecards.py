@@ -15,10 +15,13 @@ import polars as pl
 import pytest
 from conftest import ROOT, SAMPLE, table_checksums
 
-from dashboard import audit, db, interviews, scorecards, screening, users
-from dashboard.access import AccessDenied, Scope
-from dashboard.importer import import_batch
-from dashboard.scorecards import Card, CardError, Excerpt
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.hiring import screening
+from dashboard.ingest.importer import import_batch
+from dashboard.ops import users
+from dashboard.scorecards import cards, interviews
+from dashboard.scorecards.cards import Card, CardError, Excerpt
+from dashboard.store import audit, db
 
 SUPERVISOR = Scope("sup@example.org", (("supervisor", "P01"),))
 DIRECTOR = Scope("td@example.org", (("training_director", "P02"),))
@@ -69,8 +72,8 @@ GOOD = Card(
 
 def confirm_and_submit(store, interview_id, rater_id, card=GOOD) -> int:
     who = rater_scope(store, rater_id)
-    scorecards.confirm_no_conflict(store, who, interview_id, rater_id)
-    return scorecards.submit(store, who, interview_id, rater_id, card)
+    cards.confirm_no_conflict(store, who, interview_id, rater_id)
+    return cards.submit(store, who, interview_id, rater_id, card)
 
 
 # --- scheduling -----------------------------------------------------------------------------
@@ -142,7 +145,7 @@ def test_add_to_panel_after_a_recusal_and_at_most_four(store):
     interview_id = schedule_hiring(store, panel=("R01", "R02", "R03", "R04"))
     with pytest.raises(interviews.ScheduleError, match="already has 4"):
         interviews.add_to_panel(store, SUPERVISOR, interview_id, "R05")
-    scorecards.recuse(store, rater_scope(store, "R02"), interview_id, "R02", "She was my supervisee in 2024.")
+    cards.recuse(store, rater_scope(store, "R02"), interview_id, "R02", "She was my supervisee in 2024.")
     interviews.add_to_panel(store, SUPERVISOR, interview_id, "R05")
     seats = interviews.panel_seats(store, [interview_id])
     assert dict(zip(seats["rater_id"], seats["status"], strict=True))["R02"] == "recused"
@@ -182,11 +185,11 @@ def test_seat_status(seat, version, days_ago, expected):
 def test_a_score_without_an_excerpt_is_refused_beside_its_theme_and_nothing_is_written(store):
     interview_id = schedule_hiring(store)
     who = rater_scope(store, "R01")
-    scorecards.confirm_no_conflict(store, who, interview_id, "R01")
+    cards.confirm_no_conflict(store, who, interview_id, "R01")
     before = table_checksums(store.con)
     card = Card({"balance": 3, "fit": 2}, (Excerpt("balance", "supports", "I garden."),))
     with pytest.raises(CardError) as err:
-        scorecards.submit(store, who, interview_id, "R01", card)
+        cards.submit(store, who, interview_id, "R01", card)
     assert err.value.problems == [("fit", "a score needs at least one verbatim excerpt for this theme")]
     assert table_checksums(store.con) == before
 
@@ -196,7 +199,7 @@ def test_every_value_rule_is_reported_once():
         {"balance": 7, "nonsense": 1, "fit": True},
         (Excerpt("fit", "maybe", " ", "hobby"), Excerpt("balance", "supports", "x" * 2001, "feedback")),
     )
-    problems = scorecards.check_card(card, {"feedback": "adaptiveness", "hobbies": "balance"}, final=False)
+    problems = cards.check_card(card, {"feedback": "adaptiveness", "hobbies": "balance"}, final=False)
     assert problems == [
         ("balance", "score 7 is not a whole number from 0 to 4"),
         ("nonsense", "is not a theme (balance, adaptiveness, transcendence, learning, fit, beliefs)"),
@@ -207,13 +210,13 @@ def test_every_value_rule_is_reported_once():
         ("balance", "excerpt 2: sub-theme 'feedback' belongs to another theme"),
         ("balance", "excerpt 2: the text is longer than 2000 characters"),
     ]
-    assert scorecards.check_card(Card(), {}, final=True) == [
+    assert cards.check_card(Card(), {}, final=True) == [
         ("", "score at least one theme (the others are 'not assessed')")
     ]
 
 
 def test_cli_syntax_parses_subthemes_and_flags_contradictions():
-    card, problems = scorecards.parse_cli(
+    card, problems = cards.parse_cli(
         ["balance=3", "fit=x", "balance=2"],
         ["learning", "balance"],
         ["balance/hobbies:supports:I paint: oils, mostly", "broken"],
@@ -235,23 +238,23 @@ def test_the_form_opens_only_after_a_conflict_check_and_only_for_the_raters_own_
     interview_id = schedule_hiring(store)
     who = rater_scope(store, "R01")
     with pytest.raises(CardError, match="confirm you have no conflict"):
-        scorecards.save_draft(store, who, interview_id, "R01", GOOD)
+        cards.save_draft(store, who, interview_id, "R01", GOOD)
     with pytest.raises(AccessDenied):  # R01 may not write R02's card
-        scorecards.save_draft(store, who, interview_id, "R02", GOOD)
+        cards.save_draft(store, who, interview_id, "R02", GOOD)
     with pytest.raises(AccessDenied):
-        scorecards.own_card(store, who, interview_id, "R02")
+        cards.own_card(store, who, interview_id, "R02")
     outsider = rater_scope(store, "R07")
     with pytest.raises(CardError, match="not on the panel"):
-        scorecards.confirm_no_conflict(store, outsider, interview_id, "R07")
+        cards.confirm_no_conflict(store, outsider, interview_id, "R07")
 
 
 def test_draft_submit_materializes_ratings_excerpts_and_scores(store):
     interview_id = schedule_hiring(store)
     app = open_application(store)
     who = rater_scope(store, "R01")
-    scorecards.confirm_no_conflict(store, who, interview_id, "R01")
-    scorecards.save_draft(store, who, interview_id, "R01", Card({"balance": 2}))
-    mine = scorecards.own_card(store, who, interview_id, "R01")
+    cards.confirm_no_conflict(store, who, interview_id, "R01")
+    cards.save_draft(store, who, interview_id, "R01", Card({"balance": 2}))
+    mine = cards.own_card(store, who, interview_id, "R01")
     assert not mine.submitted and mine.card.scores == {"balance": 2}
     assert (
         store.con.execute(
@@ -259,7 +262,7 @@ def test_draft_submit_materializes_ratings_excerpts_and_scores(store):
         ).fetchall()[0][0]
         == 0
     )
-    scorecards.submit(store, who, interview_id, "R01", GOOD)
+    cards.submit(store, who, interview_id, "R01", GOOD)
     ratings = store.con.execute(
         "select theme, score from ratings where interview_id = $i order by theme", {"i": interview_id}
     ).fetchall()
@@ -292,11 +295,11 @@ def test_submitting_twice_is_refused_and_an_amendment_keeps_the_first_submission
     confirm_and_submit(store, interview_id, "R01")
     who = rater_scope(store, "R01")
     with pytest.raises(CardError, match="already submitted"):
-        scorecards.submit(store, who, interview_id, "R01", GOOD)
+        cards.submit(store, who, interview_id, "R01", GOOD)
     changed = Card({"balance": 4}, (Excerpt("balance", "supports", "Sundays are sacred to me."),))
     with pytest.raises(CardError, match="needs a reason"):
-        scorecards.amend(store, who, interview_id, "R01", changed, " ")
-    scorecards.amend(store, who, interview_id, "R01", changed, "Typed 3 for 4 by mistake")
+        cards.amend(store, who, interview_id, "R01", changed, " ")
+    cards.amend(store, who, interview_id, "R01", changed, "Typed 3 for 4 by mistake")
     latest = store.con.execute(
         "select theme, score from ratings where interview_id = $i", {"i": interview_id}
     ).fetchall()
@@ -314,20 +317,20 @@ def test_submitting_twice_is_refused_and_an_amendment_keeps_the_first_submission
 def test_a_card_is_submitted_from_the_interview_day_on(store):
     interview_id = schedule_hiring(store, on=TODAY + timedelta(days=2))
     who = rater_scope(store, "R01")
-    scorecards.confirm_no_conflict(store, who, interview_id, "R01")
-    scorecards.save_draft(store, who, interview_id, "R01", GOOD)  # a draft at any time
+    cards.confirm_no_conflict(store, who, interview_id, "R01")
+    cards.save_draft(store, who, interview_id, "R01", GOOD)  # a draft at any time
     with pytest.raises(CardError, match="submit from that day"):
-        scorecards.submit(store, who, interview_id, "R01", GOOD)
+        cards.submit(store, who, interview_id, "R01", GOOD)
 
 
 def test_a_recusal_needs_a_reason_is_audited_and_ends_the_seat(store):
     interview_id = schedule_hiring(store)
     who = rater_scope(store, "R02")
     with pytest.raises(CardError, match="say why"):
-        scorecards.recuse(store, who, interview_id, "R02", "")
-    scorecards.recuse(store, who, interview_id, "R02", "Former client of mine")
+        cards.recuse(store, who, interview_id, "R02", "")
+    cards.recuse(store, who, interview_id, "R02", "Former client of mine")
     with pytest.raises(CardError, match="recused"):
-        scorecards.confirm_no_conflict(store, who, interview_id, "R02")
+        cards.confirm_no_conflict(store, who, interview_id, "R02")
     assert audit.read_log(store, ADMIN, action="recusal")["object"][0] == f"{interview_id}: R02 recused"
 
 
@@ -335,15 +338,15 @@ def test_panel_cards_are_shown_side_by_side_only_once_submitted(store):
     interview_id = schedule_hiring(store)
     a, b = rater_scope(store, "R01"), rater_scope(store, "R02")
     confirm_and_submit(store, interview_id, "R01")
-    scorecards.confirm_no_conflict(store, b, interview_id, "R02")
-    scorecards.save_draft(store, b, interview_id, "R02", Card({"fit": 1}))
-    assert scorecards.submitted_cards(store, b, interview_id).is_empty()  # B is blind until B submits
-    shown = scorecards.submitted_cards(store, a, interview_id)
+    cards.confirm_no_conflict(store, b, interview_id, "R02")
+    cards.save_draft(store, b, interview_id, "R02", Card({"fit": 1}))
+    assert cards.submitted_cards(store, b, interview_id).is_empty()  # B is blind until B submits
+    shown = cards.submitted_cards(store, a, interview_id)
     assert set(shown["rater_id"]) == {"R01"}  # B's draft is B's alone
     confirm_and_submit(
         store, interview_id, "R02", Card({"fit": 1}, (Excerpt("fit", "counter", "I want a desk job."),))
     )
-    wide = scorecards.side_by_side(scorecards.submitted_cards(store, b, interview_id))
+    wide = cards.side_by_side(cards.submitted_cards(store, b, interview_id))
     assert wide.height == 6 and wide.width == 3
     fit = wide.filter(pl.col("theme") == "fit").row(0)
     assert "[counter] I want a desk job." in " ".join(str(v) for v in fit)
@@ -460,14 +463,14 @@ def test_rater_email_is_checked_on_import(store, tmp_path):
 def test_two_raters_submit_at_the_same_moment_while_an_import_runs(db_file, store):
     interview_id = schedule_hiring(store, panel=("R01", "R02"))
     for rater in ("R01", "R02"):
-        scorecards.confirm_no_conflict(store, rater_scope(store, rater), interview_id, rater)
+        cards.confirm_no_conflict(store, rater_scope(store, rater), interview_id, rater)
     app_store = db.Store(store.con, db_file, cached=True)  # one connection shared by threads, as the app
     start, errors = threading.Barrier(3), []
 
     def rate(rater):
         try:
             start.wait()
-            scorecards.submit(app_store, rater_scope(store, rater), interview_id, rater, GOOD)
+            cards.submit(app_store, rater_scope(store, rater), interview_id, rater, GOOD)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -527,7 +530,7 @@ def test_many_first_submissions_at_once_leave_the_materialized_tables_equal_to_t
     scopes = {r: rater_scope(store, r) for r in ("R01", "R02")}
     for interview_id in ids:
         for rater, who in scopes.items():
-            scorecards.confirm_no_conflict(store, who, interview_id, rater)
+            cards.confirm_no_conflict(store, who, interview_id, rater)
     app_store = db.Store(store.con, db_file, cached=True)  # one connection shared by threads, as the app
     jobs = [(i, r) for i in ids for r in scopes]
     start, errors = threading.Barrier(len(jobs)), []
@@ -535,7 +538,7 @@ def test_many_first_submissions_at_once_leave_the_materialized_tables_equal_to_t
     def rate(interview_id, rater):
         try:
             start.wait()
-            scorecards.submit(app_store, scopes[rater], interview_id, rater, GOOD)
+            cards.submit(app_store, scopes[rater], interview_id, rater, GOOD)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -13,9 +13,13 @@ import polars as pl
 import pytest
 from conftest import SAMPLE, build, grant, signed_in_app
 
-from dashboard import blind, charts, cli, db, labels, screening, ui
-from dashboard.access import AccessDenied, Scope
-from dashboard.importer import import_batch
+from dashboard import charts, cli
+from dashboard.core import labels
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.hiring import hidden_names, screening
+from dashboard.ingest.importer import import_batch
+from dashboard.store import db
+from dashboard.ui import widgets
 
 SUP = "sup@example.org"
 TRICKY = "**bold** <script>alert('x')</script> [link](http://evil.example)"
@@ -209,7 +213,7 @@ def test_blind_codes_are_stable_keyed_and_lifted_by_a_decision(store):
         for algo in ("md5", "sha1", "sha256"):
             plain = hashlib.new(algo, application_id.encode()).hexdigest()[:8].upper()
             assert plain not in code
-    assert blind.blind_code("another-secret", "TA1") != codes["TA1"]
+    assert hidden_names.blind_code("another-secret", "TA1") != codes["TA1"]
     shown = screening.visible_columns(blinded, hide_names=True)
     assert "application_id" not in shown.columns and "full_name" not in shown.columns
     assert "TA1" not in shown.write_csv()
@@ -221,10 +225,10 @@ def test_blind_codes_are_stable_keyed_and_lifted_by_a_decision(store):
 
 def test_the_blind_secret_is_made_with_the_database_and_kept(test_db, store_at):
     first = store_at(test_db)
-    secret = blind.blind_secret(first)
+    secret = hidden_names.blind_secret(first)
     first.close()
     second = store_at(test_db)
-    assert blind.blind_secret(second) == secret and len(secret) == 64
+    assert hidden_names.blind_secret(second) == secret and len(secret) == 64
 
 
 def test_a_blind_view_writes_nothing_and_keeps_the_cache(test_db, store_at):
@@ -277,19 +281,21 @@ def test_report_prints_the_ranked_table(test_db, capsys, store_at):
 
 def test_pages_split_the_ranked_table_in_order_and_clamp(store):
     table = screening.screening_table(store, SUPERVISOR, "TP1")
-    assert [ui.page_count(n, 2) for n in (0, 1, 2, 3, 4, 5)] == [1, 1, 1, 2, 2, 3]
+    assert [widgets.page_count(n, 2) for n in (0, 1, 2, 3, 4, 5)] == [1, 1, 1, 2, 2, 3]
     pages = [
-        screening.with_names(store, ui.page_of(table, p, 2), False)["application_id"].to_list()
+        screening.with_names(store, widgets.page_of(table, p, 2), False)["application_id"].to_list()
         for p in (1, 2)
     ]
     assert pages == [["TA3", "TA1"], ["TA2"]]
-    assert screening.with_names(store, ui.page_of(table, 9, 2), False)["application_id"].to_list() == ["TA2"]
-    assert screening.with_names(store, ui.page_of(table, 0, 2), False)["application_id"].to_list() == [
+    assert screening.with_names(store, widgets.page_of(table, 9, 2), False)["application_id"].to_list() == [
+        "TA2"
+    ]
+    assert screening.with_names(store, widgets.page_of(table, 0, 2), False)["application_id"].to_list() == [
         "TA3",
         "TA1",
     ]
     blind_full = screening.screening_table(store, SUPERVISOR, "TP1", hide_names=True)
-    blind_pages = pl.concat([screening.with_names(store, ui.page_of(table, p, 2), True) for p in (1, 2)])
+    blind_pages = pl.concat([screening.with_names(store, widgets.page_of(table, p, 2), True) for p in (1, 2)])
     assert blind_pages["candidate"].to_list() == blind_full["candidate"].to_list()
 
 
@@ -328,8 +334,8 @@ def test_compare_offers_those_asked_then_a_programs_ranked_applicants(store):
     assert list(offered) == ["TA2", "TA3", "TA1"]  # TA4 is another program's: not offered
     assert offered["TA3"] == "Cy Tester"
     assert list(screening.compare_choices(store, SUPERVISOR, None, ["TA1"], False)) == ["TA1"]
-    blind = screening.compare_labels(store, SUPERVISOR, ["TA1", "TA3"], hide_names=True)
-    assert not any("Tester" in label for label in blind.values())
+    hidden_names = screening.compare_labels(store, SUPERVISOR, ["TA1", "TA3"], hide_names=True)
+    assert not any("Tester" in label for label in hidden_names.values())
     assert screening.application_program(store, SUPERVISOR, "TA1") == "TP1"
     assert screening.application_program(store, SUPERVISOR, "TA4") is None
 
@@ -391,9 +397,9 @@ def test_screening_page_ranks_filters_and_hides_names(test_db, monkeypatch):
     at.number_input(key="screening_min_balance").set_value(3.5).run()
     assert at.dataframe[0].value[ID].tolist() == ["TA1"]
     at.toggle(key="screening_hide_names").set_value(True).run()
-    blind = at.dataframe[0].value
-    assert ID not in blind.columns
-    assert not blind[labels.heading("candidate")].str.contains("Tester").any()
+    hidden_names = at.dataframe[0].value
+    assert ID not in hidden_names.columns
+    assert not hidden_names[labels.heading("candidate")].str.contains("Tester").any()
     at.number_input(key="screening_min_balance").set_value(4.0).run()  # nobody: said in words
     assert not at.dataframe and any("No applicants match these filters" in i.value for i in at.info)
 
@@ -486,7 +492,7 @@ def test_interview_kit_page_for_a_training_director_and_a_supervisor(test_db, mo
 
 
 def test_only_supervisors_get_the_hiring_pages_and_directors_the_kit():
-    from dashboard.navigation import pages_for
+    from dashboard.ui.navigation import pages_for
 
     def keys(*grants):
         return {p.key for p in pages_for(Scope("x@example.org", grants))}

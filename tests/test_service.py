@@ -11,7 +11,7 @@ import urllib.request
 
 from ops_helpers import ROOT, command, env
 
-from dashboard import backup_schedule, command_server
+from dashboard.ops import backup_schedule, command_server
 
 
 def _free_port() -> int:

@@ -7,9 +7,9 @@ import time
 import pytest
 from conftest import ROOT, grant
 
-from dashboard import audit, db
-from dashboard.access import Scope
-from dashboard.signin import sign_in_refusal
+from dashboard.core.access import Scope
+from dashboard.store import audit, db
+from dashboard.ui.signin import sign_in_refusal
 
 AUTH_SECRETS = {
     "redirect_uri": "http://localhost:8501/oauth2callback",

@@ -1,4 +1,4 @@
-"""Tests for dashboard.stats against published examples, hand-worked answers and sklearn/scipy."""
+"""Tests for dashboard.core.stats against published examples, hand-worked answers and sklearn/scipy."""
 
 import math
 
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 from sklearn.metrics import cohen_kappa_score
 
-from dashboard import contract, privacy, stats
+from dashboard.core import contract, stats
+from dashboard.leadership import privacy
 
 NAN = np.nan
 # Krippendorff (2011) "Computing Krippendorff's alpha-reliability", 4 observers x 12 units,

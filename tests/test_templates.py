@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 from conftest import open_tab
 
-from dashboard import db, templates
-from dashboard.contract import TABLES, TABLES_BY_NAME
-from dashboard.importer import import_batch
+from dashboard.core.contract import TABLES, TABLES_BY_NAME
+from dashboard.ingest import templates
+from dashboard.ingest.importer import import_batch
+from dashboard.store import db
 
 SECOND_PERSON = {"person_id": "U0002", "full_name": "Robin Colleague", "email": ""}
 

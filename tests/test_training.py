@@ -10,9 +10,12 @@ import polars as pl
 import pytest
 from conftest import build, open_tab
 
-from dashboard import charts, cli, db, labels, training, training_rules
-from dashboard.access import AccessDenied, Scope
-from dashboard.contract import THEMES
+from dashboard import charts, cli
+from dashboard.core import labels
+from dashboard.core.access import AccessDenied, Scope
+from dashboard.core.contract import THEMES
+from dashboard.store import db
+from dashboard.training import growth_rules, tracking
 
 DIRECTOR = "director@example.org"
 SCRIPT_NAME = "Ada <script>alert(1)</script>"
@@ -45,18 +48,18 @@ def test_growth_is_latest_minus_intake_only_when_both_exist():
             ("d", "d4", "2025-07-01", "exit", "fit", None),  # a null score is not an assessment
         ]
     )
-    out = training_rules.latest_and_growth(scores).sort("person_id").filter(pl.col("theme") == "balance")
+    out = growth_rules.latest_and_growth(scores).sort("person_id").filter(pl.col("theme") == "balance")
     assert out["latest_score"].to_list() == [3, 1, 2, 1]
     assert out["growth"].to_list() == [1, None, None, -2]
     assert out["latest_purpose"].to_list() == ["exit", "intake", "midpoint", "exit"]
-    assert training_rules.latest_and_growth(scores).filter(pl.col("theme") == "fit").is_empty()
+    assert growth_rules.latest_and_growth(scores).filter(pl.col("theme") == "fit").is_empty()
 
 
 def test_heatmap_marks_unassessed_cells_instead_of_zero():
     trainees = pl.DataFrame(
         {"person_id": ["a", "b"], "full_name": ["A", "B"], "status": ["active", "withdrawn"]}
     )
-    growth = training_rules.latest_and_growth(
+    growth = growth_rules.latest_and_growth(
         _scores(
             [
                 ("a", "a1", "2025-01-01", "intake", "balance", 0),
@@ -64,7 +67,7 @@ def test_heatmap_marks_unassessed_cells_instead_of_zero():
             ]
         )
     )
-    cells = training_rules.heatmap_frame(trainees, growth)
+    cells = growth_rules.heatmap_frame(trainees, growth)
     assert cells.height == 12
     a_balance = cells.filter((pl.col("person_id") == "a") & (pl.col("theme") == "balance")).row(0, named=True)
     assert a_balance["label"] == "2.0 (+2.0)" and a_balance["assessed"]  # one decimal, signed
@@ -86,7 +89,7 @@ def test_need_is_shortfall_from_top_less_mean_growth_with_n():
             "growth": [1.0, 0.0, None, 1.0, None],
         }
     )
-    need = training_rules.need_by_theme(growth).sort("theme")
+    need = growth_rules.need_by_theme(growth).sort("theme")
     row = {r["theme"]: r for r in need.iter_rows(named=True)}
     assert row["balance"]["need"] == pytest.approx(4 - 2.5 - 0.5)
     assert (row["balance"]["n_level"], row["balance"]["n_growth"]) == (2, 2)
@@ -114,7 +117,7 @@ def test_gap_ranking_adds_need_and_coverage_ranks():
             "coverage": [30.0, 20.0, 10.0, 0.0, 0.0],
         }
     )
-    gaps = training_rules.gap_ranking(need, coverage)
+    gaps = growth_rules.gap_ranking(need, coverage)
     # need ranks: transcendence 1, fit 2, balance 3, learning 4
     # coverage ranks: learning 1, fit 2, transcendence 3, balance 4
     # sums: fit 4, transcendence 4 (tie: transcendence has the higher need), learning 5, balance 7
@@ -134,7 +137,7 @@ def test_weakest_themes_and_modules_not_yet_completed():
             "latest_date": [dt.date(2025, 7, 1)] * 4,
         }
     )
-    weak = training_rules.weakest_themes(growth)
+    weak = growth_rules.weakest_themes(growth)
     assert weak["theme"].to_list() == ["fit", "balance"]  # lowest score, then lower growth
     coverage = pl.DataFrame(
         {
@@ -146,7 +149,7 @@ def test_weakest_themes_and_modules_not_yet_completed():
             "coverage": [10.0, 15.0, 40.0, 24.0],
         }
     )
-    modules = training_rules.plan_modules(weak, coverage, completed=["M3"])
+    modules = growth_rules.plan_modules(weak, coverage, completed=["M3"])
     assert modules["module_id"].to_list() == ["M2", "M1"]
 
 
@@ -162,7 +165,7 @@ def test_module_growth_association_compares_completers_with_the_rest():
     coverage = pl.DataFrame(
         {"module_id": ["M1", "M1"], "module_name": ["one", "one"], "theme": ["balance", "fit"]}
     )
-    out = training_rules.module_growth_association(growth, completions, coverage).row(0, named=True)
+    out = growth_rules.module_growth_association(growth, completions, coverage).row(0, named=True)
     assert (out["n_completed"], out["mean_growth_completed"]) == (1, 1.0)
     assert (out["n_not_completed"], out["mean_growth_not_completed"]) == (1, 1.0)  # c has no growth
     assert out["difference"] == 0.0 and out["small_sample"]
@@ -262,7 +265,7 @@ DIRECTOR_A = Scope(DIRECTOR, (("training_director", "PA"),))
 
 
 def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
-    cells = training.cohort_heatmap(store, DIRECTOR_A, "CA")
+    cells = tracking.cohort_heatmap(store, DIRECTOR_A, "CA")
     growth = {(r["person_id"], r["theme"]): r["growth"] for r in cells.iter_rows(named=True)}
     assert growth[("T1", "balance")] == 1 and growth[("T2", "adaptiveness")] == 1
     assert growth[("T3", "adaptiveness")] == 2  # exit minus intake, no midpoint needed
@@ -271,13 +274,13 @@ def test_cohort_growth_covers_withdrawn_and_missing_midpoint(store):
 
 
 def test_cohort_trajectory_means_with_n(store):
-    frame = training.cohort_trajectory(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
+    frame = tracking.cohort_trajectory(store, DIRECTOR_A, "CA").filter(pl.col("theme") == "balance")
     got = {r["purpose"]: (r["n"], r["mean_score"]) for r in frame.iter_rows(named=True)}
     assert got == {"intake": (3, pytest.approx(4 / 3)), "midpoint": (2, 1.0), "exit": (2, 2.5)}
 
 
 def test_curriculum_gaps_leave_out_withdrawn_and_rank_transcendence_first(store):
-    gaps = training.curriculum_gaps(store, DIRECTOR_A, "PA")
+    gaps = tracking.curriculum_gaps(store, DIRECTOR_A, "PA")
     assert gaps["theme"].to_list()[:3] == ["transcendence", "balance", "adaptiveness"]
     row = {r["theme"]: r for r in gaps.iter_rows(named=True)}
     assert row["transcendence"]["need"] == pytest.approx(2.5)  # 4 - 1 - 0.5 over T1 and T3
@@ -289,17 +292,17 @@ def test_curriculum_gaps_leave_out_withdrawn_and_rank_transcendence_first(store)
 
 
 def test_development_plan_for_a_trainee_without_midpoint(store):
-    plan = training.development_plan(store, DIRECTOR_A, "T3")
+    plan = tracking.development_plan(store, DIRECTOR_A, "T3")
     assert plan.weakest["theme"].to_list() == ["transcendence", "balance"]
     assert plan.modules["module_id"].to_list() == ["M1", "M2"]  # M3 already completed
     assert set(plan.excerpts["text"]) == {T3_COUNTER, "I keep weekends free"}
-    frame = training.plan_frame(plan)
+    frame = tracking.plan_frame(plan)
     assert set(frame["section"]) == {"weak theme", "module to take", "excerpt"}
     assert frame["person_id"].unique().to_list() == ["T3"]
 
 
 def test_module_growth_on_the_handmade_cohort(store):
-    out = training.module_growth(store, DIRECTOR_A, "PA", "CA")
+    out = tracking.module_growth(store, DIRECTOR_A, "PA", "CA")
     rows = {r["module_id"]: r for r in out.iter_rows(named=True)}
     assert (rows["M1"]["n_completed"], rows["M1"]["mean_growth_completed"]) == (1, 1.0)
     assert (rows["M1"]["n_not_completed"], rows["M1"]["mean_growth_not_completed"]) == (2, 0.5)
@@ -307,26 +310,26 @@ def test_module_growth_on_the_handmade_cohort(store):
 
 
 def test_a_director_reads_only_their_own_programs(store):
-    assert training.cohorts(store, DIRECTOR_A)["cohort_id"].to_list() == ["CA"]
+    assert tracking.cohorts(store, DIRECTOR_A)["cohort_id"].to_list() == ["CA"]
     with pytest.raises(AccessDenied):
-        training.trainees(store, DIRECTOR_A, "CB")
+        tracking.trainees(store, DIRECTOR_A, "CB")
     with pytest.raises(AccessDenied):
-        training.development_plan(store, DIRECTOR_A, "T9")
+        tracking.development_plan(store, DIRECTOR_A, "T9")
     with pytest.raises(AccessDenied):
-        training.trainee_trajectory(store, DIRECTOR_A, "T9")
+        tracking.trainee_trajectory(store, DIRECTOR_A, "T9")
     with pytest.raises(AccessDenied):
-        training.curriculum_gaps(store, DIRECTOR_A, "PB")
+        tracking.curriculum_gaps(store, DIRECTOR_A, "PB")
     with pytest.raises(AccessDenied):
-        training.curriculum_gaps(store, DIRECTOR_A, "PA", "CB")
+        tracking.curriculum_gaps(store, DIRECTOR_A, "PA", "CB")
     with pytest.raises(AccessDenied):
-        training.cohorts(store, Scope("sup@example.org", (("supervisor", "PA"),)))
+        tracking.cohorts(store, Scope("sup@example.org", (("supervisor", "PA"),)))
 
 
 # --- charts ----------------------------------------------------------------------------------
 
 
 def test_heatmap_chart_greys_unassessed_cells_and_writes_change(store):
-    spec = charts.trainee_theme_heatmap_chart(training.cohort_heatmap(store, DIRECTOR_A, "CA")).to_dict()
+    spec = charts.trainee_theme_heatmap_chart(tracking.cohort_heatmap(store, DIRECTOR_A, "CA")).to_dict()
     cells, text = spec["layer"]
     assert cells["mark"]["type"] == "rect"
     color = cells["encoding"]["color"]
@@ -337,20 +340,20 @@ def test_heatmap_chart_greys_unassessed_cells_and_writes_change(store):
 
 
 def test_trajectory_charts(store):
-    points = training.trainee_trajectory(store, DIRECTOR_A, "T1")
+    points = tracking.trainee_trajectory(store, DIRECTOR_A, "T1")
     spec = charts.trainee_trajectory_line_chart(points).to_dict()
     assert spec["encoding"]["x"]["type"] == "temporal" and spec["encoding"]["y"]["field"] == "score"
     cohort = charts.cohort_trajectory_line_chart(
-        training.cohort_trajectory(store, DIRECTOR_A, "CA")
+        tracking.cohort_trajectory(store, DIRECTOR_A, "CA")
     ).to_dict()
     assert cohort["encoding"]["x"]["sort"] == ["intake", "midpoint", "exit", "annual"]
     assert {"field": "n", "type": "quantitative"} in cohort["encoding"]["tooltip"]
 
 
 def test_curriculum_charts(store):
-    spec = charts.curriculum_coverage_heatmap_chart(training.coverage_by_module(store, DIRECTOR_A)).to_dict()
+    spec = charts.curriculum_coverage_heatmap_chart(tracking.coverage_by_module(store, DIRECTOR_A)).to_dict()
     assert spec["layer"][0]["encoding"]["color"]["field"] == "coverage"
-    gaps = training.curriculum_gaps(store, DIRECTOR_A, "PA")
+    gaps = tracking.curriculum_gaps(store, DIRECTOR_A, "PA")
     points, labels = charts.need_coverage_point_chart(gaps).to_dict()["layer"]
     assert points["encoding"]["x"]["field"] == "coverage" and points["encoding"]["y"]["field"] == "need"
     assert labels["encoding"]["text"]["field"] == "theme"

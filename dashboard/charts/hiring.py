@@ -12,7 +12,7 @@ from dashboard.charts.style import (
     accessible,
     listing,
 )
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 
 def _not_rated_layer(base: alt.Chart, **offset) -> alt.Chart:

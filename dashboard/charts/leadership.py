@@ -11,7 +11,7 @@ from dashboard.charts.style import (
     accessible,
     listing,
 )
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 
 def theme_prevalence_bar_chart(frame: pl.DataFrame) -> alt.FacetChart:

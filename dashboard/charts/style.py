@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 SCORE_SCALE = alt.Scale(domain=[0, 4], nice=False)
 # Okabe & Ito's colour-blind-safe palette, without its yellow (too pale on a light background).

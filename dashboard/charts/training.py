@@ -12,7 +12,7 @@ from dashboard.charts.style import (
     theme_colour,
     theme_shape,
 )
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 TRAINING_SCORE_SCALE = alt.Scale(domain=[0, 4], nice=False)
 NOT_ASSESSED_GREY = "#d9d9d9"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.contract import THEMES
+from dashboard.core.contract import THEMES
 
 HERE = Path(__file__).parent
 STUDY_CAVEAT = (

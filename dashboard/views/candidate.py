@@ -2,10 +2,14 @@
 
 import streamlit as st
 
-from dashboard import audit, blinding, charts, codebook, db, panel_ui, passages, people_search, screening, ui
-from dashboard.access import AccessDenied
-from dashboard.contract import DECISIONS, THEMES
-from dashboard.signin import current_scope
+from dashboard import charts, codebook
+from dashboard.core.access import AccessDenied
+from dashboard.core.contract import DECISIONS, THEMES
+from dashboard.hiring import passages, people_search, screening
+from dashboard.scorecards import blind_rule
+from dashboard.store import audit, db
+from dashboard.ui import panel_ui, widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Candidate")
@@ -24,7 +28,7 @@ def open_applicant(row: dict) -> None:
 
 
 with st.expander("Find an applicant by name or id", expanded=not application_id):
-    ui.find_person(
+    widgets.find_person(
         lambda text: people_search.find_applicants(store, scope, text, hide_names),
         "applicant",
         "candidate_find",
@@ -46,13 +50,13 @@ if st.session_state.get("candidate_audited") != application_id:  # once per open
 app = detail.application
 st.text(f"Applicant: {detail.label}")
 st.text(f"{app['program_name']} · {app['position']} · applied {app['applied_on']} · stage {app['stage']}")
-ui.caveat()
+widgets.caveat()
 if detail.hidden:
-    st.warning(f"You sit on a panel for this person: every score and excerpt is {blinding.HIDDEN_NOTE}.")
+    st.warning(f"You sit on a panel for this person: every score and excerpt is {blind_rule.HIDDEN_NOTE}.")
 
 st.header("Theme profile")
 profile = screening.profile_chart_frame(detail.profile, detail.ratings, detail.label)
-ui.chart(
+widgets.chart(
     charts.theme_profile_bar_chart(profile),
     profile,
     key="candidate_profile",
@@ -61,7 +65,7 @@ ui.chart(
 st.caption(screening.SCORE_RULE)
 
 st.header("Every rater's score and the consensus")
-ui.table(detail.score_table, "candidate_scores", "candidate_scores.csv", application_id)
+widgets.table(detail.score_table, "candidate_scores", "candidate_scores.csv", application_id)
 
 st.header("Evidence by theme")
 theme_names = dict(zip(codebook.load_themes()["code"], codebook.load_themes()["name"], strict=True))
@@ -73,7 +77,7 @@ for theme in THEMES:
     label = f"{theme_names.get(theme, theme)}: {excerpts.height - counters} supporting, {counters} counter"
     with st.expander(label):
         if excerpts.height:
-            ui.dataframe(
+            widgets.dataframe(
                 excerpts,
                 f"candidate_excerpts_{theme}",
                 column_config={"text": st.column_config.TextColumn(width="large")},
@@ -93,19 +97,19 @@ for theme in THEMES:
                 st.code(picked.text, language=None, wrap_lines=True)
 
 st.header("Applications and interviews")
-ui.table(detail.applications, "candidate_applications", "applications.csv", application_id)
-ui.table(detail.interviews, "candidate_interviews", "interviews.csv", application_id)
+widgets.table(detail.applications, "candidate_applications", "applications.csv", application_id)
+widgets.table(detail.interviews, "candidate_interviews", "interviews.csv", application_id)
 panel_ui.panels_section(
     store, scope, "supervisor", "candidate", app["person_id"], app["program_id"], application_id
 )
 panel_ui.overdue_section(store, scope, "supervisor", "candidate")
 if detail.nominations.height:
-    st.header(f"Peer nominations received ({ui.n_label(detail.nominations.height)})")
-    ui.dataframe(detail.nominations, "candidate_nominations")
+    st.header(f"Peer nominations received ({widgets.n_label(detail.nominations.height)})")
+    widgets.dataframe(detail.nominations, "candidate_nominations")
 
 st.header("Decision")
 if detail.decisions.height:
-    ui.dataframe(detail.decisions, "candidate_decisions")
+    widgets.dataframe(detail.decisions, "candidate_decisions")
 else:
     st.write("No decision recorded yet.")
 with st.form("candidate_decision_form", clear_on_submit=True):

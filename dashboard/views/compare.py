@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from dashboard import charts, db, screening, ui
-from dashboard.access import AccessDenied
-from dashboard.signin import current_scope
+from dashboard import charts
+from dashboard.core.access import AccessDenied
+from dashboard.hiring import screening
+from dashboard.store import db
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Compare applicants")
-ui.caveat()
+widgets.caveat()
 
 hide_names = st.toggle(
     "Hide names until a decision is recorded",
@@ -52,7 +55,7 @@ except AccessDenied:
     st.error("One of these applicants is not in your programs, so Vocation will not show the record.")
     st.stop()
 
-ui.chart(
+widgets.chart(
     charts.compare_profile_bar_chart(comparison.profiles),
     comparison.profiles,
     key="compare_profiles",
@@ -64,7 +67,7 @@ st.caption(
     "The strongest excerpt is the supporting text coded by the most raters, then the longest, "
     "from the applicant's hiring interviews."
 )
-ui.table(comparison.table, key="compare_table", file_name="compare.csv", audit_object="compare")
+widgets.table(comparison.table, key="compare_table", file_name="compare.csv", audit_object="compare")
 if st.button("Open the first of these applicants", key="compare_open"):
     st.session_state["candidate_application_id"] = picked[0]
     st.session_state.pop("candidate_audited", None)  # a new opening of the record is audited

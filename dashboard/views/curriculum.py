@@ -2,20 +2,24 @@
 
 import streamlit as st
 
-from dashboard import charts, db, labels, training, training_rules, ui
-from dashboard.contract import SMALL_SAMPLE
-from dashboard.signin import current_scope
+from dashboard import charts
+from dashboard.core import labels
+from dashboard.core.contract import SMALL_SAMPLE
+from dashboard.store import db
+from dashboard.training import growth_rules, tracking
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Curriculum")
-ui.caveat()
-cohorts = training.cohorts(store, scope)
+widgets.caveat()
+cohorts = tracking.cohorts(store, scope)
 if cohorts.is_empty():
     st.info("No cohorts of your programs have been imported yet.")
     st.stop()
 
-program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "curriculum_program")
-cohort = ui.cohort_picker(cohorts, program, "curriculum_cohort", "All cohorts of this program")
+program = widgets.program_picker(cohorts.unique("program_id", maintain_order=True), "curriculum_program")
+cohort = widgets.cohort_picker(cohorts, program, "curriculum_cohort", "All cohorts of this program")
 
 # One section at a time: only the open tab runs (each chart or table costs the browser as much as
 # a plain page); the program and cohort above apply to the gaps and the module growth.
@@ -26,18 +30,18 @@ tab_gaps, tab_coverage, tab_growth = st.tabs(
 if tab_gaps.open:
     with tab_gaps:
         st.header("Where the curriculum falls short")
-        gaps = training.curriculum_gaps(store, scope, program, cohort)
-        st.write(training_rules.NEED_RULE)
-        st.write(training_rules.COVERAGE_RULE)
-        st.write(training_rules.GAP_RULE)
+        gaps = tracking.curriculum_gaps(store, scope, program, cohort)
+        st.write(growth_rules.NEED_RULE)
+        st.write(growth_rules.COVERAGE_RULE)
+        st.write(growth_rules.GAP_RULE)
         if gaps["gap_rank"].is_not_null().any():
             top = gaps.row(0, named=True)
             st.text(
                 f"Biggest gap: {top['theme']} (need {top['need']:.2f}, rank {top['need_rank']}; "
-                f"coverage {top['coverage']:g}, rank {top['coverage_rank']}; {ui.n_label(top['n_level'])})"
+                f"coverage {top['coverage']:g}, rank {top['coverage_rank']}; {widgets.n_label(top['n_level'])})"
             )
-        ui.table(gaps, "curriculum_gaps", f"curriculum_gaps_{program}.csv")
-        ui.chart(
+        widgets.table(gaps, "curriculum_gaps", f"curriculum_gaps_{program}.csv")
+        widgets.chart(
             charts.need_coverage_point_chart(gaps),
             gaps,
             "curriculum_need_coverage",
@@ -48,20 +52,20 @@ if tab_gaps.open:
 if tab_coverage.open:
     with tab_coverage:
         st.header("Coverage: modules × themes")
-        coverage = training.coverage_by_module(store, scope)
+        coverage = tracking.coverage_by_module(store, scope)
         no_modules = labels.empty_reason(coverage, "coverage", "No modules target the themes yet.")
         heatmap = charts.curriculum_coverage_heatmap_chart(coverage)
-        ui.chart(heatmap, coverage, "curriculum_coverage", empty=no_modules)
-        totals = training.coverage_by_theme(store, scope)
-        ui.table(totals, "curriculum_coverage_totals", "coverage_by_theme.csv")
+        widgets.chart(heatmap, coverage, "curriculum_coverage", empty=no_modules)
+        totals = tracking.coverage_by_theme(store, scope)
+        widgets.table(totals, "curriculum_coverage_totals", "coverage_by_theme.csv")
 
 if tab_growth.open:
     with tab_growth:
         st.header("Modules and growth")
-        st.warning(training_rules.ASSOCIATION_CAUTION)
+        st.warning(growth_rules.ASSOCIATION_CAUTION)
         st.caption(
             "Mean growth in the module's themes; n = trainees with a growth score in each group; "
             f"'Small sample' marks a group under {SMALL_SAMPLE}."
         )
-        association = training.module_growth(store, scope, program, cohort)
-        ui.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")
+        association = tracking.module_growth(store, scope, program, cohort)
+        widgets.table(association, "curriculum_module_growth", f"module_growth_{program}.csv")

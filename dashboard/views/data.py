@@ -5,8 +5,11 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import admin_ui, audit, backup_schedule, db, templates, ui, uploads, users
-from dashboard.signin import current_scope
+from dashboard.ingest import templates, uploads
+from dashboard.ops import backup_schedule, users
+from dashboard.store import audit, db
+from dashboard.ui import admin_ui, widgets
+from dashboard.ui.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
@@ -48,10 +51,10 @@ with upload_tab:
             st.text(
                 f"{check.report.problem_count} problem(s); rows are numbered as a spreadsheet shows them."
             )
-            ui.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
+            widgets.table(check.report.problems_frame(), "data_problems", "import-problems.csv")
         else:
             st.success("No problems found. Nothing has been written yet.")
-            ui.dataframe(pl.DataFrame({"file": check.files}), "data_checked_files")
+            widgets.dataframe(pl.DataFrame({"file": check.files}), "data_checked_files")
             if st.button("Import", key="data_import", type="primary", icon=":material/upload:"):
                 bar = st.progress(0.0, text="Importing")
                 report = uploads.import_uploads(store, scope, check, lambda f, t: bar.progress(f, text=t))
@@ -60,7 +63,7 @@ with upload_tab:
                 st.rerun()
     if "data_last_import" in st.session_state and check is None:
         st.success("Imported. Every page now shows the new data.")
-        ui.dataframe(st.session_state["data_last_import"], "data_import_counts")
+        widgets.dataframe(st.session_state["data_last_import"], "data_import_counts")
 
 if templates_tab.open:
     with templates_tab:
@@ -70,12 +73,12 @@ if templates_tab.open:
         )
         table = st.selectbox("Table", templates.TABLE_NAMES, key="data_template_table")
         st.text("\n".join(templates.table_notes(table)))
-        ui.dataframe(templates.rules_frame(table), "data_template_rules")
-        ui.file_downloads(templates.downloads(table), "data_template")
+        widgets.dataframe(templates.rules_frame(table), "data_template_rules")
+        widgets.file_downloads(templates.downloads(table), "data_template")
 
 if history_tab.open:
     with history_tab:
-        ui.table(users.import_history(store, scope), "data_history", "import-history.csv")
+        widgets.table(users.import_history(store, scope), "data_history", "import-history.csv")
 
 if users_tab.open:
     with users_tab:
@@ -90,7 +93,7 @@ if audit_tab.open:
         action = far.selectbox("Action", ["all", *audit.ACTIONS], key="data_audit_action")
         log = audit.read_log(store, scope, since, until, who, None if action == "all" else action)
         st.caption(f"{log.height} entries, newest first. The log is append-only.")
-        ui.table(log, "data_audit", "audit-log.csv")
+        widgets.table(log, "data_audit", "audit-log.csv")
 
 if backup_tab.open:
     with backup_tab:

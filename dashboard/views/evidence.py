@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from dashboard import charts, db, evidence, labels, privacy, ui
-from dashboard.signin import current_scope
+from dashboard import charts
+from dashboard.core import labels
+from dashboard.leadership import evidence, privacy
+from dashboard.store import db
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
@@ -13,7 +17,7 @@ st.write(
     "These tables put both questions to this system's own data."
 )
 st.caption(privacy.suppression_note())
-ui.caveat()
+widgets.caveat()
 
 # One question at a time: only the open tab runs (each chart costs the browser as much as the
 # rest of the page).
@@ -32,8 +36,8 @@ if tab_exemplars.open:
         )
         exemplars = evidence.exemplar_comparison(store, scope)
         empty = labels.empty_reason(exemplars, "hedges_g", "No staff have an annual assessment yet.")
-        ui.chart(charts.effect_size_point_chart(exemplars), exemplars, "evidence_exemplars", empty=empty)
-        ui.download(exemplars, "evidence_exemplars", "exemplars_vs_others.csv")
+        widgets.chart(charts.effect_size_point_chart(exemplars), exemplars, "evidence_exemplars", empty=empty)
+        widgets.download(exemplars, "evidence_exemplars", "exemplars_vs_others.csv")
         st.info(evidence.caution(), icon=":material/info:")
 
 if tab_outcomes.open:
@@ -49,10 +53,10 @@ if tab_outcomes.open:
             measure = st.selectbox("Outcome", measures, format_func=labels.words, key="evidence_measure")
             one = bands.filter(bands["measure"] == measure)
             empty = labels.empty_reason(one, "value")
-            ui.chart(charts.outcome_band_point_chart(one), one, "evidence_bands", empty=empty)
+            widgets.chart(charts.outcome_band_point_chart(one), one, "evidence_bands", empty=empty)
         else:
             st.write("No hires with outcomes yet.")
-        ui.download(bands, "evidence_bands", "outcomes_by_band.csv")
+        widgets.download(bands, "evidence_bands", "outcomes_by_band.csv")
         st.info(evidence.caution(), icon=":material/info:")
 
 if tab_links.open:
@@ -67,8 +71,8 @@ if tab_links.open:
             one_link = links.filter(links["measure"] == chosen)
             empty = labels.empty_reason(one_link, "correlation")
             chart = charts.effect_size_point_chart(one_link, "correlation")
-            ui.chart(chart, one_link, "evidence_links", empty=empty)
+            widgets.chart(chart, one_link, "evidence_links", empty=empty)
         else:
             st.write("No hires with outcomes yet.")
-        ui.download(links, "evidence_links", "theme_outcome_associations.csv")
+        widgets.download(links, "evidence_links", "theme_outcome_associations.csv")
         st.info(evidence.caution(), icon=":material/info:")

@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from dashboard import charts, db, fairness, labels, privacy, ui
-from dashboard.contract import SMALL_SAMPLE
-from dashboard.signin import current_scope
+from dashboard import charts
+from dashboard.core import labels
+from dashboard.core.contract import SMALL_SAMPLE
+from dashboard.leadership import fairness, privacy
+from dashboard.store import db
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
@@ -25,8 +29,8 @@ dimension = right.selectbox(
 )
 shown = table.filter((table["stage"] == stage) & (table["dimension"] == dimension))
 empty = labels.empty_reason(shown, "impact_ratio", "No applications reached this stage yet.")
-ui.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios", empty=empty)
-ui.download(shown, "fairness_ratios", "fairness.csv", xlsx=True)
+widgets.chart(charts.impact_ratio_bar_chart(shown), shown, "fairness_ratios", empty=empty)
+widgets.download(shown, "fairness_ratios", "fairness.csv", xlsx=True)
 st.caption(
     f"Groups with fewer than {SMALL_SAMPLE} applicants are labelled 'too small to judge'. A flag is a prompt "
     "to look closer, not a finding of bias; the compliance officer's report "

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from dashboard import codebook, db, home, ui
+from dashboard import codebook
+from dashboard.ingest import summary
+from dashboard.store import db
+from dashboard.ui import widgets
 
 store = db.app_store()
 st.title("Vocation")
@@ -25,9 +28,9 @@ for row in codebook.load_themes().iter_rows(named=True):
 st.header("What the study can and cannot tell us")
 st.info(codebook.STUDY_LIMITS)
 st.header("Data loaded")
-last = home.last_import(store)
+last = summary.last_import(store)
 if last is None:
     st.write("No data has been imported yet.")
 else:
     st.text(f"Last import: {last['imported_at']:%Y-%m-%d %H:%M} by {last['imported_by']}.")
-ui.dataframe(home.data_summary(store), "home_counts")
+widgets.dataframe(summary.data_summary(store), "home_counts")

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import codebook, db, qdc
-from dashboard.signin import current_scope
+from dashboard import codebook
+from dashboard.refiqda import qdc
+from dashboard.store import db
+from dashboard.ui.signin import current_scope
 
 st.title("Interview kit")
 title, kit_markdown, kit_html = codebook.interview_kit_documents()

@@ -3,8 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import db, interviews, ui
-from dashboard.signin import current_scope
+from dashboard.scorecards import interviews
+from dashboard.store import db
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("My interviews")
@@ -30,7 +32,7 @@ def listing(frame: pl.DataFrame, key: str) -> str | None:
         st.text("None.")
         return None
     shown = frame.select(COLUMNS)
-    event = ui.dataframe(shown, key, on_select="rerun", selection_mode="single-row")
+    event = widgets.dataframe(shown, key, on_select="rerun", selection_mode="single-row")
     rows = list(event.selection.rows) if event else []
     return f"{shown['interview_id'][rows[0]]}|{shown['rater_id'][rows[0]]}" if rows else None
 

@@ -2,8 +2,12 @@
 
 import streamlit as st
 
-from dashboard import charts, db, labels, overview, privacy, ui
-from dashboard.signin import current_scope
+from dashboard import charts
+from dashboard.core import labels
+from dashboard.leadership import overview, privacy
+from dashboard.store import db
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store = db.app_store()
 scope = current_scope()
@@ -40,13 +44,13 @@ if tab_prevalence.open:
             "Compare by", overview.DIMENSIONS, format_func=labels.words, horizontal=True, key="overview_by"
         )
         prevalence = overview.theme_prevalence(store, scope, by, **chosen)
-        ui.caveat()
+        widgets.caveat()
         empty = labels.empty_reason(
             prevalence, "share", "No interviewed applicants for these sites, programs and years."
         )
         chart = charts.theme_prevalence_bar_chart(prevalence)
-        ui.chart(chart, prevalence, "overview_prevalence", empty=empty)
-        ui.download(prevalence, "overview_prevalence", "theme_prevalence.csv")
+        widgets.chart(chart, prevalence, "overview_prevalence", empty=empty)
+        widgets.download(prevalence, "overview_prevalence", "theme_prevalence.csv")
 
 if tab_funnel.open:
     with tab_funnel:
@@ -57,16 +61,16 @@ if tab_funnel.open:
         empty = labels.empty_reason(
             funnel, "reached_n", "No applications for these sites, programs and years."
         )
-        ui.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel", empty=empty)
-        ui.download(shown_funnel, "overview_funnel", "hiring_funnel.csv")
+        widgets.chart(charts.hiring_funnel_bar_chart(funnel), shown_funnel, "overview_funnel", empty=empty)
+        widgets.download(shown_funnel, "overview_funnel", "hiring_funnel.csv")
 
 if tab_growth.open:
     with tab_growth:
         st.header("Cohort growth")
         st.write("Mean change per theme from a trainee's intake assessment to their latest one.")
         growth = overview.growth_by_cohort(store, scope, **chosen)
-        ui.caveat()
+        widgets.caveat()
         no_cohorts = "No trainee cohorts for these sites, programs and years."
         empty = labels.empty_reason(growth, "mean_change", no_cohorts)
-        ui.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth", empty=empty)
-        ui.download(growth, "overview_growth", "cohort_growth.csv")
+        widgets.chart(charts.cohort_growth_point_chart(growth), growth, "overview_growth", empty=empty)
+        widgets.download(growth, "overview_growth", "cohort_growth.csv")

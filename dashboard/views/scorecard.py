@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from dashboard import db, interviews, scorecard_form, scorecards, ui
-from dashboard.access import AccessDenied
-from dashboard.signin import current_scope
+from dashboard.core.access import AccessDenied
+from dashboard.scorecards import cards, interviews
+from dashboard.store import db
+from dashboard.ui import scorecard_form, widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Scorecard")
@@ -16,7 +18,7 @@ if not interview_id or not rater_id:
     st.page_link("views/my_interviews.py", label="Go to My interviews", icon=":material/event:")
     st.stop()
 try:
-    own = scorecards.own_card(store, scope, interview_id, rater_id)
+    own = cards.own_card(store, scope, interview_id, rater_id)
 except AccessDenied:
     st.error("You are not on this interview's panel, so Vocation will not open its scorecard.")
     st.stop()
@@ -43,15 +45,15 @@ if own.seat["seat_status"] == "seated":
     if st.button(
         "Confirm and open the scorecard", disabled=not confirmed, key="scorecard_confirm", type="primary"
     ):
-        scorecards.confirm_no_conflict(store, scope, interview_id, rater_id)
+        cards.confirm_no_conflict(store, scope, interview_id, rater_id)
         st.rerun()
     reason = st.text_input("Or recuse yourself; the reason", key="scorecard_recusal_reason")
     if st.button("Recuse myself", key="scorecard_recuse"):
         try:
-            scorecards.recuse(store, scope, interview_id, rater_id, reason)
+            cards.recuse(store, scope, interview_id, rater_id, reason)
             st.session_state["scorecard_done"] = "You recused yourself; the scheduler sees why."
             st.rerun()
-        except scorecards.CardError as exc:
+        except cards.CardError as exc:
             st.error("; ".join(exc.lines()))
     st.stop()
 
@@ -65,8 +67,8 @@ if own.submitted and not amending:
         st.session_state[f"{prefix}_amending"] = True
         st.rerun()
     st.header("The panel's submitted scorecards, side by side")
-    panel = scorecards.side_by_side(scorecards.submitted_cards(store, scope, interview_id))
-    ui.dataframe(panel, "scorecard_panel")
+    panel = cards.side_by_side(cards.submitted_cards(store, scope, interview_id))
+    widgets.dataframe(panel, "scorecard_panel")
     st.caption("Drafts are not shown; a rater appears once they submit. No hire / no-hire verdict: "
                "Screening combines the scores.")  # fmt: skip
     st.stop()
@@ -75,28 +77,28 @@ st.caption(
     "Score each theme on the anchored 0–4 scale, or leave it 'not assessed'. Every score needs at "
     "least one excerpt in the person's own words. Save a draft at any time; Submit locks the card."
 )
-ui.caveat()
+widgets.caveat()
 problems = st.session_state.pop(f"{prefix}_problems", [])
-card = scorecard_form.card_form(prefix, own.card, scorecards.subtheme_themes(store), problems)
+card = scorecard_form.card_form(prefix, own.card, cards.subtheme_themes(store), problems)
 st.divider()
 reason = st.text_input("Reason for the amendment", key=f"{prefix}_reason") if amending else ""
 save, send = st.columns(2)
 if not amending and save.button("Save draft", key="scorecard_save", icon=":material/save:"):
     try:
-        scorecards.save_draft(store, scope, interview_id, rater_id, card)
+        cards.save_draft(store, scope, interview_id, rater_id, card)
         st.session_state["scorecard_done"] = "Draft saved. Nobody else sees it."
-    except scorecards.CardError as exc:
+    except cards.CardError as exc:
         st.session_state[f"{prefix}_problems"] = exc.problems
     st.rerun()
 label = "Submit the amendment" if amending else "Submit (locks the card)"
 if send.button(label, key="scorecard_submit", type="primary", icon=":material/send:"):
     try:
         if amending:
-            scorecards.amend(store, scope, interview_id, rater_id, card, reason)
+            cards.amend(store, scope, interview_id, rater_id, card, reason)
         else:
-            scorecards.submit(store, scope, interview_id, rater_id, card)
+            cards.submit(store, scope, interview_id, rater_id, card)
         scorecard_form.forget(prefix)
         st.session_state["scorecard_done"] = "Submitted. The panel's submitted cards are below."
-    except scorecards.CardError as exc:
+    except cards.CardError as exc:
         st.session_state[f"{prefix}_problems"] = exc.problems
     st.rerun()

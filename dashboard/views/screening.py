@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from dashboard import db, screening, ui
-from dashboard.contract import THEMES
-from dashboard.signin import current_scope
+from dashboard.core.contract import THEMES
+from dashboard.hiring import screening
+from dashboard.store import db
+from dashboard.ui import widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Screening")
-ui.caveat()
+widgets.caveat()
 
-program_id = ui.program_picker(
+program_id = widgets.program_picker(
     screening.program_choices(store, scope), "screening_program", "All my programs"
 )
 options = screening.filter_choices(store, scope, program_id)
@@ -40,25 +42,25 @@ filters = screening.ScreeningFilters(
     min_scores=minimums,
 )
 table = screening.screening_table(store, scope, program_id, filters)
-pages = ui.page_count(table.height, screening.PAGE_SIZE)
+pages = widgets.page_count(table.height, screening.PAGE_SIZE)
 
-st.header(f"Applicants ({ui.n_label(table.height)})")
+st.header(f"Applicants ({widgets.n_label(table.height)})")
 st.write(screening.SORT_EXPLAINED + " Click a column heading to sort the rows on this page by it.")
 st.caption(
     screening.SCORE_RULE + " 'raters differ' names the themes where raters were 2 or more points apart."
 )
-page = ui.page_picker(
+page = widgets.page_picker(
     f"Page (of {pages}, {screening.PAGE_SIZE} applicants each, in ranked order)", pages, "screening_page"
 )
-page_table = screening.with_names(store, ui.page_of(table, page, screening.PAGE_SIZE), hide_names)
-ui.dataframe(
+page_table = screening.with_names(store, widgets.page_of(table, page, screening.PAGE_SIZE), hide_names)
+widgets.dataframe(
     screening.visible_columns(page_table, hide_names),
     f"screening_ranked_table_{page}",  # a fresh selection on each page
     on_select="rerun",
     selection_mode="multi-row",
     empty="No applicants match these filters: widen the dates, stages or minimum scores.",
 )
-ui.download_on_press(
+widgets.download_on_press(
     lambda: screening.download_frame(store, table, hide_names),
     "screening_ranked_download",
     "screening.csv",

@@ -2,13 +2,18 @@
 
 import streamlit as st
 
-from dashboard import charts, db, labels, panel_ui, people_search, training, training_rules, ui
-from dashboard.signin import current_scope
+from dashboard import charts
+from dashboard.core import labels
+from dashboard.hiring import people_search
+from dashboard.store import db
+from dashboard.training import growth_rules, tracking
+from dashboard.ui import panel_ui, widgets
+from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
 st.title("Trainees")
-ui.caveat()
-cohorts = training.cohorts(store, scope)
+widgets.caveat()
+cohorts = tracking.cohorts(store, scope)
 if cohorts.is_empty():
     st.info("No cohorts of your programs have been imported yet.")
     st.stop()
@@ -28,15 +33,14 @@ def open_trainee(row: dict) -> None:
 
 
 with st.expander("Find a trainee by name or id"):
-    ui.find_person(
+    widgets.find_person(
         lambda text: people_search.find_trainees(store, scope, text), "trainee", "trainees_find", open_trainee
     )
-program = ui.program_picker(cohorts.unique("program_id", maintain_order=True), "trainees_program")
-cohort = ui.cohort_picker(cohorts, program, "trainees_cohort")
+program = widgets.program_picker(cohorts.unique("program_id", maintain_order=True), "trainees_program")
+cohort = widgets.cohort_picker(cohorts, program, "trainees_cohort")
 
-people = training.trainees(store, scope, cohort)
-# One section at a time: only the open tab runs (each chart or table costs the browser as much as
-# a plain page); the program and cohort above apply to all three.
+people = tracking.trainees(store, scope, cohort)
+# Only the open tab runs (each chart or table costs the browser); the pickers apply to all three.
 tab_cohort, tab_trajectories, tab_one = st.tabs(
     ["Cohort", "Cohort trajectories", ONE_TRAINEE], key="trainees_tab", on_change="rerun"
 )
@@ -44,12 +48,12 @@ tab_cohort, tab_trajectories, tab_one = st.tabs(
 if tab_cohort.open:
     with tab_cohort:
         st.header("Trainees and status")
-        st.caption(ui.n_label(people.height))
-        ui.table(people.drop("cohort_id"), "trainees_list", f"trainees_{cohort}.csv")
+        st.caption(widgets.n_label(people.height))
+        widgets.table(people.drop("cohort_id"), "trainees_list", f"trainees_{cohort}.csv")
 
         st.header("Latest score and change since intake")
-        st.caption(training_rules.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
-        cells = training.cohort_heatmap(store, scope, cohort)
+        st.caption(growth_rules.GROWTH_RULE + " Grey cells were not assessed (not the same as a 0).")
+        cells = tracking.cohort_heatmap(store, scope, cohort)
         unassessed = labels.empty_reason(
             cells,
             "latest_score",
@@ -57,16 +61,16 @@ if tab_cohort.open:
             "Nobody in this cohort has been assessed yet.",
         )
         heatmap = charts.trainee_theme_heatmap_chart(cells)
-        ui.chart(heatmap, cells.drop("person_id"), "trainees_heatmap", empty=unassessed)
+        widgets.chart(heatmap, cells.drop("person_id"), "trainees_heatmap", empty=unassessed)
 
 if tab_trajectories.open:
     with tab_trajectories:
         st.header("Cohort trajectories")
         st.caption("Mean score per theme at each assessment; n = trainees assessed (see the chart data).")
-        trajectory = training.cohort_trajectory(store, scope, cohort)
+        trajectory = tracking.cohort_trajectory(store, scope, cohort)
         empty = labels.empty_reason(trajectory, "mean_score", "Nobody in this cohort has been assessed yet.")
         lines = charts.cohort_trajectory_line_chart(trajectory)
-        ui.chart(lines, trajectory, "trainees_cohort_trajectory", empty=empty)
+        widgets.chart(lines, trajectory, "trainees_cohort_trajectory", empty=empty)
 
 
 def one_trainee() -> None:
@@ -78,30 +82,30 @@ def one_trainee() -> None:
     person = st.selectbox(
         "Trainee", list(trainee_names), format_func=trainee_names.get, key="trainees_person"
     )
-    points = training.trainee_trajectory(store, scope, person)
+    points = tracking.trainee_trajectory(store, scope, person)
     st.header("Trajectory")
     if points.is_empty():
         st.info("No assessments recorded for this trainee yet.")
     else:
         shown = points.select("interview_date", "purpose", "theme", "score", "disagreement", "pending")
-        ui.chart(charts.trainee_trajectory_line_chart(shown), shown, "trainees_trajectory")
+        widgets.chart(charts.trainee_trajectory_line_chart(shown), shown, "trainees_trajectory")
 
     st.header("Development plan")
-    plan = training.development_plan(store, scope, person)
+    plan = tracking.development_plan(store, scope, person)
     st.write("Weakest themes (lowest latest score, then lowest growth):")
-    ui.dataframe(plan.weakest, "trainees_plan_weakest")
+    widgets.dataframe(plan.weakest, "trainees_plan_weakest")
     st.write("Modules that target them, not yet completed (heaviest emphasis first):")
     if plan.modules.is_empty():
         st.text("None: every module that targets these themes is completed.")
     else:
-        ui.dataframe(plan.modules, "trainees_plan_modules")
+        widgets.dataframe(plan.modules, "trainees_plan_modules")
     st.write("What the latest assessment said on these themes:")
     if plan.excerpts.is_empty():
         st.text("No excerpts on these themes in the latest assessment.")
     for row in plan.excerpts.iter_rows(named=True):
         st.text(f"[{row['theme']}, {row['stance']}] {row['text']}")
-    ui.download(
-        training.plan_frame(plan),
+    widgets.download(
+        tracking.plan_frame(plan),
         "trainees_plan",
         f"development_plan_{person}.csv",
         f"development plan {person}",

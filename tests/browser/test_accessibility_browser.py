@@ -17,9 +17,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from test_browser_flows import ARTIFACTS, _free_port, _serve, _settle, browser  # noqa: F401 (fixtures)
 
-from dashboard.access import Scope
-from dashboard.navigation import PAGES
-from dashboard.signin import DEMO_EMAIL, DEMO_ROLES
+from dashboard.core.access import Scope
+from dashboard.ui.navigation import PAGES
+from dashboard.ui.signin import DEMO_EMAIL, DEMO_ROLES
 
 pytestmark = pytest.mark.browser
 

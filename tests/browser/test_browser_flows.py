@@ -19,10 +19,10 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from dashboard import db
-from dashboard.access import ROLES, SCOPED_ROLES, Scope
-from dashboard.navigation import PAGES, pages_for
-from dashboard.signin import DEMO_EMAIL, DEMO_ROLES
+from dashboard.core.access import ROLES, SCOPED_ROLES, Scope
+from dashboard.store import db
+from dashboard.ui.navigation import PAGES, pages_for
+from dashboard.ui.signin import DEMO_EMAIL, DEMO_ROLES
 
 pytestmark = pytest.mark.browser
 
@@ -293,7 +293,7 @@ def test_an_excerpt_with_markup_shows_as_text_and_runs_nothing(page, app_url):
 def test_admin_imports_a_coded_project_and_the_supervisor_reads_a_passage(page, app_url, tmp_path):
     from qdpx_writer import Sel, Src, guid, write_qdpx
 
-    from dashboard.qdc import code_guid
+    from dashboard.refiqda.qdc import code_guid
 
     text = f"Interviewer: What keeps you going?\nApplicant: I sing in a choir on Tuesdays. I once wrote {PAYLOAD}.\n"
     coder = guid("browser/coder")

@@ -23,8 +23,9 @@ from test_browser_flows import (  # noqa: F401 - fixtures shared with the other 
     sign_in,
 )
 
-from dashboard import db, interviews
-from dashboard.access import Scope
+from dashboard.core.access import Scope
+from dashboard.scorecards import interviews
+from dashboard.store import db
 
 pytestmark = pytest.mark.browser
 

@@ -25,7 +25,8 @@ from test_browser_flows import (  # noqa: F401 - fixtures and the harness
     sign_in,
 )
 
-from dashboard import command_server, db
+from dashboard.ops import command_server
+from dashboard.store import db
 
 pytestmark = pytest.mark.browser
 
