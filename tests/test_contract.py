@@ -1,4 +1,4 @@
-"""The data contract, the schema DDL and the README agree with each other."""
+"""The data contract, the schema DDL and docs/data-contract.md agree with each other."""
 
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ def test_schema_declares_every_contract_table_with_its_columns(tmp_path):
     con.close()
 
 
-def test_readme_documents_every_contract_table_and_column():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_docs_document_every_contract_table_and_column():
+    readme = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
     for table in TABLES:
         row = re.search(rf"^\| `{table.name}`[^\n]*$", readme, re.M)
-        assert row, f"README's contract table lacks {table.name}"
+        assert row, f"docs/data-contract.md's contract table lacks {table.name}"
         for col in table.column_names:
-            assert col in row.group(0), f"README's row for {table.name} lacks {col}"
+            assert col in row.group(0), f"docs/data-contract.md's row for {table.name} lacks {col}"
 
 
 def test_codebook_defaults_are_seeded(tmp_path):
