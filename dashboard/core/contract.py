@@ -1,7 +1,7 @@
 """The data contract: every file a program exports, its columns, types, keys and rules.
 
 The importer validates against this description, the schema DDL in queries/schema.sql
-declares the same tables (a test keeps the two in step), and the README's contract table
+declares the same tables (a test keeps the two in step), and docs/data-contract.md's contract table
 is generated from it.
 """
 

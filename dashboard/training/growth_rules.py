@@ -1,6 +1,6 @@
 """Training's rules on frames (pure: no database, no scope): growth, need, coverage gaps, the
 heatmap cells, trajectories and development-plan modules. training/tracking.py reads the data and calls
-these; the rules, one sentence each (the pages and the README state them the same way):
+these; the rules, one sentence each (the pages and docs/training-directors.md state them the same way):
 
 - growth: a trainee's latest score on a theme minus their intake score on it, only when both
   exist and the latest assessment is a later one than the intake;

@@ -176,7 +176,7 @@ def _demo_scope(store) -> Scope:
     if not demo_allowed(store):
         st.error(
             "Sign-in is not configured, so Vocation will not show this database. "
-            "Fill the [auth] section of .streamlit/secrets.toml (see the README), "
+            "Fill the [auth] section of .streamlit/secrets.toml (see docs/admin.md), "
             "or point VOCATION_DB at the bundled sample database."
         )
         st.stop()

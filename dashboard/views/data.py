@@ -103,5 +103,5 @@ if backup_tab.open:
         if status.error:
             st.error(status.error)
         st.caption(
-            "Back up now: python -m dashboard backup --to DIR (works while the app runs; see the README)."
+            "Back up now: python -m dashboard backup --to DIR (works while the app runs; see docs/admin.md)."
         )
