@@ -60,6 +60,7 @@ LAYERS = {
         "backup",
         "backup_schedule",
         "command_server",
+        "notify",
     },
     5: {"reports", "signin", "navigation", "ui", "scorecard_form", "panel_ui", "admin_ui"},
     6: {"views"},
