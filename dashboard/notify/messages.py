@@ -1,7 +1,7 @@
 """The messages Vocation sends, each built by a pure function from plain fields into an EmailMessage.
 
 A message says who, what, when and where to click — never scores, excerpts, decisions, notes or
-demographics, and never the candidate's name (raters may be blind to it). The builders cannot carry
+self-identified groups, and never the candidate's name (raters may be blind to it). The builders cannot carry
 them: they take only ids, names of the recipient and scheduler, dates, program names and links
 (tests/test_notify_core.py checks every signature). Each message has the caller's stable Message-ID,
 a plain subject, a plain-text body with a simple HTML alternative (values escaped), and invitations
