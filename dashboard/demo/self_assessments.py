@@ -67,8 +67,9 @@ def _assessment(scores: dict[str, float], purpose: str, person_id: str) -> SelfA
     return SelfAssessment(mine, {t: _EXAMPLES[t] for t, s in mine.items() if s is not None})
 
 
-def seed(store) -> int:
-    """Seed the demo self-assessments (once: nothing when any exists); returns how many."""
+def seed(store, others: bool = True) -> int:
+    """Seed the demo self-assessments (once: nothing when any exists); returns how many. Without
+    `others`, only the demo trainee's (the benchmark's, at any scale)."""
     if store.query("self_assessments_total")["n"][0]:
         return 0
     me = demo_trainee(store)
@@ -77,6 +78,8 @@ def seed(store) -> int:
     for (person, interview_id, purpose), part in rows.group_by(
         "person_id", "interview_id", "purpose", maintain_order=True
     ):
+        if person != me and not others:
+            continue
         scores = dict(zip(part["theme"], part["panel_score"], strict=True))
         sa = _assessment(scores, purpose, person)
         if person == me and purpose == "midpoint":
