@@ -27,6 +27,7 @@ def self_panel_point_chart(frame: pl.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("value:Q", scale=alt.Scale(domain=[0, 4], nice=False), title="Score (0-4)"),
             y=alt.Y("theme:N", sort=list(THEMES), title=None),
+            yOffset=alt.YOffset("who:N", sort=WHO),
             color=alt.Color("who:N", scale=alt.Scale(domain=WHO, range=OKABE_ITO[:2]), title="Who"),
             shape=alt.Shape("who:N", scale=alt.Scale(domain=WHO, range=["circle", "diamond"]), title="Who"),
             column=alt.Column("purpose:N", sort=["intake", "midpoint", "exit", "annual"], title=None),
