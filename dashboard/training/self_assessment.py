@@ -19,7 +19,7 @@ import polars as pl
 
 from dashboard.core.access import AccessDenied, Scope
 from dashboard.core.contract import THEMES
-from dashboard.scorecards import interviews
+from dashboard.scorecards import blind_rule, interviews
 from dashboard.store import audit, db
 from dashboard.training.self_rules import (
     REASON_MAX,
@@ -219,13 +219,15 @@ def own(store, scope: Scope, interview_id: str, person_id: str) -> Own:
 
 def for_rater(store, scope: Scope, interview_id: str, rater_id: str) -> pl.DataFrame | None:
     """The reviewed trainee's submitted self-assessment in force, for a rater on the panel, only
-    once the rater's own card is submitted (it never anchors them); None before that or when there
-    is none. Columns: theme, self_score ('not assessed' where so), example."""
+    once the rater's own card is submitted and they owe no card on another review of the same
+    person (it never anchors them); None before that or when there is none. Columns: theme, self_score ('not assessed' where so), example."""
     if rater_id not in interviews.interviewer_raters(store, scope):
         raise AccessDenied("you can read a self-assessment only as a rater on the panel")
     row = interviews.interview(store, interview_id)
     seats = interviews.panel_seats(store, [interview_id]).filter(pl.col("rater_id") == rater_id)
     if row is None or seats.is_empty() or seats["status"][0] != "submitted":
+        return None
+    if blind_rule.is_hidden(store, scope, row["person_id"]):  # a card still owed on another review
         return None
     versions = store.query(
         "self_assessment_versions_for_review", interview_id=interview_id, person_id=row["person_id"]

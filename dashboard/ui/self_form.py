@@ -35,7 +35,7 @@ def form(prefix: str, saved: SelfAssessment, problems: list[tuple[str, str]]) ->
     scores, examples = {}, {}
     for theme in THEMES:
         part = kit["themes"][theme]
-        st.subheader(names.get(theme, theme))
+        st.header(names.get(theme, theme))
         score = st.radio(
             f"My score on {names.get(theme, theme)}",
             CHOICES,
