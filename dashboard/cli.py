@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard import cli_trainees
 from dashboard.core import exports
 from dashboard.core.access import ROLES, Scope
 from dashboard.ops import backup, backup_schedule, command_server, users
@@ -43,9 +44,10 @@ def cmd_load(args: argparse.Namespace) -> int:
         result = import_batch(args.paths, con, imported_by=args.by, dry_run=args.check, maps=maps)
         if result.written:
             _audit_import(db.Store(con, args.db), result)
-            from dashboard.demo.panels import seed_if_sample
+            from dashboard.demo import panels, self_assessments
 
-            seeded = seed_if_sample(db.Store(con, args.db))  # the demo panels, on the sample only
+            seeded = panels.seed_if_sample(db.Store(con, args.db))  # the demo panels, on the sample only
+            self_assessments.seed_if_sample(db.Store(con, args.db))  # and the trainees' self-assessments
     finally:
         con.close()
     print(result.text())
@@ -284,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_users_parser(sub)
     _add_audit_parser(sub)
     _add_scorecard_parsers(sub)
+    cli_trainees.add_parsers(sub, _add_db)
     _add_backup_parsers(sub)
     bench = sub.add_parser("bench", help="generate data at a scale, import it and time every page")
     bench.add_argument("--scale", type=int, default=100, help="data scale (1 = the sample; default 100)")

@@ -16,7 +16,7 @@ from dashboard.ingest import summary
 from dashboard.leadership import evidence, fairness, overview
 from dashboard.refiqda import qdc
 from dashboard.reliability import inter_rater
-from dashboard.training import tracking
+from dashboard.training import self_view, tracking
 
 
 def _none(parser) -> None:
@@ -119,6 +119,15 @@ def trainee_plan_report(store, args) -> pl.DataFrame:
         raise SystemExit(f"trainee-plan: {exc}") from None
 
 
+def self_assessment_report(store, args) -> pl.DataFrame:
+    """Self vs panel per trainee, review and theme: person_id, interview_id, purpose, theme,
+    self_score, panel_score, gap (self - panel; blank where either is missing)."""
+    try:
+        return self_view.report_frame(store, Scope.system(), args.program, args.cohort)
+    except AccessDenied as exc:
+        raise SystemExit(f"self-assessment: {exc}") from None
+
+
 def codebook_report(store, args) -> pl.DataFrame:
     """The codebook's codes as the .qdc export holds them: GUID, name, path and what each maps to."""
     return qdc.codebook_codes(*qdc.codebook_frames(store)).drop("color")
@@ -165,6 +174,11 @@ REPORTS = {
         trainee_plan_report,
         _plan_args,
         "one trainee's development plan: weak themes, modules, excerpts",
+    ),
+    "self-assessment": (
+        self_assessment_report,
+        _gap_args,
+        "trainees' self-scores beside the panel's, with the gap, per review and theme",
     ),
     "codebook": (
         codebook_report,

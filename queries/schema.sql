@@ -223,7 +223,7 @@ create table if not exists app_consensus (
 
 create table if not exists app_user_roles (
     email varchar not null,
-    role varchar not null check (role in ('supervisor', 'training_director', 'leadership', 'admin', 'interviewer')),
+    role varchar not null check (role in ('supervisor', 'training_director', 'leadership', 'admin', 'interviewer', 'trainee')),
     program_id varchar not null default '',  -- '' for roles that are not scoped to programs
     added_by varchar,
     added_at timestamp not null,
@@ -296,6 +296,29 @@ create table if not exists app_scorecard_excerpts (
     stance varchar not null check (stance in ('supports', 'counter')),
     text varchar not null,
     primary key (scorecard_id, position),
+);
+
+-- self-assessments: a trainee rates themselves at each review (intake, midpoint, exit, annual) -
+-- One row per saved state, as scorecards: version 0 the draft (replaced on each save, removed on
+-- submit), version 1 the first submission (kept for ever), versions 2+ amendments with a reason.
+-- Never a rating: Screening, Reliability and the validation study do not read these tables.
+create table if not exists app_self_assessments (
+    self_assessment_id integer primary key default nextval('app_id_seq'),
+    interview_id varchar not null,  -- → interviews (a review of this person)
+    person_id varchar not null,  -- → people (the trainee)
+    version integer not null check (version >= 0),
+    reason varchar,  -- why an amendment was made (versions 2+)
+    saved_by varchar not null,
+    saved_at timestamp not null,
+    unique (interview_id, person_id, version),
+);
+
+create table if not exists app_self_assessment_scores (
+    self_assessment_id integer not null,  -- → app_self_assessments
+    theme varchar not null,
+    score tinyint check (score between 0 and 4),  -- null: not assessed (never 0)
+    example varchar,  -- from the trainee's own practice; required for every score
+    primary key (self_assessment_id, theme),
 );
 
 -- derived views: the score rules every page shares ----------------------------------------

@@ -135,6 +135,8 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
         "app_scorecards",
         "app_scorecard_scores",
         "app_scorecard_excerpts",
+        "app_self_assessments",
+        "app_self_assessment_scores",
     ]
     out = {}
     for name in names:

@@ -230,6 +230,30 @@ CASES = {  # name: (builder, a frame it draws)
             {"rater_name": ["R"], "quarter": ["2025-Q1"], "mean_difference": [0.3], "n_ratings": [20]}
         ),
     ),
+    "self_panel": (
+        charts.self_panel_point_chart,
+        pl.DataFrame(
+            {
+                "purpose": ["intake", "intake"],
+                "interview_date": [date(2025, 1, 6)] * 2,
+                "theme": ["fit", "learning"],
+                "self_score": [3, None],
+                "panel_score": [2.0, 1.5],
+            }
+        ),
+    ),
+    "cohort_gap": (
+        charts.cohort_gap_line_chart,
+        pl.DataFrame(
+            {
+                "purpose": ["intake", "exit"],
+                "theme": ["fit", "fit"],
+                "mean_gap": [0.8, 0.2],
+                "n": [12, 10],
+                "direction": ["over-rate", "over-rate"],
+            }
+        ),
+    ),
 }
 
 

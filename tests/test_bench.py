@@ -36,11 +36,20 @@ def test_the_benchmarks_coded_project_imports_every_selection_with_no_mapping(tm
 def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     monkeypatch.setenv("VOCATION_DB", str(tmp_path / "unused.duckdb"))  # bench.run sets it
     result = runner.run(
-        1, runs=1, keep=str(tmp_path / "bench.duckdb"), pages=["home", "screening", "scorecard"]
+        1,
+        runs=1,
+        keep=str(tmp_path / "bench.duckdb"),
+        pages=["home", "screening", "scorecard", "my_growth", "self_assessment"],
     )
     table = runner.format_table(result)
     assert result["rows_imported"] > 1000 and result["import_s"] > 0
-    assert [p["page"] for p in result["pages"]] == ["Home", "Screening", "Scorecard"]
+    assert [p["page"] for p in result["pages"]] == [
+        "Home",
+        "Screening",
+        "Scorecard",
+        "My growth",
+        "Self-assessment",
+    ]
     assert not any(p["error"] for p in result["pages"]), table
     assert result["submit_error"] == "" and result["submit_ms"] > 0, table
     assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table

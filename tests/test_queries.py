@@ -160,6 +160,12 @@ def _sample_values(con) -> dict:
         "text": "binding test",
         "due_before": datetime.date(2026, 1, 5),
         "match_names": True,
+        # self-assessments
+        "person_ids": [first("select person_id from enrollments order by 1 limit 1")],
+        "purposes": ["intake", "exit"],
+        "self_assessment_id": 1,
+        "self_assessment_ids": [1],
+        "example": "binding test",
     }
 
 

@@ -49,6 +49,7 @@ def targets_for(scale: int) -> dict:
 
 BENCH_EMAIL = "bench@vocation.local"
 INTERVIEWER: list[str] = []  # the sample rater the interviewer pages are timed for (set by run)
+TRAINEE: list[str] = []  # the demo trainee the trainee's pages are timed for (set by run)
 
 
 def main_role(spec: PageSpec) -> str:
@@ -126,6 +127,7 @@ def _open(spec: PageSpec):
     at = AppTest.from_file(APP, default_timeout=600)
     role = main_role(spec)
     email = INTERVIEWER[0] if role == "interviewer" and INTERVIEWER else f"{role}.{BENCH_EMAIL}"
+    email = TRAINEE[0] if role == "trainee" and TRAINEE else email
     at.user = {"is_logged_in": True, "email": email}
     at.run()
     for key, value in _page_state(spec).items():
@@ -250,6 +252,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
         con.close()
         ops = operations.time_operations(db_file)  # a coded project imported, then a backup
         INTERVIEWER[:] = [scorecard_steps.prepare(db_file)]
+        TRAINEE[:] = [scorecard_steps.prepare_trainee(db_file)]
         os.environ["VOCATION_DB"] = str(db_file)
         chosen = [spec for spec in PAGES if not pages or spec.key in pages]
         timed = [time_page(spec, runs) for spec in chosen]

@@ -32,6 +32,25 @@ def prepare(db_file) -> str:
         store.close()
 
 
+def prepare_trainee(db_file) -> str:
+    """Seed the demo trainee's self-assessments (once) and grant them the trainee role; returns
+    their email (My growth and Self-assessment are timed for them)."""
+    from dashboard.demo import self_assessments
+
+    store = db.Store.open(db_file)
+    try:
+        self_assessments.seed(store, others=False)
+        email = self_assessments.demo_trainee_email(store)
+        store.con.execute(
+            "insert into app_user_roles (email, role, program_id, added_by, added_at)"
+            " values ($email, 'trainee', '', 'bench', now()) on conflict do nothing",
+            {"email": email},
+        )
+        return email
+    finally:
+        store.close()
+
+
 def page_state(db_file, key: str) -> dict:
     """The Scorecard page opened on R01's draft (the heaviest state: the whole form, reloaded)."""
     if key != "scorecard":

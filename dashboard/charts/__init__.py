@@ -21,6 +21,7 @@ from dashboard.charts.reliability import (
     rater_drift_line_chart,
     theme_alpha_point_chart,
 )
+from dashboard.charts.self_assessment import cohort_gap_line_chart, self_panel_point_chart
 from dashboard.charts.style import BAR_COLOUR, OKABE_ITO, SCORE_SCALE, SEQUENTIAL, THEME_COLOURS, THEME_SHAPES
 from dashboard.charts.training import (
     ASSESSMENT_ORDER,
@@ -44,6 +45,7 @@ __all__ = [
     "THEME_SHAPES",
     "TRAINING_SCORE_SCALE",
     "agreement_quarter_line_chart",
+    "cohort_gap_line_chart",
     "cohort_growth_point_chart",
     "cohort_trajectory_line_chart",
     "compare_profile_bar_chart",
@@ -57,6 +59,7 @@ __all__ = [
     "rater_drift_line_chart",
     "theme_alpha_point_chart",
     "theme_prevalence_bar_chart",
+    "self_panel_point_chart",
     "theme_profile_bar_chart",
     "trainee_theme_heatmap_chart",
     "trainee_trajectory_line_chart",

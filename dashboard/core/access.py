@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("supervisor", "training_director", "leadership", "admin", "interviewer")
+ROLES = ("supervisor", "training_director", "leadership", "admin", "interviewer", "trainee")
 SCOPED_ROLES = ("supervisor", "training_director")
 ALL_PROGRAMS = "*"
 
@@ -24,6 +24,7 @@ class Scope:
 
     email: str
     grants: tuple[tuple[str, str], ...] = ()
+    person_ids: tuple[str, ...] = ()  # a trainee's own person id (see trainee_person_ids)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -47,7 +48,33 @@ class Scope:
     @classmethod
     def system(cls) -> Scope:
         """Every role over every program: for the command line, which the file owner runs."""
-        return cls("command line", tuple((r, ALL_PROGRAMS) for r in ROLES))
+        return cls("command line", tuple((r, ALL_PROGRAMS) for r in ROLES if r != "trainee"))
+
+    def own_people(self) -> tuple[str, ...]:
+        """A trainee's own person ids; AccessDenied without the trainee role."""
+        self.require("trainee")
+        return self.person_ids
+
+
+def trainee_refusal(store, email: str) -> str:
+    """Why `email` cannot be a trainee ('' when it can): it must be the address of exactly one
+    person (people.email, case-insensitive) and that person must have an enrollment."""
+    people = store.query("people_for_email", email=email)
+    if people.is_empty():
+        return f"no person has the email {email} (people.csv's email column): import it first"
+    if people.height > 1:
+        who = ", ".join(people["person_id"].to_list())
+        return f"the email {email} is shared by {people.height} people ({who}); a trainee's address is theirs alone"
+    if not people["enrolled"][0]:
+        return f"{people['person_id'][0]} has no enrollment: only people enrolled in a cohort are trainees"
+    return ""
+
+
+def trainee_person_ids(store, email: str) -> tuple[str, ...]:
+    """The person a trainee's sign-in is (one person id), or () when the address is no trainee's."""
+    if not email or trainee_refusal(store, email):
+        return ()
+    return tuple(store.query("people_for_email", email=email)["person_id"].to_list())
 
 
 def readable_programs(store, scope: Scope, role: str, program_id: str | None = None) -> list[str]:
@@ -58,6 +85,8 @@ def readable_programs(store, scope: Scope, role: str, program_id: str | None = N
     when the person does not hold `role`.
     """
     granted = scope.programs(role)
+    if role == "trainee":  # a trainee reads their own records, through their person id, not programs
+        raise AccessDenied("a trainee reads only their own records")
     if ALL_PROGRAMS in granted or (role not in SCOPED_ROLES and not any(granted)):
         allowed = store.query("program_list")["program_id"].to_list()
     else:

@@ -10,7 +10,7 @@ import re
 
 import polars as pl
 
-from dashboard.core.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope, readable_programs
+from dashboard.core.access import ALL_PROGRAMS, ROLES, SCOPED_ROLES, Scope, readable_programs, trainee_refusal
 from dashboard.store import audit, db
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -38,6 +38,10 @@ def check_role(role: str) -> str:
 def check_programs(store, role: str, programs: list[str]) -> list[str]:
     """The program ids a grant of `role` covers ('' for unscoped roles), checked against the data."""
     programs = [p.strip() for p in programs if p.strip()]
+    if role == "trainee" and programs:
+        raise UserChangeError(
+            "a trainee sees only their own records, in every program they are enrolled in; give no --program"
+        )
     if role not in SCOPED_ROLES:
         if programs:
             raise UserChangeError(f"{role} sees no single program's records; give it no --program")
@@ -77,6 +81,9 @@ def grant_role(store, scope: Scope, email: str, role: str, programs: list[str] |
             f"no rater has the email {email}: an interviewer is the rater with that address "
             "(add it to raters.csv's email column and import it first)"
         )
+    refusal = trainee_refusal(store, email) if role == "trainee" else ""
+    if refusal:
+        raise UserChangeError(f"{refusal} (a trainee is the one person with this address who is enrolled)")
     where = f" for {', '.join(programs)}" if programs != [""] else ""
 
     def work(cur) -> None:  # one transaction: the grant and its audit entry

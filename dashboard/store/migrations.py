@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from dashboard.core.access import ROLES
 from dashboard.core.contract import TABLES
 from dashboard.core.query_files import sql_text
 
@@ -23,17 +24,17 @@ def upgrade(con: duckdb.DuckDBPyConnection, in_transaction: Transaction) -> None
         "select count(*) from duckdb_views() where view_name = 'interview_theme_scores'"
     ).fetchall()[0][0]:
         con.execute("drop view interview_theme_scores")  # a database from before it was materialized
-    _rebuild(con, in_transaction, _roles_before_interviewer(con))
+    _rebuild(con, in_transaction, _roles_before_current(con))
     _rebuild(con, in_transaction, _declared_contract_keys(con))
 
 
-def _roles_before_interviewer(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """app_user_roles, when its CHECK does not list the interviewer role yet."""
+def _roles_before_current(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """app_user_roles, when its CHECK does not list every role yet (interviewer, then trainee)."""
     found = con.execute(
         "select expression from duckdb_constraints()"
         " where table_name = 'app_user_roles' and constraint_type = 'CHECK'"
     ).fetchall()
-    return ["app_user_roles"] if found and "interviewer" not in found[0][0] else []
+    return ["app_user_roles"] if found and any(f"'{r}'" not in found[0][0] for r in ROLES) else []
 
 
 def _declared_contract_keys(con: duckdb.DuckDBPyConnection) -> list[str]:

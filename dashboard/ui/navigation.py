@@ -55,6 +55,14 @@ PAGES: tuple[PageSpec, ...] = (
         ":material/event:",
     ),
     PageSpec("scorecard", "Scorecard", "views/scorecard.py", ("interviewer",), ":material/edit_note:"),
+    PageSpec("my_growth", "My growth", "views/my_growth.py", ("trainee",), ":material/trending_up:"),
+    PageSpec(
+        "self_assessment",
+        "Self-assessment",
+        "views/self_assessment.py",
+        ("trainee",),
+        ":material/self_improvement:",
+    ),
     PageSpec("data", "Data", "views/data.py", ("admin",), ":material/upload_file:"),
     PageSpec(
         "reliability",

@@ -6,7 +6,7 @@ for the page, which reads it with `current_scope()`.
 
 from __future__ import annotations
 
-from dashboard.core.access import ALL_PROGRAMS, Scope
+from dashboard.core.access import ALL_PROGRAMS, Scope, trainee_person_ids
 from dashboard.store import audit
 
 DEMO_EMAIL = "demo@vocation.local"
@@ -16,6 +16,7 @@ DEMO_ROLES = {
     "leadership": ("Leadership", (("leadership", ""),)),
     "admin": ("Admin", (("admin", ""),)),
     "interviewer": ("Interviewer (sample rater R01)", (("interviewer", ""),)),
+    "trainee": ("Trainee (one sample trainee)", (("trainee", ""),)),
 }
 
 
@@ -31,7 +32,10 @@ def demo_allowed(store) -> bool:
 def scope_for_email(store, email: str) -> Scope:
     """The scope granted to `email` in the users-and-roles table (no roles: no access)."""
     rows = store.query("user_roles_for_email", email=email)
-    return Scope(email, tuple(zip(rows["role"], rows["program_id"], strict=True)))
+    grants = tuple(zip(rows["role"], rows["program_id"], strict=True))
+    # a trainee is the one enrolled person with this address, looked up at every sign-in
+    people = trainee_person_ids(store, email) if "trainee" in rows["role"].to_list() else ()
+    return Scope(email, grants, people)
 
 
 def auth_configured() -> bool:
@@ -202,6 +206,11 @@ def _demo_scope(store) -> Scope:
         from dashboard.demo.panels import demo_interviewer_email
 
         return Scope(demo_interviewer_email(store), DEMO_ROLES[role][1])
+    if role == "trainee":  # a trainee is the enrolled person with the sign-in's address
+        from dashboard.demo.self_assessments import demo_trainee_email
+
+        email = demo_trainee_email(store)
+        return Scope(email, DEMO_ROLES[role][1], trainee_person_ids(store, email))
     return Scope(DEMO_EMAIL, DEMO_ROLES[role][1])
 
 

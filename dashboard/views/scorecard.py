@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.core.access import AccessDenied
 from dashboard.scorecards import cards, interviews
 from dashboard.store import db
-from dashboard.ui import scorecard_form, widgets
+from dashboard.ui import growth_ui, scorecard_form, widgets
 from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -71,6 +71,7 @@ if own.submitted and not amending:
     widgets.dataframe(panel, "scorecard_panel")
     st.caption("Drafts are not shown; a rater appears once they submit. No hire / no-hire verdict: "
                "Screening combines the scores.")  # fmt: skip
+    growth_ui.rater_section(store, scope, interview_id, rater_id)  # a review's self-assessment, now
     st.stop()
 
 st.caption(

@@ -1,4 +1,5 @@
-"""Trainees: a cohort's growth on the six themes, one trainee's trajectory and development plan."""
+"""Trainees: a cohort's growth on the six themes, one trainee's trajectory and development plan,
+and self-assessments beside the panel's scores."""
 
 import streamlit as st
 
@@ -7,7 +8,7 @@ from dashboard.core import labels
 from dashboard.hiring import people_search
 from dashboard.store import db
 from dashboard.training import growth_rules, tracking
-from dashboard.ui import panel_ui, widgets
+from dashboard.ui import growth_ui, panel_ui, widgets
 from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -17,18 +18,13 @@ cohorts = tracking.cohorts(store, scope)
 if cohorts.is_empty():
     st.info("No cohorts of your programs have been imported yet.")
     st.stop()
-
-
 ONE_TRAINEE = "One trainee"
 
 
 def open_trainee(row: dict) -> None:
     """Turn the pickers below to the trainee picked in the search: program, cohort, trainee."""
-    st.session_state["trainees_program"], st.session_state["trainees_cohort"] = (
-        row["program_id"],
-        row["cohort_id"],
-    )
-    st.session_state["trainees_person"] = row["person_id"]
+    for key, column in (("program", "program_id"), ("cohort", "cohort_id"), ("person", "person_id")):
+        st.session_state[f"trainees_{key}"] = row[column]
     st.session_state["trainees_tab"] = ONE_TRAINEE
 
 
@@ -41,8 +37,8 @@ cohort = widgets.cohort_picker(cohorts, program, "trainees_cohort")
 
 people = tracking.trainees(store, scope, cohort)
 # Only the open tab runs (each chart or table costs the browser); the pickers apply to all three.
-tab_cohort, tab_trajectories, tab_one = st.tabs(
-    ["Cohort", "Cohort trajectories", ONE_TRAINEE], key="trainees_tab", on_change="rerun"
+tab_cohort, tab_trajectories, tab_one, tab_self = st.tabs(
+    ["Cohort", "Cohort trajectories", ONE_TRAINEE, "Self vs panel"], key="trainees_tab", on_change="rerun"
 )
 
 if tab_cohort.open:
@@ -117,4 +113,7 @@ def one_trainee() -> None:
 if tab_one.open:
     with tab_one:
         one_trainee()
+if tab_self.open:
+    with tab_self:
+        growth_ui.director_section(store, scope, program, cohort, people)
 panel_ui.overdue_section(store, scope, "training_director", "trainees")

@@ -18,6 +18,8 @@ from playwright.sync_api import expect
 from test_browser_flows import ARTIFACTS, _free_port, _serve, _settle, browser  # noqa: F401 (fixtures)
 
 from dashboard.core.access import Scope
+from dashboard.demo import self_assessments
+from dashboard.store import db
 from dashboard.ui.navigation import PAGES
 from dashboard.ui.signin import DEMO_EMAIL, DEMO_ROLES
 
@@ -44,6 +46,11 @@ def demo_url(seeded_db_file, tmp_path_factory):
     sample_data` seeds them), so the interviewer's pages and the panels on Candidate have content."""
     work = tmp_path_factory.mktemp("a11y")
     shutil.copy(seeded_db_file, work / "vocation.duckdb")
+    store = db.Store.open(
+        work / "vocation.duckdb"
+    )  # and the trainees' self-assessments, as `load` seeds them
+    self_assessments.seed(store)
+    store.close()
     env = {**os.environ, "VOCATION_DB": str(work / "vocation.duckdb"), "VOCATION_DEMO": "1"}
     yield from _serve(work, _free_port(), env, ["--secrets.files", str(work / "no-secrets.toml")])
 

@@ -31,6 +31,22 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 EMAILS = {role: f"{role}@example.org" for role in ROLES}
+
+
+def _sample_trainee() -> tuple[str, str]:
+    """The demo trainee of the sample data (the first active trainee) and their address."""
+    import polars as pl
+
+    data = ROOT / "sample_data"
+    active = pl.read_csv(data / "enrollments.csv").filter(pl.col("status") == "active")
+    cohorts = pl.read_csv(data / "cohorts.csv", try_parse_dates=True)
+    first = active.join(cohorts, on="cohort_id").sort(["starts_on", "person_id"], descending=[True, False])
+    person = first["person_id"][0]
+    people = pl.read_csv(data / "people.csv").filter(pl.col("person_id") == person)
+    return person, people["email"][0]
+
+
+TRAINEE, EMAILS["trainee"] = _sample_trainee()  # a trainee is the enrolled person with the address
 PROGRAMS = {role: ("P01",) if role in SCOPED_ROLES else ("",) for role in ROLES}
 NO_ROLE = "nobody@example.org"
 MARKUP_APPLICATION: list[str] = []  # the application whose interview holds the excerpt EXSS
@@ -212,6 +228,23 @@ def nav_titles(page) -> list[str]:
 def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_trainee_signs_in_and_sees_only_their_own_growth(page, app_url):
+    sign_in(page, app_url, EMAILS["trainee"])
+    assert nav_titles(page) == ["Home", "My growth", "Self-assessment"]
+    page.goto(f"{app_url}/my_growth")
+    _settle(page)
+    expect(page.get_by_role("heading", name="My reviews")).to_be_visible()
+    expect(page.get_by_text("No review has been scheduled for you yet.")).to_have_count(0)
+    _shot(page, "trainee-signed-in-my_growth")
+    page.goto(f"{app_url}/self_assessment")
+    _settle(page)
+    expect(page.get_by_role("heading", name="Self-assessment")).to_be_visible()
+    expect(page.get_by_text("An example from my own practice").first).to_be_visible()
+    page.goto(f"{app_url}/screening")
+    _settle(page)
+    assert page.get_by_role("heading", name="Screening", exact=True).count() == 0
 
 
 @pytest.mark.parametrize("role", ROLES)
