@@ -23,6 +23,7 @@ ACTIONS = (
     "submit",
     "amend",
     "backup",
+    "mail",
 )
 
 
