@@ -199,10 +199,9 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
 def _add_scorecard_parsers(sub) -> None:
     """`interviews schedule` and `scorecard record|list`."""
+    from dashboard import cli_mail
     from dashboard.core.contract import PURPOSES
     from dashboard.scorecards.interviews import STATUSES
-
-    from dashboard import cli_mail
 
     iv = sub.add_parser("interviews", help="schedule, move or cancel interviews with a panel of raters")
     iv_sub = iv.add_subparsers(dest="action", required=True)

@@ -24,7 +24,7 @@ import polars as pl
 
 from dashboard.core.access import Scope
 from dashboard.notify.settings import SettingsError, SmtpSettings, smtp_settings
-from dashboard.notify.smtp import PERMANENT, POLICY, SENT, next_attempt, send
+from dashboard.notify.smtp import GIVE_UP_AFTER, PERMANENT, POLICY, SENT, next_attempt, send
 from dashboard.store import audit, db
 
 STATUSES = ("queued", "sent", "failed")
@@ -120,7 +120,8 @@ def _outcome(row: dict, status: str, reply: str, now: datetime) -> dict:
     retry = None
     if status == "queued":
         retry = next_attempt(tries, first)
-        if retry is None:
+        if retry is None or now - first >= GIVE_UP_AFTER:
+            retry = None
             status, reply = "failed", f"{reply} (gave up: no delivery within a day of tries)"
     return {
         "outbox_id": row["outbox_id"],

@@ -71,9 +71,15 @@ def queue_reminders(
                 for r in rows
             ]
 
-            def build(cards=cards, name=rows[0]["rater_name"], to=rows[0]["rater_email"].strip(), **common):
+            first = rows[0]
+
+            def build(cards=cards, first=first, **common):
                 return messages.overdue_reminder(
-                    rater_email=to, rater_name=name, cards=cards, base_url=settings.base_url, **common
+                    rater_email=first["rater_email"].strip(),
+                    rater_name=first["rater_name"],
+                    cards=cards,
+                    base_url=settings.base_url,
+                    **common,
                 )
 
             queue_in(cur, settings, "overdue_reminder", address, build, now=now)
