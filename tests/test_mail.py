@@ -9,7 +9,7 @@ from __future__ import annotations
 import email
 import shutil
 import ssl
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from email.policy import default as DEFAULT_POLICY
 
 import icalendar
