@@ -557,3 +557,35 @@ def test_my_interviews_turns_reminders_off(panels_db, monkeypatch):
         assert not reminders.reminders_on(store, email_address)
     finally:
         store.close()
+
+
+def test_a_supervisor_moves_then_cancels_on_the_candidate_page(panels_db, monkeypatch, smtp):
+    from conftest import grant
+    from test_scorecard_pages import page_text
+
+    grant(panels_db, "sup@example.org", "supervisor", ("P01",))
+    store = db.Store.open(panels_db)
+    application = store.query("open_applications_for_program", program_id="P01")["application_id"][-1]
+    interview_id, _ = interviews.schedule_and_tell(
+        store,
+        _scope(),
+        interviews.Request(TODAY + timedelta(days=5), ("R01", "R02"), application_id=application),
+    )
+    store.close()
+    at = signed_in_app(panels_db, "sup@example.org", monkeypatch)
+    at.session_state["candidate_application_id"] = application
+    at.switch_page("views/candidate.py").run()
+    assert at.button(key=f"candidate_cancel_{interview_id}").disabled  # not before "Yes, cancel"
+    at.date_input(key=f"candidate_move_day_{interview_id}").set_value(TODAY + timedelta(days=6)).run()
+    at.button(key=f"candidate_move_{interview_id}").click().run()
+    assert not at.exception
+    assert f"Moved {interview_id}" in page_text(at) and "Queued 2 calendar updates" in page_text(at)
+    at.checkbox(key=f"candidate_cancel_sure_{interview_id}").check().run()
+    at.button(key=f"candidate_cancel_{interview_id}").click().run()
+    assert f"Cancelled {interview_id}. Queued 2 calendar cancellations" in page_text(at)
+    store = db.Store.open(panels_db)
+    try:
+        kinds = outbox.outbox_list(store, _scope()).filter(pl.col("interview_id") == interview_id)["kind"]
+        assert sorted(kinds.to_list()) == ["cancelled"] * 2 + ["invitation"] * 2 + ["moved"] * 2
+    finally:
+        store.close()

@@ -78,8 +78,9 @@ def _move_or_cancel(store, scope: Scope, key: str, interview_id: str, seats: pl.
     left, mid, right = st.columns([2, 2, 1])
     new_day = left.date_input("Move to", value=None, key=f"{key}_move_day_{interview_id}")
     reason = mid.text_input("Reason for cancelling (never sent)", key=f"{key}_cancel_reason_{interview_id}")
+    sure = mid.checkbox("Yes, cancel this interview", key=f"{key}_cancel_sure_{interview_id}")
     move = right.button("Move", key=f"{key}_move_{interview_id}", disabled=new_day is None)
-    cancel = right.button("Cancel interview", key=f"{key}_cancel_{interview_id}")
+    cancel = right.button("Cancel interview", key=f"{key}_cancel_{interview_id}", disabled=not sure)
     try:
         if move:
             queued = changes.move(store, scope, interview_id, new_day)
