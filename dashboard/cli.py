@@ -1,5 +1,5 @@
-"""The command line: load data, print reports, manage users, read the audit log, back up and
-restore, serve the app, benchmark.
+"""The command line: load data, print reports, manage users, read the audit log, schedule, move and
+cancel interviews, send mail (dashboard/cli_mail.py), back up and restore, serve the app, benchmark.
 
 Every command takes `--db FILE` (default $VOCATION_DB, else data/vocation.duckdb) and `--help`.
 While the app holds the database, a command runs inside the app (see dashboard/ops/command_server.py):
@@ -159,14 +159,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         req = interviews.Request(
             args.on, tuple(args.panel or ()), args.application, args.person, args.program, args.purpose
         )
-        interview_id = interviews.schedule(store, _cli_scope(), req)
+        interview_id, queued = interviews.schedule_and_tell(store, _cli_scope(), req)
     except (interviews.ScheduleError, AccessDenied) as exc:
         for problem in getattr(exc, "problems", [str(exc)]):
             print(f"error: {problem}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    print(f"Scheduled with a panel of {len(req.panel)}:")
+    print(f"Scheduled with a panel of {len(req.panel)}. {queued.text('invitation')}")
     print(interview_id)
     return 0
 
@@ -201,13 +201,13 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
 def _add_scorecard_parsers(sub) -> None:
     """`interviews schedule` and `scorecard record|list`."""
+    from dashboard import cli_mail
     from dashboard.core.contract import PURPOSES
     from dashboard.scorecards.interviews import STATUSES
 
-    iv = sub.add_parser("interviews", help="schedule interviews with a panel of raters")
-    sch = iv.add_subparsers(dest="action", required=True).add_parser(
-        "schedule", help="schedule one interview"
-    )
+    iv = sub.add_parser("interviews", help="schedule, move or cancel interviews with a panel of raters")
+    iv_sub = iv.add_subparsers(dest="action", required=True)
+    sch = iv_sub.add_parser("schedule", help="schedule one interview")
     sch.add_argument("--application", metavar="ID", help="a hiring interview for this application")
     sch.add_argument("--person", metavar="ID", help="a trainee's or staff member's review (with --program)")
     sch.add_argument("--program", metavar="ID")
@@ -218,6 +218,7 @@ def _add_scorecard_parsers(sub) -> None:
     )
     _add_db(sch)
     sch.set_defaults(func=cmd_schedule)
+    cli_mail.add_parsers(sub, iv_sub, _add_db)
     sc = sub.add_parser("scorecard", help="record a paper scorecard, or list scorecards")
     sc_sub = sc.add_subparsers(dest="action", required=True)
     rec = sc_sub.add_parser("record", help="type one rater's paper scorecard (submits unless --draft)")
@@ -364,9 +365,13 @@ def _add_backup_parsers(sub) -> None:
 
 
 def _serve_store(store) -> None:
-    """Beside the pages, in the app's process: take commands on the store's socket; back up on schedule."""
+    """Beside the pages, in the app's process: take commands on the store's socket; back up on
+    schedule; send mail every minute when it is configured."""
     command_server.serve(store, lambda argv: build_parser().parse_args(argv))
     backup_schedule.start_scheduled_backups(store)
+    from dashboard.ops import mail_schedule
+
+    mail_schedule.start_mail_sender(store)
 
 
 def serve_in_app() -> None:

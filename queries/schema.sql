@@ -321,6 +321,50 @@ create table if not exists app_self_assessment_scores (
     primary key (self_assessment_id, theme),
 );
 
+-- Moves and cancellations of interviews scheduled in Vocation. `sequence` is the iCalendar
+-- SEQUENCE of the interview's event (0 at scheduling, +1 on every move and on the cancellation),
+-- kept whether or not mail is on. A cancelled interview leaves `interviews` (it is not counted
+-- anywhere); its row is kept here with who cancelled it, when and why.
+create table if not exists app_interview_calendar (
+    interview_id varchar primary key,  -- → app_interviews
+    sequence integer not null default 0 check (sequence >= 0),
+    cancelled_at timestamp,
+    cancelled_by varchar,
+    cancel_reason varchar,
+    person_id varchar,  -- the cancelled interview's row as it was
+    program_id varchar,
+    application_id varchar,
+    interview_date date,
+    purpose varchar,
+);
+
+-- mail: the outbox and each person's choice about reminders ------------------------------
+-- A message is queued in the same transaction as the event that causes it, as the complete
+-- RFC 5322 message; the sender marks it sent (in its own transaction) right after the server
+-- accepts it, or records the try and when to try again, or marks it failed with the reply.
+create table if not exists app_outbox (
+    outbox_id bigint primary key,  -- from app_id_seq; also in the Message-ID
+    kind varchar not null,  -- invitation, moved, cancelled, recused, panel_complete, overdue_reminder, test
+    recipient varchar not null,
+    subject varchar not null,
+    message blob not null,  -- the whole message as sent
+    message_id varchar not null unique,
+    status varchar not null default 'queued' check (status in ('queued', 'sent', 'failed')),
+    attempts integer not null default 0,
+    first_attempt_at timestamp,
+    last_attempt_at timestamp,
+    next_attempt_at timestamp,  -- null: at the next send
+    last_reply varchar,  -- the server's last reply (or why it could not be reached)
+    interview_id varchar,  -- the event's interview (null for reminders and tests)
+    created_at timestamp not null,
+);
+
+create table if not exists app_mail_preferences (
+    email varchar primary key,  -- lower-case
+    reminders boolean not null,  -- false: no overdue reminders to this address
+    changed_at timestamp not null,
+);
+
 -- derived views: the score rules every page shares ----------------------------------------
 
 -- effective_consensus: the consensus score in force per interview and theme.

@@ -62,11 +62,12 @@ def test_page_renders_its_five_parts(admin_app):
         "Users and roles",
         "Audit log",
         "Backups",
+        "Mail",
     ]
     assert not [t for t in at.dataframe if "Checksum" in t.value.columns]  # only the open tab runs
     history = _table(open_tab(at, "data_tab", "Import history"), "import_id", "checksum")
     assert history.shape[0] == 1  # the sample import
-    for tab in ("Templates", "Users and roles", "Audit log", "Backups"):
+    for tab in ("Templates", "Users and roles", "Audit log", "Backups", "Mail"):
         open_tab(at, "data_tab", tab)
 
 

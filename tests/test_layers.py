@@ -25,9 +25,9 @@ LAYERS = {
     7: {"views"},
     8: {"bench"},
     # the entry points: the app's process also runs the commands handed to it (ops/command_server.py)
-    9: {"cli", "cli_trainees", "__main__", "app"},
+    9: {"cli", "cli_trainees", "cli_mail", "__main__", "app"},
 }
-COMMAND_LINE = {"cli", "cli_trainees", "__main__", "bench", "app"}
+COMMAND_LINE = {"cli", "cli_trainees", "cli_mail", "__main__", "bench", "app"}
 
 
 def _name(path) -> str:

@@ -166,6 +166,24 @@ def _sample_values(con) -> dict:
         "self_assessment_id": 1,
         "self_assessment_ids": [1],
         "example": "binding test",
+        # mail
+        "cancelled_by": "tests",
+        "outbox_id": 1,
+        "kind": "test",
+        "recipient": "tests@example.org",
+        "subject": "binding test",
+        "message": b"Subject: binding test\r\n\r\nx\r\n",
+        "message_id": "<outbox-1.test@example.org>",
+        "created_at": datetime.datetime(2024, 1, 1, 12, 0),
+        "now": datetime.datetime(2024, 1, 1, 12, 0),
+        "everything": True,
+        "status": None,
+        "attempts": 1,
+        "first_attempt_at": datetime.datetime(2024, 1, 1, 12, 0),
+        "last_attempt_at": datetime.datetime(2024, 1, 1, 12, 0),
+        "next_attempt_at": None,
+        "last_reply": "250 OK",
+        "reminders": False,
     }
 
 

@@ -1,7 +1,8 @@
 """Test-only pause points: where the crash tests stop a process inside a transaction to kill it.
 
 `VOCATION_TEST_PAUSE_IN` names the point (import, import_refresh, decision, consensus, user_change,
-backup, restore); the process then prints "paused in <name>" on standard error and sleeps
+backup, restore, outbox_mark — after the SMTP server accepted a message, before it is marked
+sent); the process then prints "paused in <name>" on standard error and sleeps
 `VOCATION_TEST_PAUSE_S` seconds (default 60). Unset, as in every real run, nothing happens.
 """
 

@@ -32,7 +32,14 @@ from dashboard.store import db
 
 # Commands that only read: they run at once, in parallel. Every other command (load, users
 # add/remove, and any command added later) is a write: one at a time, then the data version moves.
-READS = {("report", None), ("audit", None), ("backup", None), ("users", "list"), ("scorecard", "list")}
+READS = {
+    ("report", None),
+    ("audit", None),
+    ("backup", None),
+    ("users", "list"),
+    ("scorecard", "list"),
+    ("mail", "list"),
+}
 # Commands that must not run inside the app: the benchmark builds its own database; restore replaces
 # a database file, which cannot happen under the app that holds it; serve is the app.
 NOT_IN_APP = {"bench", "restore", "serve"}

@@ -18,6 +18,7 @@ import polars as pl
 
 from dashboard.core.access import AccessDenied, Scope
 from dashboard.core.contract import THEMES
+from dashboard.notify import interview_mail, outbox
 from dashboard.scorecards import blind_rule, interviews
 from dashboard.scorecards.card_rules import (  # noqa: F401 - the rules are part of this module's interface
     SCORES,
@@ -129,8 +130,10 @@ def _confirm(cur, interview_id: str, rater_id: str) -> None:
 
 
 def recuse(store, scope: Scope, interview_id: str, rater_id: str, reason: str, paper: bool = False) -> None:
-    """The rater leaves the panel for a conflict of interest, with a reason (audited)."""
+    """The rater leaves the panel for a conflict of interest, with a reason (audited); a calendar
+    cancellation to the rater (never the reason) and, if the rest are in, the scheduler's note."""
     reason = (reason or "").strip()
+    settings, _ = outbox.mail_settings()
 
     def work(cur, seat, versions) -> None:
         if not reason:
@@ -142,6 +145,10 @@ def recuse(store, scope: Scope, interview_id: str, rater_id: str, reason: str, p
             cur, "panel_seat_recuse", interview_id=interview_id, rater_id=rater_id, reason=reason[:REASON_MAX]
         )
         audit.record_in(cur, scope, "recusal", f"{interview_id}: {rater_id} recused", 1, _role(paper))
+        if settings is not None:
+            seq = interview_mail.sequence(cur, interview_id) + 1
+            interview_mail.queue_cancellations(cur, settings, interview_id, seq, "recused", [rater_id])
+            interview_mail.queue_if_panel_complete(cur, settings, interview_id)
 
     _write(store, scope, interview_id, rater_id, paper, work)
 
@@ -184,8 +191,10 @@ def _materialize(cur, interview_id: str, rater_id: str, scorecard_id: int) -> No
 
 
 def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, paper: bool = False) -> int:
-    """Submit the card (locks it); returns its id. Submitting twice is refused."""
+    """Submit the card (locks it); returns its id. Submitting twice is refused. The last card of a
+    panel queues a note to the scheduler in the same transaction (when mail is on)."""
     _refuse(check_card(card, subtheme_themes(store), final=True))
+    settings, _ = outbox.mail_settings()
 
     def work(cur, seat, versions) -> int:
         if paper and seat["seat_status"] == "seated":
@@ -205,6 +214,8 @@ def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, pa
         scorecard_id = _new_version(cur, scope, interview_id, rater_id, 1, card)
         _materialize(cur, interview_id, rater_id, scorecard_id)
         audit.record_in(cur, scope, "submit", f"{interview_id}: {rater_id}", len(card.excerpts), _role(paper))
+        if settings is not None:
+            interview_mail.queue_if_panel_complete(cur, settings, interview_id)
         return scorecard_id
 
     out: list[int] = []

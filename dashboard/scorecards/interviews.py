@@ -16,6 +16,7 @@ import polars as pl
 
 from dashboard.core.access import AccessDenied, Scope, readable_programs
 from dashboard.core.contract import PURPOSES
+from dashboard.notify import interview_mail, outbox
 from dashboard.scorecards import blind_rule
 from dashboard.store import audit, db
 
@@ -166,6 +167,13 @@ def _resolve(store, scope: Scope, req: Request, problems: list[str]) -> dict:
 
 def schedule(store, scope: Scope, req: Request) -> str:
     """Schedule an interview with its panel in one audited transaction; returns its id."""
+    return schedule_and_tell(store, scope, req)[0]
+
+
+def schedule_and_tell(store, scope: Scope, req: Request) -> tuple[str, outbox.Queued]:
+    """Schedule (see `schedule`), queueing in the same transaction an invitation to each panel rater
+    with an email; returns the id and what was queued."""
+    settings, off = outbox.mail_settings()
     problems: list[str] = []
     what = _resolve(store, scope, req, problems)
     on = req.on
@@ -180,7 +188,7 @@ def schedule(store, scope: Scope, req: Request) -> str:
     if problems:
         raise ScheduleError(problems)
 
-    def work(cur) -> str:
+    def work(cur) -> tuple[str, outbox.Queued]:
         interview_id = db.run_in(cur, "app_interview_next_id")["interview_id"][0]
         db.run_in(
             cur,
@@ -199,21 +207,25 @@ def schedule(store, scope: Scope, req: Request) -> str:
         panel = ", ".join(req.panel)
         obj = f"{interview_id}: {what['purpose']} of {what['person_id']} on {on}, panel {panel}"
         audit.record_in(cur, scope, "schedule", obj, len(req.panel), role=role_for(what["purpose"]))
-        return interview_id
+        if settings is None:
+            return interview_id, outbox.Queued(off_reason=off)
+        return interview_id, interview_mail.queue_invitations(cur, settings, interview_id, scope.email)
 
-    interview_id = db.transaction(store, work)
+    done = db.transaction(store, work)
     db.bump_version(store.path)
-    return interview_id
+    return done
 
 
-def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> None:
-    """Seat one more rater (for instance after a recusal); at most four active seats."""
+def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> outbox.Queued:
+    """Seat one more rater (for instance after a recusal); at most four active seats. The rater is
+    sent an invitation (queued in the same transaction) when they have an email and mail is on."""
+    settings, off = outbox.mail_settings()
     row = interview(store, interview_id)
     if row is None or not row["app_owned"]:
         raise ScheduleError([f"interview {interview_id} was not scheduled in Vocation"])
     role = require_overseer(store, scope, row)
 
-    def work(cur) -> None:
+    def work(cur) -> outbox.Queued:
         seats = db.run_in(cur, "panel_seats_for_interviews", interview_ids=[interview_id])
         active = seats.filter(pl.col("seat_status") != "recused")
         problems = []
@@ -228,9 +240,13 @@ def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> None:
             cur, "panel_seat_insert", interview_id=interview_id, rater_id=rater_id, added_by=scope.email
         )
         audit.record_in(cur, scope, "schedule", f"{interview_id}: add {rater_id} to the panel", 1, role=role)
+        if settings is None:
+            return outbox.Queued(off_reason=off)
+        return interview_mail.queue_invitations(cur, settings, interview_id, scope.email, [rater_id])
 
-    db.transaction(store, work)
+    queued = db.transaction(store, work)
     db.bump_version(store.path)
+    return queued
 
 
 # --- reading panels -----------------------------------------------------------------------

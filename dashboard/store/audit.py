@@ -24,6 +24,7 @@ ACTIONS = (
     "amend",
     "backup",
     "self_assessment",
+    "mail",
 )
 
 

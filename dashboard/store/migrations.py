@@ -2,7 +2,9 @@
 
 Each step finds what it changes in DuckDB's catalog, so it runs once and is a no-op after; each
 runs in one transaction, so a crash part-way leaves the database as it was (and the next opening
-tries again).
+tries again). New tables need no step: the schema's `create table if not exists` adds them to an
+older database on opening (the mail tables app_outbox, app_mail_preferences and
+app_interview_calendar came so; tests/test_mail.py opens a database without them).
 """
 
 from __future__ import annotations

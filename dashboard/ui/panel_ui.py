@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.core.access import AccessDenied, Scope
-from dashboard.scorecards import blind_rule, cards, interviews
+from dashboard.scorecards import blind_rule, cards, changes, interviews
 from dashboard.ui import widgets
 
 SEAT_COLUMNS = ["rater_name", "rater_id", "status", "recusal_reason", "submitted_at"]
@@ -41,7 +41,10 @@ def _schedule_form(store, scope: Scope, role: str, key: str, person_id: str, pro
                     on, tuple(panel), person_id=person_id, program_id=program_id, purpose=purpose
                 )
             try:
-                st.session_state[f"{key}_scheduled"] = interviews.schedule(store, scope, req)
+                interview_id, queued = interviews.schedule_and_tell(store, scope, req)
+                st.session_state[f"{key}_done"] = (
+                    f"Scheduled interview {interview_id}. {queued.text('invitation')}"
+                )
                 st.rerun()
             except interviews.ScheduleError as exc:
                 for problem in exc.problems:
@@ -60,10 +63,38 @@ def _add_rater(store, scope: Scope, key: str, interview_id: str, seats: pl.DataF
     )
     if right.button("Add", key=f"{key}_add_button_{interview_id}"):
         try:
-            interviews.add_to_panel(store, scope, interview_id, rater)
+            queued = interviews.add_to_panel(store, scope, interview_id, rater)
+            st.session_state[f"{key}_done"] = f"Added {rater} to {interview_id}. {queued.text('invitation')}"
             st.rerun()
         except (interviews.ScheduleError, AccessDenied) as exc:
             st.error(str(exc))
+
+
+def _move_or_cancel(store, scope: Scope, key: str, interview_id: str, seats: pl.DataFrame) -> None:
+    """Move the interview to another day or cancel it (refused once a scorecard is submitted)."""
+    if (seats["status"] == "submitted").any():
+        st.caption("A scorecard is submitted: this interview can no longer be moved or cancelled.")
+        return
+    left, mid, right = st.columns([2, 2, 1])
+    new_day = left.date_input("Move to", value=None, key=f"{key}_move_day_{interview_id}")
+    reason = mid.text_input("Reason for cancelling (never sent)", key=f"{key}_cancel_reason_{interview_id}")
+    sure = mid.checkbox("Yes, cancel this interview", key=f"{key}_cancel_sure_{interview_id}")
+    move = right.button("Move", key=f"{key}_move_{interview_id}", disabled=new_day is None)
+    cancel = right.button("Cancel interview", key=f"{key}_cancel_{interview_id}", disabled=not sure)
+    try:
+        if move:
+            queued = changes.move(store, scope, interview_id, new_day)
+            done = f"Moved {interview_id} to {new_day}. {queued.text('calendar update')}"
+        elif cancel:
+            queued = changes.cancel(store, scope, interview_id, reason)
+            done = f"Cancelled {interview_id}. {queued.text('calendar cancellation')}"
+        else:
+            return
+        st.session_state[f"{key}_done"] = done
+        st.rerun()
+    except (interviews.ScheduleError, AccessDenied) as exc:
+        for problem in getattr(exc, "problems", [str(exc)]):
+            st.error(problem)
 
 
 def panels_section(
@@ -77,8 +108,8 @@ def panels_section(
 ) -> None:
     """Interviews scheduled in Vocation for this person: panels, statuses, cards; scheduling."""
     st.header("Interviews scheduled in Vocation: panels and scorecards")
-    if f"{key}_scheduled" in st.session_state:
-        st.success(f"Scheduled interview {st.session_state.pop(f'{key}_scheduled')}.")
+    if f"{key}_done" in st.session_state:
+        st.success(st.session_state.pop(f"{key}_done"))
     view = interviews.person_panels(store, scope, role, person_id, application_id)
     if view.hidden:
         st.warning(
@@ -99,6 +130,7 @@ def panels_section(
                     st.caption("Submitted scorecards (drafts are seen by their author only):")
                     widgets.dataframe(submitted, f"{key}_cards_{row['interview_id']}")
             _add_rater(store, scope, key, row["interview_id"], seats)
+            _move_or_cancel(store, scope, key, row["interview_id"], seats)
     _schedule_form(store, scope, role, key, person_id, program_id, application_id)
 
 

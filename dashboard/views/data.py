@@ -1,4 +1,4 @@
-"""Data (admin): upload and import files, import history, users and roles, the audit log, backups."""
+"""Data (admin): upload and import files, import history, users and roles, the audit log, backups, mail."""
 
 from datetime import date, timedelta
 
@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.ingest import templates, uploads
 from dashboard.ops import backup_schedule, users
 from dashboard.store import audit, db
-from dashboard.ui import admin_ui, widgets
+from dashboard.ui import admin_ui, mail_status, widgets
 from dashboard.ui.signin import current_scope
 
 store = db.app_store()
@@ -16,8 +16,8 @@ scope = current_scope()
 st.title("Data")
 # Only the open tab runs, except Upload, always drawn so that files chosen there stay chosen while
 # the admin looks at another tab.
-upload_tab, templates_tab, history_tab, users_tab, audit_tab, backup_tab = st.tabs(
-    ["Upload", "Templates", "Import history", "Users and roles", "Audit log", "Backups"],
+upload_tab, templates_tab, history_tab, users_tab, audit_tab, backup_tab, mail_tab = st.tabs(
+    ["Upload", "Templates", "Import history", "Users and roles", "Audit log", "Backups", "Mail"],
     key="data_tab",
     on_change="rerun",
 )
@@ -105,3 +105,7 @@ if backup_tab.open:
         st.caption(
             "Back up now: python -m dashboard backup --to DIR (works while the app runs; see docs/admin.md)."
         )
+
+if mail_tab.open:
+    with mail_tab:
+        mail_status.mail_section(store, scope)

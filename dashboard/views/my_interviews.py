@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.scorecards import interviews
+from dashboard.scorecards import interviews, reminders
 from dashboard.store import db
 from dashboard.ui import widgets
 from dashboard.ui.signin import current_scope
@@ -23,6 +23,15 @@ st.write(
     "person only after you have submitted your own."
 )
 st.caption(interviews.STATUS_RULE)
+wants = reminders.reminders_on(store, scope.email)
+if (
+    st.toggle(
+        "Email me a daily reminder of my overdue scorecards", value=wants, key="my_interviews_reminders"
+    )
+    != wants
+):
+    reminders.set_reminders(store, scope, not wants)
+    st.rerun()
 COLUMNS = ["interview_date", "status", "purpose", "person_name", "program_name", "interview_id", "rater_id"]
 
 
