@@ -234,3 +234,74 @@ def flagged_gaps(gaps: pl.DataFrame, themes: Sequence[str] | None = None) -> pl.
     if themes is not None:
         out = out.filter(pl.col("theme").is_in(list(themes)))
     return out.sort(pl.col("difference").abs(), descending=True)
+
+
+def rater_group_gaps_long(ratings: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """`rater_group_gaps` for many group dimensions at once, vectorised (same results, no loop).
+
+    `ratings`: interview_id, rater_id, theme, score; `groups`: interview_id, dimension, group (one
+    row per interview and dimension). Returns GAP_SCHEMA's columns plus `dimension`; the reference
+    of each dimension is its group with the most interviews rated (ties alphabetically), as in
+    rater_group_gaps. The Welch interval is worked out in closed form (the t quantile at the
+    Welch-Satterthwaite df), as scipy's `ttest_ind(equal_var=False)` gives it.
+    """
+    schema = {"dimension": pl.Utf8, **GAP_SCHEMA}
+    if ratings.height == 0 or groups.height == 0:
+        return pl.DataFrame(schema=schema)
+    ratings = ratings.with_columns(pl.col("rater_id", "theme", "interview_id").cast(pl.Utf8))
+    groups = groups.with_columns(pl.col("interview_id", "dimension", "group").cast(pl.Utf8))
+    groups = groups.filter(pl.col("group").is_not_null())
+    rated = groups.join(ratings.select("interview_id").unique(), on="interview_id", how="semi")
+    sizes = rated.group_by("dimension", "group").agg(n=pl.len())
+    refs = (
+        sizes.sort(["dimension", "n", "group"], descending=[False, True, False])
+        .group_by("dimension", maintain_order=True)
+        .agg(reference=pl.col("group").first())
+    )
+    gaps = rating_gaps(ratings.select("interview_id", "rater_id", "theme", "score").with_columns(group=None))
+    cells = (
+        gaps.drop("group")
+        .join(groups, on="interview_id", how="inner")
+        .group_by("dimension", "rater_id", "theme", "group")
+        .agg(n=pl.len(), mean=pl.col("gap").mean(), var=pl.col("gap").var(ddof=1))
+        .join(refs, on="dimension")
+    )
+    ref_cells = cells.filter(pl.col("group") == pl.col("reference")).select(
+        "dimension", "rater_id", "theme", n_ref="n", mean_ref="mean", var_ref="var"
+    )
+    both = (
+        cells.filter(pl.col("group") != pl.col("reference"))
+        .join(ref_cells, on=["dimension", "rater_id", "theme"], how="inner")
+        .filter((pl.col("n") >= GAP_MIN_INTERVIEWS) & (pl.col("n_ref") >= GAP_MIN_INTERVIEWS))
+        .with_columns(a=pl.col("var") / pl.col("n"), b=pl.col("var_ref") / pl.col("n_ref"))
+        .with_columns(
+            difference=pl.col("mean") - pl.col("mean_ref"),
+            se=(pl.col("a") + pl.col("b")).sqrt(),
+            df=(pl.col("a") + pl.col("b")) ** 2
+            / (pl.col("a") ** 2 / (pl.col("n") - 1) + pl.col("b") ** 2 / (pl.col("n_ref") - 1)),
+        )
+    )
+    spread = both["se"].to_numpy() > 0
+    df = np.where(spread, both["df"].to_numpy(), 1.0)
+    half = np.where(spread, stats.t.ppf(0.975, df) * both["se"].to_numpy(), np.nan)
+    diff = both["difference"].to_numpy()
+    low, high = diff - half, diff + half
+    excludes = spread & ((low > 0) | (high < 0))
+    out = both.with_columns(
+        low=pl.Series(low).fill_nan(None),
+        high=pl.Series(high).fill_nan(None),
+        flagged=pl.Series(excludes & (np.abs(diff) >= GAP_FLAG), dtype=pl.Boolean),
+    ).select(
+        "dimension",
+        "rater_id",
+        "theme",
+        "group",
+        "reference",
+        interviews=pl.col("n").cast(pl.Int64),
+        reference_interviews=pl.col("n_ref").cast(pl.Int64),
+        difference="difference",
+        low="low",
+        high="high",
+        flagged="flagged",
+    )
+    return out.sort("dimension", "rater_id", "theme", "group").cast(schema)
