@@ -442,7 +442,8 @@ class Generator:
     def outcomes(self, rows=None) -> None:
         """Yearly burnout, compassion satisfaction and client outcome for staff in post."""
         rng, table = self.rng, self.t["outcomes"]
-        measured = set()  # a person with two employment records is measured once a year
+        # a person with two employment records is measured once a year (across calls too)
+        measured = self.__dict__.setdefault("measured_outcomes", set())
         for pid, _, hired, left in self.staff_rows if rows is None else rows:
             lv = self.latent[pid]
             for year in range(2023, 2027):

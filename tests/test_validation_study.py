@@ -297,3 +297,17 @@ def test_reliability_rater_by_group_tab_for_a_supervisor(app_as):
     assert not at.exception
     assert any("Flagged when" in c.value for c in at.caption)
     assert any("Raters with a flagged cell" in m.value for m in at.markdown)
+
+
+def test_vectorised_cohens_d_equals_the_reference(study):
+    store, _ = study
+    applicants = validation_data.applicants(store, ["P1"])
+    groups = validation_data.groups(store, ["P1"])
+    fast = validation_parts.score_gaps_part(applicants, groups)
+    for dimension in ("sex", "race_ethnicity"):
+        people = applicants.join(groups.filter(pl.col("dimension") == dimension), on="person_id")
+        slow = group_gaps.cohens_d_by_group(people["composite"], people["group"].to_list())
+        mine = fast.filter((pl.col("dimension") == dimension) & (pl.col("predictor") == "composite"))
+        assert mine["d"].to_list() == pytest.approx(slow["d"].to_list())
+        assert mine["low"].to_list() == pytest.approx(slow["low"].to_list())
+        assert mine["n_group"].to_list() == slow["n"].to_list()

@@ -86,8 +86,9 @@ def estimate_interval_chart(
         )
         layers = layers + rule + text
     bench = "; dotted lines: " + ", ".join(f"{n} {v:.2f}" for n, v in benchmarks) if benchmarks else ""
+    height = row_height(data[label]) - 110  # 30 px a row
     return accessible(
-        layers + base.mark_rule().encode(x="low:Q", x2="high:Q") + points,
+        (layers + base.mark_rule().encode(x="low:Q", x2="high:Q") + points).properties(height=height),
         title,
         f"A point per row for the estimate, a line for its 95% interval, a dashed line at "
         f"{reference:g} (no difference){bench}. Values: {listing(data, label, value, '{:.2f}')}.",

@@ -156,16 +156,17 @@ def validity_part(program_ids, outcomes: pl.DataFrame, applicants: pl.DataFrame)
 
 def score_gaps_part(applicants: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
     """Cohen's d of each group minus the largest, per dimension and predictor, over applicants."""
-    parts = []
-    for dimension in DIMENSIONS:
-        people = applicants.join(
-            groups.filter(pl.col("dimension") == dimension).select("person_id", "group"), on="person_id"
-        )
-        for predictor in data.PREDICTORS:
-            scored = people.filter(pl.col(predictor).is_not_null())
-            d = group_gaps.cohens_d_by_group(scored[predictor], scored["group"].to_list())
-            parts.append(d.with_columns(dimension=pl.lit(dimension), predictor=pl.lit(predictor)))
-    out = pl.concat(parts) if parts else pl.DataFrame(schema=group_gaps.D_SCHEMA)
+    long = applicants.select("person_id", *data.PREDICTORS).unpivot(
+        index="person_id", variable_name="predictor", value_name="value"
+    )
+    people = long.join(groups.filter(pl.col("dimension").is_in(DIMENSIONS)), on="person_id")
+    out = group_gaps.cohens_d_long(people, ("dimension", "predictor"))
+    order = {p: i for i, p in enumerate(data.PREDICTORS)} | {d: i for i, d in enumerate(DIMENSIONS)}
+    out = out.sort(
+        pl.col("dimension").replace_strict(order, default=99),
+        pl.col("predictor").replace_strict(order, default=99),
+        "group",
+    )
     return out.select(
         "dimension",
         "group",

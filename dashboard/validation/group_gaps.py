@@ -305,3 +305,59 @@ def rater_group_gaps_long(ratings: pl.DataFrame, groups: pl.DataFrame) -> pl.Dat
         flagged="flagged",
     )
     return out.sort("dimension", "rater_id", "theme", "group").cast(schema)
+
+
+def cohens_d_long(frame: pl.DataFrame, keys: Sequence[str], value: str = "value") -> pl.DataFrame:
+    """`cohens_d_by_group` for many (dimension, predictor, ...) cells at once, vectorised.
+
+    `frame` has the `keys` columns, `group` and `value` (one row per person and cell). Within each
+    cell the reference is the largest group (ties alphabetically); returns the keys and D_SCHEMA's
+    columns, one row per other group, with the same values and reasons as `cohens_d`.
+    """
+    schema = {**{k: pl.Utf8 for k in keys}, **D_SCHEMA}
+    data = frame.filter(
+        pl.col(value).is_not_null() & pl.col(value).is_not_nan() & pl.col("group").is_not_null()
+    )
+    if data.height == 0:
+        return pl.DataFrame(schema=schema)
+    keys = list(keys)
+    cells = data.group_by(*keys, "group").agg(
+        n=pl.len().cast(pl.Int64), mean=pl.col(value).mean(), var=pl.col(value).var(ddof=1)
+    )
+    refs = (
+        cells.sort([*keys, "n", "group"], descending=[False] * len(keys) + [True, False])
+        .group_by(keys, maintain_order=True)
+        .agg(reference=pl.col("group").first())
+    )
+    cells = cells.join(refs, on=keys)
+    ref = cells.filter(pl.col("group") == pl.col("reference")).select(
+        *keys, reference_n="n", ref_mean="mean", ref_var="var"
+    )
+    both = cells.filter(pl.col("group") != pl.col("reference")).join(ref, on=keys)
+    n1, n2 = pl.col("n"), pl.col("reference_n")
+    pooled = (((n1 - 1) * pl.col("var") + (n2 - 1) * pl.col("ref_var")) / (n1 + n2 - 2)).sqrt()
+    few = (n1 < 2) | (n2 < 2)
+    flat = ~few & (pooled == 0)
+    d = pl.when(few | flat).then(None).otherwise((pl.col("mean") - pl.col("ref_mean")) / pooled)
+    out = both.with_columns(d=d).with_columns(
+        se=((n1 + n2) / (n1 * n2) + pl.col("d") ** 2 / (2 * (n1 + n2))).sqrt(),
+        reason=pl.when(few)
+        .then(pl.lit("too few: need two in each group"))
+        .when(flat)
+        .then(pl.lit("no variation within the groups")),
+    )
+    return (
+        out.select(
+            *keys,
+            "group",
+            "reference",
+            "d",
+            low=pl.col("d") - Z95 * pl.col("se"),
+            high=pl.col("d") + Z95 * pl.col("se"),
+            n="n",
+            reference_n="reference_n",
+            reason="reason",
+        )
+        .sort(*keys, "group")
+        .cast(schema)
+    )
