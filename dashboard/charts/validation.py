@@ -86,7 +86,7 @@ def estimate_interval_chart(
         )
         layers = layers + rule + text
     bench = "; dotted lines: " + ", ".join(f"{n} {v:.2f}" for n, v in benchmarks) if benchmarks else ""
-    height = row_height(data[label]) - 110  # 30 px a row
+    height = row_height(data[label])  # the whole chart: 30 px a row
     return accessible(
         (layers + base.mark_rule().encode(x="low:Q", x2="high:Q") + points).properties(height=height),
         title,
