@@ -8,12 +8,15 @@ beyond csv and json for a report: name -> {format: function(store, args) -> text
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from dashboard.core.access import AccessDenied, Scope
 from dashboard.hiring import screening
 from dashboard.ingest import summary
-from dashboard.leadership import evidence, fairness, overview
+from dashboard.leadership import evidence, fairness, overview, validation_parts
+from dashboard.leadership.privacy import chosen_programs
 from dashboard.refiqda import qdc
 from dashboard.reliability import inter_rater
 from dashboard.training import self_view, tracking
@@ -76,6 +79,26 @@ def _fairness_args(parser) -> None:
 def fairness_report(store, args) -> pl.DataFrame:
     """The unsuppressed fairness table for the compliance officer."""
     return fairness.selection_table(store, Scope.system(), getattr(args, "program", None))
+
+
+def _validation_args(parser) -> None:
+    parser.add_argument("--part", required=True, choices=validation_parts.PARTS, help="which table to print")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="the as-of date (default: today)")
+    parser.add_argument("--program", action="append", help="limit to this program id (repeatable)")
+
+
+def validation_report(store, args) -> pl.DataFrame:
+    """One part of the local validation study, unsuppressed (for the compliance officer)."""
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if getattr(args, "as_of", None) else dt.date.today()
+    except ValueError:
+        raise SystemExit(f"validation: --as-of must be a date as YYYY-MM-DD, got {args.as_of!r}") from None
+    programs = getattr(args, "program", None)
+    ids = chosen_programs(store, Scope.system(), programs)
+    unknown = sorted(set(programs or ()) - set(ids))
+    if unknown:
+        raise SystemExit(f"validation: no such program: {', '.join(unknown)}")
+    return validation_parts.part_table(store, ids, args.part, as_of)
 
 
 def _screening_args(parser) -> None:
@@ -154,6 +177,12 @@ REPORTS = {
         fairness_report,
         _fairness_args,
         "selection rates, impact ratios and Fisher p by group (unsuppressed)",
+    ),
+    "validation": (
+        validation_report,
+        _validation_args,
+        "the local validation study: survival, hazards, validity, score-gaps, rater-gaps or "
+        "differential (unsuppressed)",
     ),
     "screening": (
         screening_report,

@@ -32,6 +32,10 @@ DEFAULT_SEED = 20070238
 AS_OF = date(2026, 11, 20).toordinal()
 EPOCH = date(1970, 1, 1).toordinal()
 LENIENT = "R03"
+# The validation study's planted bias (docs/leadership.md): rater R05 scores applicants who
+# self-identify as Black or African American one point lower on `fit` than co-raters do.
+BIASED_RATER, BIASED_GROUP, BIASED_THEME, BIAS_POINTS = "R05", "Black or African American", "fit", -1.0
+EARLIER_APPLICATIONS = 120  # per unit of scale: applications 2020-2022, so hires have years of follow-up
 # Rater noise per theme: "fit" is easy to agree on, "transcendence" is not.
 NOISE = {
     "balance": 0.4,
@@ -113,10 +117,14 @@ class Generator:
 
     def __init__(self, scale: int, seed: int):
         self.n = scale
+        self.seed = seed
         self.rng = random.Random(seed)
         self.t = {name: Table(name) for name in OUTPUT_TABLES}
         self.writer = ExcerptWriter()
         self.latent: dict[str, dict[str, float]] = {}
+        self.race: dict[str, str | None] = {}  # for the planted rater bias (validation study)
+        self.rated_person: str | None = None
+        self.applicant_base = 2.2
         self.n_people = 0
         self.n_interviews = 0
         self.n_excerpts = 0
@@ -204,6 +212,7 @@ class Generator:
             (0.45, 0.17, 0.17, 0.08, 0.05, 0.02, 0.06),
         )[0]
         self.t["demographics"].add(pid, sex, race)
+        self.race[pid] = race
 
     # ---- interviews, ratings, consensus, excerpts -----------------------------------------
     def interview(self, pid, program, app_id, on, purpose, levels, n_excerpts) -> dict:
@@ -211,6 +220,7 @@ class Generator:
         self.n_interviews += 1
         iid = f"I{self.n_interviews:06d}"
         self.t["interviews"].add(iid, pid, program, app_id, on, purpose)
+        self.rated_person = pid
         k = 3 if self.rng.random() < 0.1 else 2
         raters = self.pick_raters(k)
         scores = self.rate(iid, raters, levels, on)
@@ -238,7 +248,7 @@ class Generator:
             agreed_score = int(clip(round(levels[theme] + rng.gauss(0, 0.25)), 0, 4))
             given = []
             for r in raters:
-                noisy = agreed_score + self.bias[r] + rng.gauss(0, NOISE[theme])
+                noisy = agreed_score + self.bias[r] + self.planted_bias(r, theme) + rng.gauss(0, NOISE[theme])
                 s = int(clip(round(noisy), 0, 4))
                 ratings.add(iid, r, theme, s)
                 given.append(s)
@@ -305,7 +315,7 @@ class Generator:
         """A new applicant, or (5%) someone who applied before."""
         if self.t["applications"].cols["person_id"] and self.rng.random() < 0.05:
             return self.rng.choice(self.t["applications"].cols["person_id"])
-        return self.person(2.2, {"transcendence": -0.2})
+        return self.person(self.applicant_base, {"transcendence": -0.2})
 
     def hiring_interviews(self, pid, program, app_id, first_on, rounds) -> tuple[int, dict]:
         """One or two hiring interviews; returns last date and last scores."""
@@ -398,9 +408,9 @@ class Generator:
         self.t["staff"].add(pid, program, role, hired, left, reason)
         self.staff_rows.append((pid, program, hired, left))
 
-    def annual_reviews(self) -> None:
+    def annual_reviews(self, rows=None) -> None:
         """A yearly review on each hire anniversary from 2023 while employed."""
-        for pid, program, hired, left in self.staff_rows:
+        for pid, program, hired, left in self.staff_rows if rows is None else rows:
             hd = date.fromordinal(hired)
             for year in range(2023, 2027):
                 day = min(hd.day, 28)
@@ -429,11 +439,12 @@ class Generator:
         for (a, b), on in pairs.items():
             self.t["peer_nominations"].add(a, b, on)
 
-    def outcomes(self) -> None:
+    def outcomes(self, rows=None) -> None:
         """Yearly burnout, compassion satisfaction and client outcome for staff in post."""
         rng, table = self.rng, self.t["outcomes"]
-        measured = set()  # a person with two employment records is measured once a year
-        for pid, _, hired, left in self.staff_rows:
+        # a person with two employment records is measured once a year (across calls too)
+        measured = self.__dict__.setdefault("measured_outcomes", set())
+        for pid, _, hired, left in self.staff_rows if rows is None else rows:
             lv = self.latent[pid]
             for year in range(2023, 2027):
                 on = d(year, 6, 30)
@@ -504,6 +515,37 @@ class Generator:
                 if hi > start + 14:
                     self.t["module_completions"].add(pid, mid_id, rng.randint(start + 14, hi))
 
+    # ---- the validation study (issue 23): kept apart so other changes merge cleanly ----------
+    def planted_bias(self, rater: str, theme: str) -> float:
+        """The sample's one planted rater bias (no random draw): see BIASED_RATER."""
+        hit = rater == BIASED_RATER and theme == BIASED_THEME
+        return BIAS_POINTS if hit and self.race.get(self.rated_person or "") == BIASED_GROUP else 0.0
+
+    def validation_study_hires(self) -> None:
+        """Earlier applications (2020-2022) from a somewhat stronger pool, their hires' tenure (leaving
+        early less likely the higher the hiring scores: a modest built-in validity), reviews and
+        outcomes. Its own random stream, drawn after everything else, so the rest stays as it was."""
+        saved, self.rng = self.rng, random.Random(self.seed + 23)
+        first, self.applicant_base = len(self.hires), 2.5
+        start, span = d(2020, 1, 1), d(2022, 6, 30) - d(2020, 1, 1)
+        for _ in range(EARLIER_APPLICATIONS * self.n):
+            program = self.rng.choice(self.programs)
+            position = self.rng.choices(ph.POSITIONS, ph.POSITION_WEIGHTS)[0]
+            self.closed_application(program, position, start + self.rng.randint(0, span))
+        rows = []
+        for pid, program, position, status_on, scores in self.hires[first:]:
+            composite = sum(scores.values()) / max(len(scores), 1)
+            hired, left = status_on + self.rng.randint(14, 45), None
+            if self.rng.random() < clip(0.45 - 0.2 * (composite - 2), 0.08, 0.7):
+                left = hired + self.rng.randint(60, 700)
+            elif self.rng.random() < 0.2:
+                left = hired + self.rng.randint(700, 2000)
+            self.add_staff(pid, program, position, hired, left)
+            rows.append(self.staff_rows[-1])
+        self.annual_reviews(rows)
+        self.outcomes(rows)
+        self.rng = saved
+
     # ---- all --------------------------------------------------------------------------------
     def run(self) -> dict[str, pl.DataFrame]:
         """Build every table and return them as polars frames."""
@@ -516,6 +558,7 @@ class Generator:
         self.nominations()
         self.outcomes()
         self.cohorts()
+        self.validation_study_hires()
         if self.specials:
             raise RuntimeError("special excerpts were not all placed")
         return {name: to_frame(table) for name, table in self.t.items()}

@@ -224,6 +224,26 @@ CASES = {  # name: (builder, a frame it draws)
             }
         ),
     ),
+    "survival_steps": (
+        charts.survival_step_chart,
+        pl.DataFrame(
+            {
+                "band": ["0-2", "0-2", "all", "all"],
+                "month": [0.0, 1.0, 0.0, 1.0],
+                "day": [0.0, 30.4, 0.0, 30.4],
+                "at_risk": ["24", "<11", "51", "50"],
+                "survival": [1.0, 0.9, 1.0, 0.95],
+                "low": [1.0, 0.7, 1.0, 0.85],
+                "high": [1.0, 0.97, 1.0, 0.99],
+            }
+        ),
+    ),
+    "estimate_interval": (
+        charts.estimate_interval_chart,
+        pl.DataFrame(
+            {"predictor": ["fit", "composite"], "r": [0.2, 0.3], "low": [-0.1, 0.05], "high": [0.45, 0.5]}
+        ),
+    ),
     "rater_drift": (
         charts.rater_drift_line_chart,
         pl.DataFrame(
@@ -257,9 +277,12 @@ CASES = {  # name: (builder, a frame it draws)
 }
 
 
+ARGUMENTS = {"estimate_interval": ("predictor", "r", "Observed r", 0.0, (("structured .42", 0.42),))}
+
+
 def _build(name: str, empty: bool = False):
     builder, frame = CASES[name]
-    return builder(frame.clear() if empty else frame)
+    return builder(frame.clear() if empty else frame, *ARGUMENTS.get(name, ()))
 
 
 def _specs(spec) -> list[dict]:

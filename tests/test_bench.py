@@ -55,6 +55,9 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table
     assert result["backup_error"] == "" and result["backup_mb"] > 0, table
     assert "coded selections" in table and "backup" in table
+    assert [r["part"] for r in result["reports"]] == ["survival", "hazards", "validity", "score-gaps",
+                                                      "rater-gaps", "differential"]  # fmt: skip
+    assert not any(r["error"] for r in result["reports"]) and "| rater-gaps |" in table
 
 
 def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seeded(db_file):

@@ -138,6 +138,7 @@ def test_no_other_module_or_query_reads_demographics():
     assert set(readers) <= {
         "queries/schema.sql",
         "queries/selection_by_demographic_group.sql",
+        "queries/demographic_group_by_person.sql",  # the validation study's groups, via fairness.py
         "dashboard/core/contract.py",
         "dashboard/leadership/fairness.py",
         "dashboard/ingest/templates.py",  # names the table to write an empty template for it; reads nothing

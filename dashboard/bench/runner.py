@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard.bench import operations, scorecard_steps
+from dashboard.bench import operations, report_timing, scorecard_steps
 from dashboard.store import db
 from dashboard.ui.navigation import PAGES, PageSpec
 
@@ -250,6 +250,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
         rows = int(db.run_query(con, "table_counts")["row_count"].sum())
         _grant_bench_roles(con)
         con.close()
+        reports = report_timing.time_validation_parts(db_file)  # before the operations add to it
         ops = operations.time_operations(db_file)  # a coded project imported, then a backup
         INTERVIEWER[:] = [scorecard_steps.prepare(db_file)]
         TRAINEE[:] = [scorecard_steps.prepare_trainee(db_file)]
@@ -267,6 +268,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
             "bare_page_ms": time_bare_page(runs),
             "peak_mb": peak_mb(),
             "pages": timed,
+            "reports": reports,
             **submit,
             **ops,
             "targets": {**targets_for(scale), "submit_ms": scorecard_steps.SUBMIT_TARGET_MS},
@@ -304,6 +306,7 @@ def format_table(result: dict) -> str:
             f"{p['queries_ms']} ({p['queries']}) | {p['filter']} | {'ok' if ok else 'OVER'}"
             f"{' ' + p['error'][:60] if p['error'] else ''} |"
         )
+    lines += report_timing.format_rows(result.get("reports", []))
     return "\n".join(lines)
 
 

@@ -33,8 +33,11 @@ from dashboard.charts.training import (
     trainee_theme_heatmap_chart,
     trainee_trajectory_line_chart,
 )
+from dashboard.charts.validation import estimate_interval_chart, survival_step_chart
 
 __all__ = [
+    "estimate_interval_chart",
+    "survival_step_chart",
     "ASSESSMENT_ORDER",
     "BAR_COLOUR",
     "NOT_ASSESSED_GREY",

@@ -1,7 +1,9 @@
 """Fairness in hiring: selection rates by self-identified group and the four-fifths rule.
 
-The only module that reads the optional, restricted demographics table (through the query
-`selection_by_demographic_group`). `selection_table` is the compliance officer's unsuppressed
+The only module that reads the optional, restricted demographics table (through the queries
+`selection_by_demographic_group` and `demographic_group_by_person`; the validation study's score
+gaps, differential prediction and rater-by-group gaps get each person's group from
+`groups_by_person` and return only aggregates). `selection_table` is the compliance officer's unsuppressed
 table (the `report fairness` command); `fairness_page_table` is what the leadership page shows:
 the same table with small cells suppressed and anything that would reveal them hidden.
 """
@@ -112,3 +114,10 @@ def fairness_page_table(store, scope: Scope, programs=None, threshold: int = THR
     """What the Fairness page shows: the selection table with small cells suppressed."""
     scope.require(ROLE)
     return suppress_selection(selection_table(store, scope, programs), threshold)
+
+
+def groups_by_person(store, program_ids) -> pl.DataFrame:
+    """Each applicant to the programs in every dimension: person_id, dimension, group (person-level:
+    for the validation study's data functions only, which return aggregates)."""
+    raw = store.query("demographic_group_by_person", program_ids=list(program_ids))
+    return raw.rename({"group_label": "group"})

@@ -260,3 +260,17 @@ def chart(
             if caption:
                 st.caption(caption)
             dataframe(data, f"{key}_chart_data")
+
+
+def text_download(text: str, key: str, file_name: str, mime: str) -> None:
+    """A download button for a document Vocation wrote (e.g. the validation summary); audited."""
+    st.download_button(
+        f"Download {file_name}",
+        text.encode("utf-8"),
+        file_name=file_name,
+        mime=mime,
+        key=f"{key}_download",
+        on_click=_audit_export,
+        args=(file_name, 1, ""),
+        icon=":material/download:",
+    )

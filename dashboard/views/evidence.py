@@ -1,12 +1,14 @@
 """Evidence (leadership): do the themes matter here? Exemplars vs others, themes vs outcomes."""
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard import charts
 from dashboard.core import labels
 from dashboard.leadership import evidence, privacy
 from dashboard.store import db
-from dashboard.ui import widgets
+from dashboard.ui import validation_tabs, widgets
 from dashboard.ui.signin import current_scope
 
 store = db.app_store()
@@ -21,8 +23,9 @@ widgets.caveat()
 
 # One question at a time: only the open tab runs (each chart costs the browser as much as the
 # rest of the page).
-tab_exemplars, tab_outcomes, tab_links = st.tabs(
-    ["Peer-named exemplars", "Outcomes after hire", "Each theme and outcome"],
+STUDY = ["Retention over time", "Validity", "Fairness of the scores", "Validation summary"]
+tab_exemplars, tab_outcomes, tab_links, *study = st.tabs(
+    ["Peer-named exemplars", "Outcomes after hire", "Each theme and outcome", *STUDY],
     key="evidence_tab",
     on_change="rerun",
 )
@@ -76,3 +79,11 @@ if tab_links.open:
             st.write("No hires with outcomes yet.")
         widgets.download(links, "evidence_links", "theme_outcome_associations.csv")
         st.info(evidence.caution(), icon=":material/info:")
+
+# The local validation study (docs/leadership.md): one tab at a time, as of today.
+today = dt.date.today()
+bodies = (validation_tabs.retention_tab, validation_tabs.validity_tab, validation_tabs.fairness_tab)
+for tab, body in zip(study, (*bodies, validation_tabs.summary_tab), strict=True):
+    if tab.open:
+        with tab:
+            body(store, scope, today)

@@ -7,7 +7,7 @@ from dashboard import charts
 from dashboard.core import labels
 from dashboard.reliability import inter_rater
 from dashboard.store import db
-from dashboard.ui import consensus_queue, widgets
+from dashboard.ui import consensus_queue, validation_tabs, widgets
 from dashboard.ui.signin import current_scope
 
 store, scope = db.app_store(), current_scope()
@@ -24,8 +24,8 @@ widgets.caveat()
 PERCENT = widgets.percent_columns("percent_agreement", "percent_within_one")
 SIZE = inter_rater.PAGE_SIZE
 tabs = ["By theme", "Rater pairs", "Over time", "Rater calibration", "Disagreement queue"]
-tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus = st.tabs(
-    [*tabs, "Consensus in force"],
+tab_theme, tab_pairs, tab_time, tab_raters, tab_queue, tab_consensus, tab_groups = st.tabs(
+    [*tabs, "Consensus in force", "Rater × group"],
     key="reliability_tab",
     on_change="rerun",  # only the open tab runs
 )
@@ -94,3 +94,7 @@ if tab_consensus.open:
         )
         everything = lambda: inter_rater.consensus_in_force(store, scope, role)  # noqa: E731
         download_all(everything, total, "reliability_consensus", "consensus_in_force.csv")
+
+if tab_groups.open:
+    with tab_groups:
+        validation_tabs.rater_group_section(store, scope, role)
