@@ -416,3 +416,24 @@ def test_no_events_one_group_equal_scores_and_one_person():
     assert gg.cohens_d_by_group([1, 2, 3], ["A", "A", "A"]).height == 0
     assert sv.kaplan_meier([100], [1]).median == 100
     assert_no_nan(sv.survival_at_days([100], [1], [50, 100, 200]))
+
+
+def test_scaled_schoenfeld_residuals_equal_lifelines_own():
+    """The vectorised residuals behind the proportional-hazards check are lifelines' to rounding,
+    with tied tenures, censoring and a discrete score (as the themes are)."""
+    import pandas as pd
+    from lifelines import CoxPHFitter
+
+    from dashboard.validation.survival import scaled_schoenfeld
+
+    rng = np.random.default_rng(11)
+    for n in (40, 600, 3000):
+        x = rng.integers(0, 5, n).astype(float)
+        t = np.ceil(rng.exponential(300 * np.exp(0.3 * x)))
+        c = np.ceil(rng.uniform(50, 900, n))
+        frame = pd.DataFrame({"tenure": np.minimum(t, c), "left": (t <= c).astype(int), "x": x})
+        cph = CoxPHFitter().fit(frame, "tenure", "left", batch_mode=True)
+        ours = scaled_schoenfeld(cph, frame, "x")
+        theirs = cph.compute_residuals(frame, "scaled_schoenfeld")
+        assert list(ours.index) == list(theirs.index)
+        np.testing.assert_allclose(ours["x"].to_numpy(), theirs["x"].to_numpy(), rtol=1e-10, atol=1e-12)

@@ -266,8 +266,11 @@ def cox_single(durations, events, score, predictor: str = "score") -> Cox:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cph = CoxPHFitter().fit(frame, duration_col="tenure", event_col="left")
-            ph = proportional_hazard_test(cph, frame, time_transform="rank")
+            # batch mode: lifelines' vectorised Efron sums (its row-by-row loop took seconds per fit at
+            # scale 1,000); the residuals are lifelines' own, computed without its quadratic loop
+            cph = CoxPHFitter().fit(frame, duration_col="tenure", event_col="left", batch_mode=True)
+            residuals = scaled_schoenfeld(cph, frame, predictor)
+            ph = proportional_hazard_test(cph, frame, time_transform="rank", precomputed_residuals=residuals)
     except (ConvergenceError, np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
         return Cox(predictor, n, events_n, reason=f"model did not converge ({type(exc).__name__})")
     row = cph.summary.loc[predictor]
@@ -277,6 +280,37 @@ def cox_single(durations, events, score, predictor: str = "score") -> Cox:
         return Cox(predictor, n, events_n, reason="model did not converge (estimate not finite)")
     violated = None if ph_p is None else ph_p < PH_ALPHA
     return Cox(predictor, n, events_n, hr, low, high, p, ph_p, violated)
+
+
+def scaled_schoenfeld(cph: CoxPHFitter, frame: pd.DataFrame, predictor: str) -> pd.DataFrame:
+    """The scaled Schoenfeld residuals of a fitted one-predictor model, as lifelines defines them.
+
+    lifelines' own `compute_residuals(..., "scaled_schoenfeld")` walks the rows one by one and grows
+    its result with np.append (quadratic: 5 s for 90,000 hires); this is the same Efron-tied formula
+    over whole arrays (tests check it equals lifelines' to rounding). Rows: the events, in the
+    model's time order, indexed as lifelines indexes them, as `proportional_hazard_test` expects."""
+    t = cph.durations.to_numpy(dtype=float)
+    e = cph.event_observed.to_numpy().astype(bool)
+    x = frame.loc[cph.durations.index, predictor].to_numpy(dtype=float)
+    phi = np.exp(x * float(cph.params_.iloc[0]))
+    n = len(t)
+    # groups of equal tenure in time order; a group's risk set is the group and every later row
+    starts = np.flatnonzero(np.r_[True, t[1:] != t[:-1]])
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    risk0 = np.cumsum(phi[::-1])[::-1][starts]
+    risk1 = np.cumsum((phi * x)[::-1])[::-1][starts]
+    deaths = np.bincount(group, weights=e, minlength=len(starts))
+    tie0 = np.bincount(group, weights=phi * e, minlength=len(starts))
+    tie1 = np.bincount(group, weights=phi * x * e, minlength=len(starts))
+    # Efron: the expected x at a group's deaths is the mean over l = 0..m-1 of
+    # (risk1 - l/m tie1) / (risk0 - l/m tie0), m the group's deaths
+    g = np.sort(group[e], kind="stable")
+    first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    step = (np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)]))) / deaths[g]
+    term = (risk1[g] - step * tie1[g]) / (risk0[g] - step * tie0[g]) / deaths[g]
+    expected = np.bincount(g, weights=term, minlength=len(starts))
+    scaled = e.sum() * (x[e] - expected[group[e]]) * float(cph.variance_matrix_.iloc[0, 0])
+    return pd.DataFrame({predictor: scaled}, index=cph.durations.index[e])
 
 
 def cox_each(
