@@ -46,6 +46,8 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table
     assert result["backup_error"] == "" and result["backup_mb"] > 0, table
     assert "coded selections" in table and "backup" in table
+    assert result["board_error"] == "" and 0 < result["board_s"] <= 20, table  # the board report
+    assert "board report" in table
 
 
 def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seeded(db_file):

@@ -85,6 +85,15 @@ def last_complete_quarter(today: dt.date | None = None) -> Quarter:
     return Quarter(today.year - 1, 4) if current == 1 else Quarter(today.year, current - 1)
 
 
+def recent_quarters(count: int = 8, today: dt.date | None = None) -> list[Quarter]:
+    """The last `count` complete quarters, the latest first."""
+    quarters = [last_complete_quarter(today)]
+    while len(quarters) < count:
+        q = quarters[-1]
+        quarters.append(Quarter(q.year - 1, 4) if q.number == 1 else Quarter(q.year, q.number - 1))
+    return quarters
+
+
 @dataclass(frozen=True)
 class BoardFigures:
     """Every aggregate the board report shows (all passed the aggregate gate)."""

@@ -36,7 +36,9 @@ from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. ar
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
-BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see hiring/hidden_names.py)
+BLIND_SECRET_KEY = (
+    "blind_review_secret"  # app_meta key of the blind-review secret (see hiring/hidden_names.py)
+)
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
