@@ -46,7 +46,9 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table
     assert result["backup_error"] == "" and result["backup_mb"] > 0, table
     assert "coded selections" in table and "backup" in table
-    assert result["board_error"] == "" and result["board_s"] > 0, table  # the board report (target: format_line)
+    assert result["board_error"] == "" and result["board_s"] > 0, (
+        table
+    )  # the board report (target: format_line)
     assert "board report" in table
 
 
