@@ -3,15 +3,20 @@
 `REPORTS` is the one registry (name -> (function(store, args) -> frame, function(parser) adding
 its options, help)); the command line imports it and builds `python -m dashboard report NAME`
 from it. A new report is one function here and one entry in REPORTS. `DOCUMENTS` adds formats
-beyond csv and json for a report: name -> {format: function(store, args) -> text}.
+beyond csv and json for a report: name -> {format: function(store, args) -> text}. A report that
+writes a file (`board`, a PDF) returns the line saying what it wrote.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import polars as pl
 
+from dashboard.board import figures as board_figures
+from dashboard.board import report as board_report
 from dashboard.core.access import AccessDenied, Scope
 from dashboard.hiring import screening
 from dashboard.ingest import summary
@@ -101,6 +106,30 @@ def validation_report(store, args) -> pl.DataFrame:
     return validation_parts.part_table(store, ids, args.part, as_of)
 
 
+def _board_args(parser) -> None:
+    parser.add_argument("--to", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    parser.add_argument("--quarter", metavar="YYYYQn", help="the quarter (default: the last complete one)")
+
+
+def board_pdf_report(store, args) -> str:
+    """Write the board report (tagged PDF/UA-1) for a quarter to --to; say what was written."""
+    try:
+        quarter = board_figures.parse_quarter(args.quarter) if args.quarter else None
+    except board_figures.QuarterError as exc:
+        raise SystemExit(f"board: {exc}") from None
+    target = Path(args.to)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise SystemExit(f"board: cannot write {args.to}: not a file in a folder you can write to")
+    quarter = quarter or board_figures.last_complete_quarter()
+    data = board_report.board_pdf(store, Scope.system(), quarter)
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise SystemExit(f"board: cannot write {args.to}: {exc.strerror or exc}") from None
+    return f"Wrote the board report for {quarter} to {args.to} ({len(data):,} bytes).\n"
+
+
 def _screening_args(parser) -> None:
     parser.add_argument("--program", required=True, metavar="ID", help="the program to screen")
     parser.add_argument("--hide-names", action="store_true", help="blind review: codes instead of names")
@@ -162,6 +191,11 @@ def codebook_qdc_report(store, args) -> str:
 
 
 REPORTS = {
+    "board": (
+        board_pdf_report,
+        _board_args,
+        "the board report for a quarter, written as a tagged PDF to --to",
+    ),
     "counts": (counts_report, _none, "rows per table and the last import"),
     "overview": (
         overview_report,

@@ -58,6 +58,10 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert [r["part"] for r in result["reports"]] == ["survival", "hazards", "validity", "score-gaps",
                                                       "rater-gaps", "differential"]  # fmt: skip
     assert not any(r["error"] for r in result["reports"]) and "| rater-gaps |" in table
+    assert result["board_error"] == "" and result["board_s"] > 0, (
+        table
+    )  # the board report (target: format_line)
+    assert "board report" in table
 
 
 def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seeded(db_file):

@@ -159,6 +159,8 @@ def _sample_values(con) -> dict:
         "stance": "supports",
         "text": "binding test",
         "due_before": datetime.date(2026, 1, 5),
+        "date_from": datetime.date(2025, 10, 1),
+        "date_to": datetime.date(2025, 12, 31),
         "match_names": True,
         # self-assessments
         "person_ids": [first("select person_id from enrollments order by 1 limit 1")],

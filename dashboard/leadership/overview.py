@@ -1,10 +1,12 @@
-"""Overview (leadership): theme prevalence, the hiring funnel and cohort growth, as aggregates.
+"""Overview (leadership): theme prevalence, the hiring funnel, time to fill and cohort growth, as aggregates.
 
 Every public data function is `@aggregate` (see leadership/privacy.py): counts go through suppression,
 means and intervals are shown only for groups larger than the threshold.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import polars as pl
@@ -25,7 +27,8 @@ from dashboard.leadership.privacy import (
     with_totals,
 )
 
-DIMENSIONS = ("site", "program", "year")
+DIMENSIONS = ("site", "program", "year", "outcome")  # outcome: hired or not hired
+ALL_DATES = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))  # no date limit (the pages filter by year)
 
 
 @aggregate
@@ -46,8 +49,11 @@ def theme_prevalence(
     sites=None,
     years: tuple[int, int] = (1900, 2999),
     threshold: int = THRESHOLD,
+    dates: tuple[dt.date, dt.date] = ALL_DATES,
 ) -> pl.DataFrame:
-    """Share of interviewed applicants scoring >= 3 per theme and group, small cells hidden."""
+    """Share of interviewed applicants scoring >= 3 per theme and group, small cells hidden.
+
+    `dates` narrows the interviews to a date range (the board report's quarter)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"dimension must be one of {DIMENSIONS}")
     ids = chosen_programs(store, scope, programs, sites)
@@ -56,6 +62,8 @@ def theme_prevalence(
         program_ids=ids,
         year_from=years[0],
         year_to=years[1],
+        date_from=dates[0],
+        date_to=dates[1],
         dimension=dimension,
     )
     parts = []
@@ -100,15 +108,25 @@ def hiring_funnel(
     sites=None,
     years: tuple[int, int] = (1900, 2999),
     threshold: int = THRESHOLD,
+    dates: tuple[dt.date, dt.date] = ALL_DATES,
 ) -> pl.DataFrame:
     """Applications reaching each stage per program and conversion from the previous stage.
+
+    `dates` narrows the applications to those made in a date range (the board report's quarter).
 
     Suppression works on the additive cells (applications by furthest stage reached, with
     program and stage totals published); a 'reached' count is shown only when every cell it
     adds up is shown, so it reveals nothing the visible cells do not.
     """
     ids = chosen_programs(store, scope, programs, sites)
-    raw = store.query("hiring_funnel_by_program", program_ids=ids, year_from=years[0], year_to=years[1])
+    raw = store.query(
+        "hiring_funnel_by_program",
+        program_ids=ids,
+        year_from=years[0],
+        year_to=years[1],
+        date_from=dates[0],
+        date_to=dates[1],
+    )
     if raw.is_empty():
         return _funnel_frame([])
     grid = (
@@ -164,6 +182,29 @@ def _funnel_frame(rows: list) -> pl.DataFrame:
             "conversion": pl.Float64,
         },
         orient="row",
+    )
+
+
+@aggregate
+def time_to_fill(
+    store, scope: Scope, dates: tuple[dt.date, dt.date], programs=None, sites=None, threshold: int = THRESHOLD
+) -> pl.DataFrame:
+    """Hires with a hire date in `dates` and the days from application to hire (median, quartiles).
+
+    One row. With `threshold` or fewer hires the count shows as '<11' and the days are hidden."""
+    scope.require(ROLE)
+    ids = chosen_programs(store, scope, programs, sites)
+    row = store.query("time_to_fill_for_programs", program_ids=ids, date_from=dates[0], date_to=dates[1])
+    hires = int(row["hires"][0])
+    shown = hires > threshold
+    days = ("median_days", "lower_quartile_days", "upper_quartile_days")
+    return pl.DataFrame(
+        {
+            "hires": [display_count(hires, shown or hires == 0, threshold)],
+            **{name: [float(row[name][0]) if shown else None] for name in days},
+            "note": ["" if shown or hires == 0 else SUPPRESSED_NOTE.format(threshold + 1)],
+        },
+        schema={"hires": pl.String, **dict.fromkeys(days, pl.Float64), "note": pl.String},
     )
 
 

@@ -84,6 +84,21 @@ def download_on_press(
     _download_buttons(build_frame, key, file_name, audit_object, rows, role, xlsx, " (all pages)")
 
 
+def document_on_press(build, label: str, key: str, file_name: str, mime: str, audit_object: str) -> None:
+    """A download of a document Vocation typesets (the board report's PDF): `build()` makes its
+    bytes only when the button is pressed; the download is audited."""
+    st.download_button(
+        label,
+        build,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click=_audit_export,
+        args=(audit_object, 1, ""),
+        icon=":material/picture_as_pdf:",
+    )
+
+
 def _download_buttons(build_frame, key, file_name, audit_object, rows, role, xlsx, suffix) -> None:
     """The CSV button, and beside it the XLSX one; keys: `<key>_download`, `<key>_download_xlsx`."""
     key = key if key.endswith("_download") else f"{key}_download"

@@ -1,8 +1,11 @@
-"""Overview (leadership): theme prevalence, hiring funnel and cohort growth; small cells hidden."""
+"""Overview (leadership): theme prevalence, hiring funnel and cohort growth; small cells hidden;
+the board report (PDF) for a quarter."""
 
 import streamlit as st
 
 from dashboard import charts
+from dashboard.board import figures as board_figures
+from dashboard.board import report as board_report
 from dashboard.core import labels
 from dashboard.leadership import overview, privacy
 from dashboard.store import db
@@ -29,6 +32,20 @@ else:
     years = (first, last)
     right.text(f"Year: {first}")
 chosen = {"programs": programs, "sites": sites, "years": years}
+
+# The board report (tagged PDF): every program you may read, for a quarter; made only when pressed.
+board, download = st.columns([1, 2], vertical_alignment="bottom")
+quarters = board_figures.recent_quarters()
+quarter = board.selectbox("Board report quarter", quarters, format_func=str, key="overview_board_quarter")
+with download:
+    widgets.document_on_press(
+        lambda: board_report.board_pdf(store, scope, quarter),
+        "Board report (PDF)",
+        "overview_board_download",
+        f"board-report-{quarter}.pdf",
+        "application/pdf",
+        f"board report {quarter}",
+    )
 
 # One section at a time: only the open tab runs (a chart costs the browser as much as the rest of
 # the page), and the filters above apply to all three.
