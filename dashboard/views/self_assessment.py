@@ -20,10 +20,11 @@ if reviews.is_empty():
     st.stop()
 rows = {r["interview_id"]: r for r in reviews.iter_rows(named=True)}
 ids = list(rows)
+asked = st.query_params.get("interview")  # the link in an invitation or reminder opens that review
 interview_id = st.selectbox(
     "Review",
     ids,
-    index=len(ids) - 1,
+    index=ids.index(asked) if asked in ids else len(ids) - 1,
     format_func=lambda i: growth_ui.review_label(rows[i]),
     key="self_review",
 )
