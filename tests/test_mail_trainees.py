@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import polars as pl
-import pytest
 import test_mail
 from conftest import signed_in_app
 from ops_helpers import command
@@ -253,19 +252,26 @@ def test_a_rater_added_after_a_move_is_invited_at_the_current_sequence(mail_stor
 # --- the page the link opens ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["intake", "midpoint"])
-def test_the_link_opens_that_review_on_the_self_assessment_page(panels_db, monkeypatch, which):
+def test_the_link_opens_that_review_and_the_page_turns_the_reminder_off(panels_db, monkeypatch):
     from conftest import grant
 
     store = db.Store.open(panels_db)
     person, address = demo_sa.demo_trainee(store), demo_sa.demo_trainee_email(store)
-    reviews = store.query("reviews_for_people", person_ids=[person], program_ids=[PROGRAM, "P01"])
-    wanted = reviews.filter(pl.col("purpose") == which)["interview_id"][0]
+    reviews = store.query("reviews_for_people", person_ids=[person], program_ids=[PROGRAM])
+    wanted = reviews.filter(pl.col("purpose") == "intake")["interview_id"][0]
+    assert reviews["interview_id"][-1] != wanted  # not the one the page opens without a link
     store.close()
     grant(panels_db, address, "trainee")
-    monkeypatch.setenv("VOCATION_DB", str(panels_db))
     at = signed_in_app(panels_db, address, monkeypatch)
     at.query_params["interview"] = wanted
     at.switch_page("views/self_assessment.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="self_review").value == wanted
+    toggle = at.toggle(key="self_reminders")
+    assert toggle.value is True
+    toggle.set_value(False).run()
+    store = db.Store.open(panels_db)
+    try:
+        assert not reminders.reminders_on(store, address)
+    finally:
+        store.close()
