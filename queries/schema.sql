@@ -344,7 +344,8 @@ create table if not exists app_interview_calendar (
 -- accepts it, or records the try and when to try again, or marks it failed with the reply.
 create table if not exists app_outbox (
     outbox_id bigint primary key,  -- from app_id_seq; also in the Message-ID
-    kind varchar not null,  -- invitation, moved, cancelled, recused, panel_complete, overdue_reminder, test
+    kind varchar not null,  -- invitation, moved, cancelled, recused, panel_complete, overdue_reminder, test,
+    -- and to a trainee: self_assessment_invitation, _moved, _cancelled, _reminder (notify/outbox.py KINDS)
     recipient varchar not null,
     subject varchar not null,
     message blob not null,  -- the whole message as sent

@@ -75,8 +75,11 @@ def queue_invitations(
     rater_ids: list[str] | None = None,
     now: datetime | None = None,
 ) -> Queued:
-    """An invitation (METHOD:REQUEST, SEQUENCE 0) to each active panel rater (or only `rater_ids`)."""
+    """An invitation (METHOD:REQUEST) to each active panel rater (or only `rater_ids`), at the
+    interview's current SEQUENCE: 0 when it is new, the last move's for a rater added after a move
+    (a calendar ignores an update older than the version it holds)."""
     fields = interview_fields(cur, interview_id)
+    seq = sequence(cur, interview_id)
     seats = [s for s in _seats(cur, interview_id, rater_ids) if s["seat_status"] != "recused"]
     link = page_link(settings.base_url, "scorecard", interview=interview_id)
     by = scheduled_by if "@" in scheduled_by else "Your program"
@@ -90,6 +93,7 @@ def queue_invitations(
             start=fields["start"],
             scheduled_by_name=by,
             link=link,
+            sequence=seq,
             **common,
         )
 

@@ -6,6 +6,7 @@ them: they take only ids, names of the recipient and scheduler, dates, program n
 (tests/test_notify_core.py checks every signature). Each message has the caller's stable Message-ID,
 a plain subject, a plain-text body with a simple HTML alternative (values escaped), and invitations
 carry a text/calendar part (method REQUEST or CANCEL) as the last alternative, per iMIP (RFC 6047).
+A trainee's messages about their self-assessment are built in notify/self_messages.py and listed here.
 Names and ids are made single-line; an address or Message-ID that is not one line is refused."""
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ from typing import NamedTuple
 
 from dashboard.notify.calendar import cancellation_ics, invitation_ics, one_line
 from dashboard.notify.compose import check_address, check_link, compose, day_text, page_link, when_text
-
-STAGES = ("intake", "midpoint", "exit")
+from dashboard.notify.self_messages import (
+    self_assessment_cancelled,
+    self_assessment_invitation,
+    self_assessment_moved,
+    self_assessment_reminder,
+)
 
 
 class OverdueCard(NamedTuple):
@@ -54,12 +59,14 @@ def interview_invitation(
     end: date | datetime | None = None,
     scheduled_by_name: str,
     link: str,
+    sequence: int = 0,
     sent_at: datetime | None = None,
 ) -> EmailMessage:
-    """A rater's invitation to an interview panel, with a METHOD:REQUEST calendar at SEQUENCE 0."""
+    """A rater's invitation to an interview panel: METHOD:REQUEST at the interview's current SEQUENCE
+    (0 until it moves; a rater added after a move gets the moved event's, never an older one)."""
     when = when_text(start, end)
     ics = invitation_ics(
-        sequence=0,
+        sequence=sequence,
         rater_email=rater_email,
         rater_name=rater_name,
         start=start,
@@ -304,61 +311,6 @@ def panel_complete(
     )
 
 
-def _self_assessment(fields: dict, reminder: bool) -> EmailMessage:
-    stage = fields["stage"]
-    if stage not in STAGES:
-        raise ValueError(f"stage must be one of {', '.join(STAGES)} (got {stage!r})")
-    due = day_text(fields["due_on"])
-    subject = f"Self-assessment {'reminder' if reminder else 'invitation'}: {stage}, {fields['program_name']}"
-    ask = (
-        f"A reminder: your {stage} self-assessment for {fields['program_name']} is due on {due}."
-        if reminder
-        else f"Your {stage} self-assessment for {fields['program_name']} is open. Please fill it by {due}."
-    )
-    return compose(
-        message_id=fields["message_id"],
-        sender=fields["sender"],
-        to_email=fields["trainee_email"],
-        to_name=fields["trainee_name"],
-        subject=subject,
-        paragraphs=[f"Hello {fields['trainee_name']},", ask],
-        links=[("Your self-assessment", fields["link"])],
-        sent_at=fields["sent_at"],
-    )
-
-
-def self_assessment_invitation(
-    *,
-    message_id: str,
-    sender: str,
-    trainee_email: str,
-    trainee_name: str,
-    program_name: str,
-    stage: str,
-    due_on: date,
-    link: str,
-    sent_at: datetime | None = None,
-) -> EmailMessage:
-    """Invites a trainee to the intake, midpoint or exit self-assessment."""
-    return _self_assessment(locals(), reminder=False)
-
-
-def self_assessment_reminder(
-    *,
-    message_id: str,
-    sender: str,
-    trainee_email: str,
-    trainee_name: str,
-    program_name: str,
-    stage: str,
-    due_on: date,
-    link: str,
-    sent_at: datetime | None = None,
-) -> EmailMessage:
-    """Reminds a trainee that a self-assessment is still open."""
-    return _self_assessment(locals(), reminder=True)
-
-
 def smtp_test_message(
     *,
     message_id: str,
@@ -390,6 +342,8 @@ BUILDERS = (
     overdue_reminder,
     panel_complete,
     self_assessment_invitation,
+    self_assessment_moved,
+    self_assessment_cancelled,
     self_assessment_reminder,
     smtp_test_message,
 )

@@ -28,7 +28,19 @@ from dashboard.notify.smtp import GIVE_UP_AFTER, PERMANENT, POLICY, SENT, next_a
 from dashboard.store import audit, db
 
 STATUSES = ("queued", "sent", "failed")
-KINDS = ("invitation", "moved", "cancelled", "recused", "panel_complete", "overdue_reminder", "test")
+KINDS = (
+    "invitation",
+    "moved",
+    "cancelled",
+    "recused",
+    "panel_complete",
+    "overdue_reminder",
+    "self_assessment_invitation",
+    "self_assessment_moved",
+    "self_assessment_cancelled",
+    "self_assessment_reminder",
+    "test",
+)
 SEND_LOCK = threading.Lock()  # the minute's sender and `mail send` never send the same row at once
 
 
@@ -52,6 +64,10 @@ class Queued:
     messages: int = 0
     without_email: tuple[str, ...] = ()
     off_reason: str = ""
+
+    def plus(self, other: Queued) -> Queued:
+        """This event's messages and another's together (the panel's and the trainee's)."""
+        return Queued(self.messages + other.messages, self.without_email + other.without_email)
 
     def text(self, what: str = "message") -> str:
         """The result in a sentence or two for the page or the command line."""

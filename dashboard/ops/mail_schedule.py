@@ -1,7 +1,7 @@
 """Sending mail from the app's process, the `mail` commands' work, and what the Data page says.
 
 When mail settings are present, a thread beside the pages (started like the scheduled backups)
-queues the day's overdue reminders and sends the outbox's due messages every minute. The same
+queues the day's overdue reminders (scorecards, and trainees' self-assessments) and sends the outbox's due messages every minute. The same
 round runs for `python -m dashboard mail send` (every queued message, retries included)."""
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ log = logging.getLogger(__name__)
 
 
 def send_round(store, settings: SmtpSettings, everything: bool = False) -> outbox.SendCounts:
-    """Queue today's overdue reminders (once a day per address), then send what is due."""
+    """Queue today's overdue reminders (once a day per address; a trainee's once per review), then
+    send what is due."""
     reminders.queue_reminders(store, settings)
+    reminders.queue_self_reminders(store, settings)
     return outbox.send_queued(store, settings, everything=everything)
 
 

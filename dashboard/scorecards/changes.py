@@ -1,7 +1,8 @@
 """Moving and cancelling an interview scheduled in Vocation, each one audited transaction that also
 queues the calendar update or cancellation to the panel (when mail is on).
 
-Moving keeps the interview's id, panel and drafts; only its date changes and the calendar SEQUENCE
+A review's trainee is told too (notify/trainee_mail.py): a short update when it moves, a note when
+it is cancelled. Moving keeps the interview's id, panel and drafts; only its date changes and the calendar SEQUENCE
 rises by one. An interview with a submitted scorecard is neither moved nor cancelled: a submitted
 card describes the interview as it was held on its date (Reliability and Screening read it), so
 the request is refused, naming the raters who submitted, and nothing changes. If the date recorded
@@ -17,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 
 from dashboard.core.access import Scope
-from dashboard.notify import interview_mail, outbox
+from dashboard.notify import interview_mail, outbox, trainee_mail
 from dashboard.scorecards.interviews import ScheduleError, interview, require_overseer
 from dashboard.store import audit, db
 
@@ -84,7 +85,8 @@ def move(store, scope: Scope, interview_id: str, on: date | str | None) -> outbo
         audit.record_in(cur, scope, "schedule", obj, 1, role=role)
         if settings is None:
             return outbox.Queued(off_reason=off)
-        return interview_mail.queue_moved(cur, settings, interview_id, row["interview_date"], seq)
+        queued = interview_mail.queue_moved(cur, settings, interview_id, row["interview_date"], seq)
+        return queued.plus(trainee_mail.queue_self_moved(cur, settings, interview_id, row["interview_date"]))
 
     queued = db.transaction(store, work)
     db.bump_version(store.path)
@@ -111,7 +113,8 @@ def cancel(store, scope: Scope, interview_id: str, reason: str | None = None) ->
         audit.record_in(cur, scope, "schedule", obj, 1, role=role)
         if settings is None or not fields["start"]:
             return outbox.Queued(off_reason=off)
-        return interview_mail.queue_cancellations(cur, settings, interview_id, int(result[0, 0]))
+        queued = interview_mail.queue_cancellations(cur, settings, interview_id, int(result[0, 0]))
+        return queued.plus(trainee_mail.queue_self_cancelled(cur, settings, row))
 
     queued = db.transaction(store, work)
     db.bump_version(store.path)

@@ -16,7 +16,7 @@ import polars as pl
 
 from dashboard.core.access import AccessDenied, Scope, readable_programs
 from dashboard.core.contract import PURPOSES
-from dashboard.notify import interview_mail, outbox
+from dashboard.notify import interview_mail, outbox, trainee_mail
 from dashboard.scorecards import blind_rule
 from dashboard.store import audit, db
 
@@ -172,7 +172,8 @@ def schedule(store, scope: Scope, req: Request) -> str:
 
 def schedule_and_tell(store, scope: Scope, req: Request) -> tuple[str, outbox.Queued]:
     """Schedule (see `schedule`), queueing in the same transaction an invitation to each panel rater
-    with an email; returns the id and what was queued."""
+    with an email and, for a review, one to self-assess to the trainee reviewed (notify/trainee_mail.py);
+    returns the id and what was queued."""
     settings, off = outbox.mail_settings()
     problems: list[str] = []
     what = _resolve(store, scope, req, problems)
@@ -209,7 +210,8 @@ def schedule_and_tell(store, scope: Scope, req: Request) -> tuple[str, outbox.Qu
         audit.record_in(cur, scope, "schedule", obj, len(req.panel), role=role_for(what["purpose"]))
         if settings is None:
             return interview_id, outbox.Queued(off_reason=off)
-        return interview_id, interview_mail.queue_invitations(cur, settings, interview_id, scope.email)
+        queued = interview_mail.queue_invitations(cur, settings, interview_id, scope.email)
+        return interview_id, queued.plus(trainee_mail.queue_self_invitation(cur, settings, interview_id))
 
     done = db.transaction(store, work)
     db.bump_version(store.path)

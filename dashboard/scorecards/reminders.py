@@ -2,19 +2,27 @@
 
 Once a day at most, a rater whose scorecards are overdue (not submitted OVERDUE_DAYS after the
 interview, as scorecards/interviews.py defines it) gets one message listing all of them, unless
-they turned reminders off on My interviews. The app's sender (ops/mail_schedule.py) queues them
-before each round of sending; `python -m dashboard mail send` does too."""
+they turned reminders off on My interviews. A trainee whose self-assessment of a review scheduled
+in Vocation is overdue by the same rule (not submitted OVERDUE_DAYS after the review's date) gets
+ONE reminder for that review, ever (an app_outbox row of kind self_assessment_reminder for the
+review remembers it), unless reminders are off for their address; reviews dated more than
+SELF_REMIND_WITHIN days ago are not reminded (mail turned on late never nags about old reviews).
+The app's sender (ops/mail_schedule.py) queues both before each round of sending;
+`python -m dashboard mail send` does too."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
 from dashboard.core.access import Scope
-from dashboard.notify import messages
+from dashboard.notify import messages, self_messages
 from dashboard.notify.outbox import queue_in, utc_now
 from dashboard.notify.settings import SmtpSettings
+from dashboard.notify.trainee_mail import self_assessment_link
 from dashboard.scorecards.interviews import OVERDUE_DAYS, today
 from dashboard.store import audit, db
+
+SELF_REMIND_WITHIN = 30  # days: an overdue self-assessment of an older review is not reminded
 
 
 def reminders_on(store, email: str) -> bool:
@@ -83,6 +91,49 @@ def queue_reminders(
                 )
 
             queue_in(cur, settings, "overdue_reminder", address, build, now=now)
+            queued += 1
+        return queued
+
+    queued = db.transaction(store, work)
+    if queued:
+        db.bump_version(store.path)
+    return queued
+
+
+def queue_self_reminders(
+    store, settings: SmtpSettings, on: date | None = None, now: datetime | None = None
+) -> int:
+    """Queue one reminder per review whose self-assessment is overdue, once ever; returns how many."""
+    now, on = now or utc_now(), on or today()
+    due_before = on - timedelta(days=OVERDUE_DAYS)
+
+    def work(cur) -> int:
+        late = db.run_in(
+            cur,
+            "overdue_self_assessments",
+            due_before=due_before,
+            since=on - timedelta(days=SELF_REMIND_WITHIN),
+        )
+        off = set(db.run_in(cur, "reminders_off_list")["email"].to_list())
+        queued = 0
+        for row in late.iter_rows(named=True):
+            if row["email"].lower() in off:
+                continue
+
+            def build(row=row, **common):
+                return self_messages.self_assessment_reminder(
+                    trainee_email=row["email"],
+                    trainee_name=row["full_name"] or row["person_id"],
+                    program_name=row["program_name"],
+                    stage=row["purpose"],
+                    due_on=row["interview_date"],
+                    link=self_assessment_link(settings.base_url, row["interview_id"]),
+                    **common,
+                )
+
+            queue_in(
+                cur, settings, "self_assessment_reminder", row["email"], build, row["interview_id"], now=now
+            )
             queued += 1
         return queued
 

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.core.access import AccessDenied
+from dashboard.scorecards import reminders
 from dashboard.store import db
 from dashboard.training import self_assessment, self_view
 from dashboard.training.self_rules import SelfAssessmentError
@@ -14,16 +15,21 @@ from dashboard.ui.signin import current_scope
 store, scope = db.app_store(), current_scope()
 st.title("Self-assessment")
 growth_ui.not_a_trainee(scope)
+wants = reminders.reminders_on(store, scope.email)
+if st.toggle("Email me once when a self-assessment is overdue", value=wants, key="self_reminders") != wants:
+    reminders.set_reminders(store, scope, not wants)
+    st.rerun()
 reviews = self_view.my_reviews(store, scope)
 if reviews.is_empty():
     st.info("No review (intake, midpoint, exit or annual) has been scheduled for you yet.")
     st.stop()
 rows = {r["interview_id"]: r for r in reviews.iter_rows(named=True)}
 ids = list(rows)
+asked = st.query_params.get("interview")  # the link in an invitation or reminder opens that review
 interview_id = st.selectbox(
     "Review",
     ids,
-    index=len(ids) - 1,
+    index=ids.index(asked) if asked in ids else len(ids) - 1,
     format_func=lambda i: growth_ui.review_label(rows[i]),
     key="self_review",
 )
