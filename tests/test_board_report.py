@@ -79,7 +79,7 @@ def test_the_pdf_is_tagged_with_title_language_headings_alt_and_header_cells(pdf
         kinds = [str(e.S) for e in elements]
         assert kinds.count("/H1") >= 7 and "/TH" in kinds and "/Table" in kinds
         figures_ = [e for e in elements if e.S == "/Figure"]
-        assert len(figures_) >= 3  # profiles, impact ratio, reliability
+        assert len(figures_) >= 2  # profiles and reliability (the impact ratio only where one can be shown)
         assert all(len(str(f.get("/Alt", "")).strip()) > 80 for f in figures_)  # a real summary
 
 
