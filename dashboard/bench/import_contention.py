@@ -124,7 +124,10 @@ def _each_once(store: db.Store, interview_ids: list[str]) -> bool:
 
 def _summary(times: dict, out: dict, errors: list[str]) -> dict:
     """Median and worst of each kind (all of them, and how many committed before the import ended)."""
-    result = {"contention_import_s": round(out.get("import_s", 0.0), 1), "contention_error": "; ".join(errors)}
+    result = {
+        "contention_import_s": round(out.get("import_s", 0.0), 1),
+        "contention_error": "; ".join(errors),
+    }
     for kind, got in times.items():
         ms = [s * 1000 for s, _ in got]
         result[f"during_{kind}_n"] = len(ms)

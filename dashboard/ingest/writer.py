@@ -85,12 +85,14 @@ def write_batch(
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
     try:
-        inline = _write(con, staged, order, counts, record, progress)
-        if not inline:
-            con.execute("checkpoint")
-            if progress:
-                progress(0.95, "updating scores")
-            _refresh_after_commit(con, previous)
+        # small writes go on meanwhile; their materialized refreshes wait for the window's end
+        with db.import_window(con):
+            inline = _write(con, staged, order, counts, record, progress)
+            if not inline:
+                con.execute("checkpoint")
+                if progress:
+                    progress(0.95, "updating scores")
+                _refresh_after_commit(con, previous)
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
     con.execute("checkpoint")
@@ -103,14 +105,14 @@ def _refresh_after_commit(con: duckdb.DuckDBPyConnection, unlimited: str) -> Non
     should that be too tight, without it. The import is written whatever happens here: a failure
     is not the import's (the caller must not write it again); the tables stay marked stale and
     the next opening of the database refreshes them."""
-    # its own transaction on a cursor, retried should a scorecard submitted meanwhile conflict
+    # its own transaction on a cursor, inside the import's window (no WRITE_LOCK: small writes go on)
     try:
-        db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+        db.transaction(con, db.refresh_derived_tables, name="import_refresh", lock=False)
         return
     except duckdb.OutOfMemoryException:
         con.execute("set memory_limit = $limit", {"limit": unlimited})
     try:
-        db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+        db.transaction(con, db.refresh_derived_tables, name="import_refresh", lock=False)
     except duckdb.Error as exc:
         raise RefreshAfterImportError(
             f"The import was written, but updating the scores failed ({exc}); they are updated "
@@ -123,17 +125,17 @@ class RefreshAfterImportError(RuntimeError):
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
-    """Run `work` in one transaction (rolled back if it fails), one write at a time (db.WRITE_LOCK)."""
-    with db.WRITE_LOCK:
-        con.begin()
-        try:
-            work()
-            con.commit()
-        except BaseException:
-            # a commit that failed (out of memory, say) has already ended the transaction
-            with contextlib.suppress(duckdb.TransactionException):
-                con.rollback()
-            raise
+    """Run `work` in one transaction (rolled back if it fails). Inside db.import_window, not under
+    db.WRITE_LOCK: small writes commit meanwhile (store/write_gate.py says why that is safe)."""
+    con.begin()
+    try:
+        work()
+        con.commit()
+    except BaseException:
+        # a commit that failed (out of memory, say) has already ended the transaction
+        with contextlib.suppress(duckdb.TransactionException):
+            con.rollback()
+        raise
 
 
 def _write(

@@ -180,7 +180,7 @@ def _materialize(cur, interview_id: str, rater_id: str, scorecard_id: int) -> No
     db.run_in(
         cur, "scorecard_materialize", interview_id=interview_id, rater_id=rater_id, scorecard_id=scorecard_id
     )
-    db.refresh_derived(cur, interview_id)
+    db.refresh_interview(cur, interview_id)
 
 
 def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, paper: bool = False) -> int:

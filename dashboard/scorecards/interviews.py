@@ -195,7 +195,7 @@ def schedule(store, scope: Scope, req: Request) -> str:
             db.run_in(
                 cur, "panel_seat_insert", interview_id=interview_id, rater_id=rater_id, added_by=scope.email
             )
-        db.refresh_derived(cur, interview_id)  # its application's row counts its interviews
+        db.refresh_interview(cur, interview_id)  # its application's row counts its interviews
         panel = ", ".join(req.panel)
         obj = f"{interview_id}: {what['purpose']} of {what['person_id']} on {on}, panel {panel}"
         audit.record_in(cur, scope, "schedule", obj, len(req.panel), role=role_for(what["purpose"]))

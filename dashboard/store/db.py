@@ -8,6 +8,7 @@ a data version that every write in this process bumps, and the parameters.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import secrets
@@ -32,11 +33,20 @@ from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. ar
     refresh_derived_tables,
     refresh_scores,
 )
+from dashboard.store.write_gate import (  # noqa: F401 - db.WRITE_LOCK etc.: see write_gate's docstring
+    IMPORT_LOCK,
+    WRITE_LOCK,
+    import_window,
+    refresh_interview,
+    replay_pending,
+)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = "data/vocation.duckdb"
 SAMPLE_DIR = ROOT / "sample_data"
-BLIND_SECRET_KEY = "blind_review_secret"  # app_meta key of the blind-review secret (see hiring/hidden_names.py)
+BLIND_SECRET_KEY = (
+    "blind_review_secret"  # app_meta key of the blind-review secret (see hiring/hidden_names.py)
+)
 
 _versions: dict[str, int] = {}
 _versions_lock = threading.Lock()
@@ -100,6 +110,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("schema"))
     if not derived_current(con):  # new, older, or a refresh after a large import did not finish
         _in_own_transaction(con, lambda: recreate_derived(con))
+    replay_pending(con)  # refreshes a small write left for after an import killed part-way
     from dashboard import codebook
 
     for table, load in (("themes", codebook.load_themes), ("subthemes", codebook.load_subthemes)):
@@ -174,22 +185,22 @@ def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame 
         return pl.from_arrow(result.to_arrow_table())
 
 
-WRITE_LOCK = threading.RLock()
+_RETRIED = (duckdb.TransactionException, duckdb.OutOfMemoryException)  # a small write tries again
 
 
-def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
+def transaction(store_or_con, work, attempts: int = 6, name: str = "", lock: bool = True):
     """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
 
     A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
-    their own transaction. A write-write conflict with a concurrent transaction (an import, another
-    rater's submit) raises TransactionException; the work is then retried, a few times. `name`
-    labels the transaction for the crash tests' pause point (see pause_for_tests).
+    their own transaction. A write-write conflict with a concurrent transaction raises
+    TransactionException, a moment without memory (an import's cap) OutOfMemoryException: the work
+    is then retried, a few times. `name` labels the transaction for the crash tests' pause point
+    (pause_for_tests). `lock=False` only for an import's refresh (store/write_gate.py).
     """
-    # One write at a time (imports too): two writes refreshing a program and quarter with no
-    # materialized rows yet would each delete nothing and insert their own, unseen by DuckDB as a
-    # conflict. Commands write in the app's process (ops/command_server.py), so the lock covers them.
-    con = getattr(store_or_con, "con", store_or_con)
-    with WRITE_LOCK:
+    # Small writes one at a time: two refreshing a program and quarter with no materialized rows yet
+    # would each insert their own, unseen by DuckDB as a conflict. Imports: write_gate.import_window.
+    con, retried = getattr(store_or_con, "con", store_or_con), _RETRIED if lock else _RETRIED[:1]
+    with WRITE_LOCK if lock else contextlib.nullcontext():
         for attempt in range(attempts):
             cur = con.cursor()
             try:
@@ -199,7 +210,7 @@ def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
                     pause_for_tests(name)
                 cur.commit()
                 return result
-            except duckdb.TransactionException:
+            except retried:
                 _rollback_quietly(cur)
                 if attempt == attempts - 1:
                     raise

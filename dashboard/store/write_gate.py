@@ -1,0 +1,106 @@
+"""Writes and the import: which write takes which lock, and the materialized refresh a small write
+leaves for after an import (docs/development.md, "Writes and the import").
+
+- Small writes (a scorecard step, a decision, a consensus, a grant, a scheduling) take WRITE_LOCK
+  for their transaction only (db.transaction): they run one at a time, each for a fraction of a
+  second, so two refreshes of the same materialized rows never overlap.
+- An import takes IMPORT_LOCK (one import at a time) and not WRITE_LOCK: its long transaction runs
+  beside the small writes. DuckDB commits both (optimistic concurrency) as long as they change no
+  row in common. The import changes only contract tables' imported rows (app-owned keys are
+  refused), app_imports and app_meta's derived key, and refreshes every materialized table.
+- So that no small write touches a materialized table meanwhile, a small write's refresh of its
+  interview's rows (`refresh_interview`) is, while an import writes to the same database, noted in
+  app_pending_refresh inside the small write's own transaction instead. When the import ends
+  (committed or not), `import_window` replays the noted refreshes in one transaction under
+  WRITE_LOCK, after the import's own refresh: each refresh recomputes the interview's rows from
+  their sources (delete, then insert), so every card counts exactly once. Killed in between, the
+  noted rows stay and the next opening of the database replays them (`replay_pending`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+
+import duckdb
+
+from dashboard.core.query_files import sql_text
+from dashboard.store.derived import refresh_derived
+
+WRITE_LOCK = threading.RLock()  # a small write's transaction (store/db.py: transaction)
+IMPORT_LOCK = threading.Lock()  # an import's write: one at a time, beside the small writes
+_importing: set[str] = set()  # databases an import is writing to now (changed under WRITE_LOCK)
+log = logging.getLogger(__name__)
+
+
+def database_of(con: duckdb.DuckDBPyConnection) -> str:
+    """The file behind a connection or cursor (':memory:' for an in-memory database)."""
+    cur = con.cursor()
+    try:
+        row = cur.execute("select file from pragma_database_list where name = current_database()").fetchall()
+    finally:
+        cur.close()
+    return (row[0][0] if row else "") or ":memory:"
+
+
+def import_writing(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an import is writing to this connection's database now (ask under WRITE_LOCK)."""
+    return bool(_importing) and database_of(con) in _importing
+
+
+def refresh_interview(cur: duckdb.DuckDBPyConnection, interview_id: str) -> None:
+    """Refresh one interview's materialized rows inside the caller's transaction or, while an import
+    writes to this database, note them for the refresh that follows the import (same transaction).
+
+    Call under WRITE_LOCK (db.transaction holds it), so that the answer cannot change meanwhile."""
+    if import_writing(cur):
+        cur.execute(sql_text("pending_refresh_insert"), {"interview_id": interview_id})
+    else:
+        refresh_derived(cur, interview_id)
+
+
+@contextmanager
+def import_window(con: duckdb.DuckDBPyConnection):
+    """Hold this around an import's transaction(s): small writes meanwhile defer their refreshes,
+    replayed (one transaction, under WRITE_LOCK) when the block ends, whether it committed or not.
+
+    The window opens under WRITE_LOCK: a small write still in flight commits first, so the
+    import's snapshot, taken after, holds it and its refresh."""
+    path = database_of(con)
+    with IMPORT_LOCK:
+        with WRITE_LOCK:
+            _importing.add(path)
+        try:
+            yield
+        finally:
+            with WRITE_LOCK:
+                _importing.discard(path)
+                try:
+                    replay_pending(con)
+                except duckdb.Error:  # the noted rows stay: the next opening replays them
+                    log.exception("replaying the refreshes noted during an import failed")
+
+
+def replay_pending(con: duckdb.DuckDBPyConnection) -> int:
+    """Refresh every interview noted in app_pending_refresh and forget them, in one transaction on a
+    cursor of `con`; returns how many. No-op (one small read) when none is noted."""
+    cur = con.cursor()
+    try:
+        cur.begin()
+        try:
+            ids = [r[0] for r in cur.execute(sql_text("pending_refresh_list")).fetchall()]
+            for interview_id in ids:
+                refresh_derived(cur, interview_id)
+            if ids:
+                cur.execute(sql_text("pending_refresh_delete"), {"interview_ids": ids})
+            cur.commit()
+        except BaseException:
+            try:
+                cur.rollback()
+            except duckdb.Error:
+                pass
+            raise
+        return len(ids)
+    finally:
+        cur.close()
