@@ -73,7 +73,8 @@ def wait_for_line(stream, wanted: str, proc: subprocess.Popen, limit: int = 400)
 
 APP_STANDIN = """
 import sys, time
-from dashboard import cli, db
+from dashboard import cli
+from dashboard.store import db
 cli.serve_in_app()  # as app.py does
 store = db._open_store(sys.argv[1])  # what the app does when its first page opens
 print("serving", flush=True)

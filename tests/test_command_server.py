@@ -168,7 +168,8 @@ def test_a_command_waits_for_the_app_to_start_serving(db_file):
         print("holding", flush=True)
         time.sleep(3)
         con.close()
-        from dashboard import cli, db
+        from dashboard import cli
+        from dashboard.store import db
         cli.serve_in_app()  # as app.py does
         store = db._open_store({str(db_file)!r})
         print("serving", flush=True)

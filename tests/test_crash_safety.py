@@ -61,7 +61,8 @@ def test_an_import_killed_part_way_leaves_the_database_as_it_was(db_file, tmp_pa
 
 DECISIONS = """
 import os, sys
-from dashboard import db, screening
+from dashboard.hiring import screening
+from dashboard.store import db
 from dashboard.core.access import Scope
 store = db.Store.open(sys.argv[1])
 first, second = [r[0] for r in store.con.execute(
@@ -93,7 +94,8 @@ def test_a_decision_killed_part_way_is_wholly_absent_and_the_one_before_it_kept(
 
 CONSENSUS = """
 import os, sys
-from dashboard import db, reliability
+from dashboard.reliability import inter_rater as reliability
+from dashboard.store import db
 from dashboard.core.access import Scope
 store = db.Store.open({path!r})
 queue = reliability.disagreement_queue(store, Scope.system(), "supervisor")
@@ -187,5 +189,5 @@ def test_a_role_grant_killed_part_way_is_wholly_absent(db_file):
 def test_each_pause_point_exists_in_the_code(label):
     from pathlib import Path
 
-    code = "".join(p.read_text() for p in (Path(db.ROOT) / "dashboard").glob("*.py"))
+    code = "".join(p.read_text() for p in (Path(db.ROOT) / "dashboard").rglob("*.py"))
     assert f'pause_for_tests("{label}")' in code or f'name="{label}")' in code
