@@ -25,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard.core import timing
 from dashboard.core.access import Scope
 from dashboard.ingest import qdpx_frames
 from dashboard.ingest.importer import ImportReport, Problem, import_batch
@@ -163,6 +164,7 @@ def import_uploads(
     scope.require("admin")
     if not check.report.ok:
         raise ValueError("this batch has problems; fix the files and upload them again")
+    timing.note(imported=True)  # this page view's time is the import's (VOCATION_TIMING)
     report = import_batch(
         list(check.parsed),
         store.con,

@@ -201,7 +201,7 @@ def schedule(store, scope: Scope, req: Request) -> str:
         audit.record_in(cur, scope, "schedule", obj, len(req.panel), role=role_for(what["purpose"]))
         return interview_id
 
-    interview_id = db.transaction(store, work)
+    interview_id = db.transaction(store, work, name="schedule")
     db.bump_version(store.path)
     return interview_id
 
@@ -229,7 +229,7 @@ def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> None:
         )
         audit.record_in(cur, scope, "schedule", f"{interview_id}: add {rater_id} to the panel", 1, role=role)
 
-    db.transaction(store, work)
+    db.transaction(store, work, name="schedule_add")
     db.bump_version(store.path)
 
 

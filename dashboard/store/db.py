@@ -8,7 +8,6 @@ a data version that every write in this process bumps, and the parameters.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import secrets
@@ -20,7 +19,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard.core.pause_points import pause_for_tests
 from dashboard.core.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
 from dashboard.store import migrations
 from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
@@ -39,6 +37,7 @@ from dashboard.store.write_gate import (  # noqa: F401 - db.WRITE_LOCK etc.: see
     import_window,
     refresh_interview,
     replay_pending,
+    transaction,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -183,52 +182,6 @@ def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame 
     with warnings.catch_warnings():  # the copy is of a few rows: a card, a panel
         warnings.simplefilter("ignore", UserWarning)
         return pl.from_arrow(result.to_arrow_table())
-
-
-_RETRIED = (duckdb.TransactionException, duckdb.OutOfMemoryException)  # a small write tries again
-
-
-def transaction(store_or_con, work, attempts: int = 6, name: str = "", lock: bool = True):
-    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
-
-    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
-    their own transaction. A write-write conflict with a concurrent transaction raises
-    TransactionException, a moment without memory (an import's cap) OutOfMemoryException: the work
-    is then retried, a few times. `name` labels the transaction for the crash tests' pause point
-    (pause_for_tests). `lock=False` only for an import's refresh (store/write_gate.py).
-    """
-    # Small writes one at a time: two refreshing a program and quarter with no materialized rows yet
-    # would each insert their own, unseen by DuckDB as a conflict. Imports: write_gate.import_window.
-    con, retried = getattr(store_or_con, "con", store_or_con), _RETRIED if lock else _RETRIED[:1]
-    with WRITE_LOCK if lock else contextlib.nullcontext():
-        for attempt in range(attempts):
-            cur = con.cursor()
-            try:
-                cur.begin()
-                result = work(cur)
-                if name:
-                    pause_for_tests(name)
-                cur.commit()
-                return result
-            except retried:
-                _rollback_quietly(cur)
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-            except BaseException:
-                _rollback_quietly(cur)
-                raise
-            finally:
-                cur.close()
-        raise AssertionError("unreachable")
-
-
-def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
-    """Roll back if a transaction is still open (a failed commit has already ended it)."""
-    try:
-        cur.rollback()
-    except duckdb.Error:
-        pass
 
 
 def data_version(path: str | Path) -> int:

@@ -19,12 +19,16 @@ leaves for after an import (docs/development.md, "Writes and the import").
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from contextlib import contextmanager
 
 import duckdb
 
+from dashboard.core import timing
+from dashboard.core.pause_points import pause_for_tests
 from dashboard.core.query_files import sql_text
 from dashboard.store.derived import refresh_derived
 
@@ -32,6 +36,56 @@ WRITE_LOCK = threading.RLock()  # a small write's transaction (store/db.py: tran
 IMPORT_LOCK = threading.Lock()  # an import's write: one at a time, beside the small writes
 _importing: set[str] = set()  # databases an import is writing to now (changed under WRITE_LOCK)
 log = logging.getLogger(__name__)
+
+
+_RETRIED = (duckdb.TransactionException, duckdb.OutOfMemoryException)  # a small write tries again
+
+
+def transaction(store_or_con, work, attempts: int = 6, name: str = "", lock: bool = True):
+    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise
+    (store/db.py re-exports it as `db.transaction`).
+
+    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
+    their own transaction. A write-write conflict with a concurrent transaction raises
+    TransactionException, a moment without memory (an import's cap) OutOfMemoryException: the work
+    is then retried, a few times. `name` labels the transaction for the crash tests' pause point
+    (pause_for_tests) and for VOCATION_TIMING (core/timing.py). `lock=False` only for an import's
+    refresh inside its import_window.
+    """
+    # Small writes one at a time: two refreshing a program and quarter with no materialized rows yet
+    # would each insert their own, unseen by DuckDB as a conflict. Imports: import_window.
+    con, retried = getattr(store_or_con, "con", store_or_con), _RETRIED if lock else _RETRIED[:1]
+    label = name or getattr(work, "__qualname__", "write")
+    with timing.write(label, bool(_importing)) as measured, WRITE_LOCK if lock else contextlib.nullcontext():
+        for attempt in range(attempts):
+            measured["attempts"] = attempt + 1
+            cur = con.cursor()
+            try:
+                cur.begin()
+                result = work(cur)
+                if name:
+                    pause_for_tests(name)
+                cur.commit()
+                return result
+            except retried:
+                _rollback_quietly(cur)
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+            except BaseException:
+                _rollback_quietly(cur)
+                raise
+            finally:
+                cur.close()
+        raise AssertionError("unreachable")
+
+
+def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open (a failed commit has already ended it)."""
+    try:
+        cur.rollback()
+    except duckdb.Error:
+        pass
 
 
 def database_of(con: duckdb.DuckDBPyConnection) -> str:
@@ -96,10 +150,7 @@ def replay_pending(con: duckdb.DuckDBPyConnection) -> int:
                 cur.execute(sql_text("pending_refresh_delete"), {"interview_ids": ids})
             cur.commit()
         except BaseException:
-            try:
-                cur.rollback()
-            except duckdb.Error:
-                pass
+            _rollback_quietly(cur)
             raise
         return len(ids)
     finally:
