@@ -46,6 +46,7 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
     assert result["qdpx_error"] == "" and result["qdpx_selections"] > 0, table
     assert result["backup_error"] == "" and result["backup_mb"] > 0, table
     assert "coded selections" in table and "backup" in table
+    assert result["contention_error"] == "" and "Small writes during an import" in table, table
 
 
 def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seeded(db_file):
