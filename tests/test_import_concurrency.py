@@ -236,3 +236,14 @@ def _start_killed(db_file, export, interview_id: str, email: str):
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_a_database_from_before_the_pending_refreshes_opens_with_the_table_added(db_file):
+    con = db.connect(db_file)
+    con.execute("drop table app_pending_refresh")
+    con.close()
+    con = db.connect(db_file)
+    try:
+        assert con.execute("select count(*) from app_pending_refresh").fetchall() == [(0,)]
+    finally:
+        con.close()
