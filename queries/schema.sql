@@ -246,8 +246,8 @@ create table if not exists app_meta (
 );
 
 -- Interviews whose materialized rows a small write (a scorecard, a consensus, a scheduling) left
--- to refresh because an import was writing meanwhile (store/write_gate.py): refreshed, and the rows
--- removed, in one transaction as soon as the import ends, or on the next opening of the database.
+-- to refresh because an import was writing meanwhile (store/write_gate.py): each refreshed, and its
+-- rows removed, in one transaction as soon as the import ends, or on the next opening of the database.
 create table if not exists app_pending_refresh (
     interview_id varchar not null,
     queued_at timestamp not null,

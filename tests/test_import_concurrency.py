@@ -247,3 +247,17 @@ def test_a_database_from_before_the_pending_refreshes_opens_with_the_table_added
         assert con.execute("select count(*) from app_pending_refresh").fetchall() == [(0,)]
     finally:
         con.close()
+
+
+def test_a_write_open_when_the_import_has_committed_does_not_make_it_write_again(store, tmp_path):
+    imports = store.con.execute("select count(*) from app_imports").fetchall()[0][0]
+    other = store.con.cursor()
+    other.begin()
+    other.execute("insert into app_meta values ('open meanwhile', 'x')")  # DuckDB then refuses a checkpoint
+    try:
+        report = import_batch([_changed_export(tmp_path)], store.con.cursor())
+    finally:
+        other.rollback()
+        other.close()
+    assert report.written and report.counts["people"]["updated"] > 0, report.text()
+    assert store.con.execute("select count(*) from app_imports").fetchall() == [(imports + 1,)]

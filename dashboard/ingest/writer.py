@@ -89,15 +89,25 @@ def write_batch(
         with db.import_window(con):
             inline = _write(con, staged, order, counts, record, progress)
             if not inline:
-                con.execute("checkpoint")
+                _checkpoint(con)
                 if progress:
                     progress(0.95, "updating scores")
                 _refresh_after_commit(con, previous)
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
-    con.execute("checkpoint")
+    _checkpoint(con)
     if progress:
         progress(1.0, "done")
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the committed batch into the database file now, unless a small write is open meanwhile
+    (DuckDB refuses then; it checkpoints by itself later). Never an error of the import, which has
+    committed: raised, the importer would write the batch again."""
+    try:
+        con.execute("checkpoint")
+    except duckdb.TransactionException:
+        pass
 
 
 def _refresh_after_commit(con: duckdb.DuckDBPyConnection, unlimited: str) -> None:

@@ -11,9 +11,10 @@ leaves for after an import (docs/development.md, "Writes and the import").
 - So that no small write touches a materialized table meanwhile, a small write's refresh of its
   interview's rows (`refresh_interview`) is, while an import writes to the same database, noted in
   app_pending_refresh inside the small write's own transaction instead. When the import ends
-  (committed or not), `import_window` replays the noted refreshes in one transaction under
-  WRITE_LOCK, after the import's own refresh: each refresh recomputes the interview's rows from
-  their sources (delete, then insert), so every card counts exactly once. Killed in between, the
+  (committed or not), `import_window` replays the noted refreshes, one short transaction per
+  interview under WRITE_LOCK, after the import's own refresh: each refresh recomputes the
+  interview's rows from their sources (delete, then insert) and forgets the note, so every card
+  counts exactly once, however often it is refreshed. Killed in between, the
   noted rows stay and the next opening of the database replays them (`replay_pending`).
 """
 
@@ -117,7 +118,7 @@ def refresh_interview(cur: duckdb.DuckDBPyConnection, interview_id: str) -> None
 @contextmanager
 def import_window(con: duckdb.DuckDBPyConnection):
     """Hold this around an import's transaction(s): small writes meanwhile defer their refreshes,
-    replayed (one transaction, under WRITE_LOCK) when the block ends, whether it committed or not.
+    replayed (under WRITE_LOCK, interview by interview) when the block ends, committed or not.
 
     The window opens under WRITE_LOCK: a small write still in flight commits first, so the
     import's snapshot, taken after, holds it and its refresh."""
@@ -128,30 +129,34 @@ def import_window(con: duckdb.DuckDBPyConnection):
         try:
             yield
         finally:
-            with WRITE_LOCK:
+            with WRITE_LOCK:  # a small write deferring its refresh has committed by now
                 _importing.discard(path)
-                try:
-                    replay_pending(con)
-                except duckdb.Error:  # the noted rows stay: the next opening replays them
-                    log.exception("replaying the refreshes noted during an import failed")
+            try:
+                replay_pending(con, WRITE_LOCK)
+            except duckdb.Error:  # the noted rows stay: the next opening replays them
+                log.exception("replaying the refreshes noted during an import failed")
 
 
-def replay_pending(con: duckdb.DuckDBPyConnection) -> int:
-    """Refresh every interview noted in app_pending_refresh and forget them, in one transaction on a
-    cursor of `con`; returns how many. No-op (one small read) when none is noted."""
+def replay_pending(con: duckdb.DuckDBPyConnection, lock=None) -> int:
+    """Refresh every interview noted in app_pending_refresh and forget it: one short transaction per
+    interview (on a cursor of `con`), each under `lock` when given, so that a small write waits for
+    one interview's refresh at most. Returns how many; no-op (one small read) when none is noted."""
     cur = con.cursor()
     try:
-        cur.begin()
-        try:
-            ids = [r[0] for r in cur.execute(sql_text("pending_refresh_list")).fetchall()]
-            for interview_id in ids:
-                refresh_derived(cur, interview_id)
-            if ids:
-                cur.execute(sql_text("pending_refresh_delete"), {"interview_ids": ids})
-            cur.commit()
-        except BaseException:
-            _rollback_quietly(cur)
-            raise
-        return len(ids)
+        ids = [r[0] for r in cur.execute(sql_text("pending_refresh_list")).fetchall()]
     finally:
         cur.close()
+    for interview_id in ids:
+        with lock or contextlib.nullcontext():
+            cur = con.cursor()
+            try:
+                cur.begin()
+                refresh_derived(cur, interview_id)
+                cur.execute(sql_text("pending_refresh_delete"), {"interview_ids": [interview_id]})
+                cur.commit()
+            except BaseException:
+                _rollback_quietly(cur)
+                raise
+            finally:
+                cur.close()
+    return len(ids)
