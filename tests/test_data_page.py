@@ -161,7 +161,7 @@ def test_uploads_are_read_at_a_lower_cpu_priority_than_the_pages():
     import subprocess
     import sys
 
-    code = "import os; from dashboard import uploads; uploads._limit_self(2048, 60); print(os.nice(0))"
+    code = "import os; from dashboard.ingest import uploads; uploads._limit_self(2048, 60); print(os.nice(0))"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=db.ROOT, capture_output=True, text=True, check=True
     )
