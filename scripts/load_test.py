@@ -530,19 +530,22 @@ SERVER_VIEW_TARGET_S = 0.5  # the server's own time per page view, p95 (VOCATION
 SMALL_WRITE_TARGET_S = 1.0  # a small write (scorecard step, decision, grant ...) during the import, p95
 
 
-def server_times(run: Run, timing_file: Path) -> tuple[list[dict], list[dict]]:
-    """The server's page views after the warm-up (not the run that imported: it is the import) and
-    its small writes, from the app's VOCATION_TIMING lines; `start` in this script's clock."""
-    views, writes = [], []
+def server_times(run: Run, timing_file: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    """The server's page views after the warm-up (not the runs that checked and imported the upload:
+    they are the admin's batch, reported apart), its small writes and those batch runs, from the
+    app's VOCATION_TIMING lines; `start` in this script's clock."""
+    views, writes, batch = [], [], []
     lines = timing_file.read_text().splitlines() if timing_file.exists() else []
     for line in lines:
         item = json.loads(line)
         item["start"] = item["at"] - item["wall_s"] - run.clock
-        if item["kind"] == "view" and item["start"] >= run.warmup_end and not item.get("imported"):
+        if item["kind"] == "view" and item.get("batch"):
+            batch.append(item)
+        elif item["kind"] == "view" and item["start"] >= run.warmup_end:
             views.append(item)
         elif item["kind"] == "write" and item["name"] != "import_refresh":
             writes.append(item)
-    return views, writes
+    return views, writes, batch
 
 
 def during(run: Run, items: list[dict], inside: bool = True) -> list[dict]:
@@ -551,7 +554,7 @@ def during(run: Run, items: list[dict], inside: bool = True) -> list[dict]:
     return [i for i in items if (i["start"] < b and i["start"] + i["wall_s"] > a) == inside]
 
 
-def print_server(run: Run, views: list[dict], writes: list[dict]) -> tuple[float, float, float]:
+def print_server(run: Run, views: list[dict], writes: list[dict], batch: list[dict]) -> tuple[float, ...]:
     """Print the server's own figures; returns (view p95, view p95 during the import, small-write
     p95 while the import wrote)."""
     seconds = [v["wall_s"] for v in views]
@@ -570,10 +573,16 @@ def print_server(run: Run, views: list[dict], writes: list[dict]) -> tuple[float
     for page, items in sorted(by_page.items(), key=lambda kv: -p95([i["wall_s"] for i in kv[1]])):
         wall, cpu = [i["wall_s"] for i in items], [i["cpu_s"] for i in items]
         print(f"  {page:<18} {summary(wall)}, CPU mean {statistics.mean(cpu) * 1000:.0f} ms per view")
+    for item in batch:
+        print(f"  the upload's {item['batch']} on the Data page (not a view): {item['wall_s']:.1f} s")
     imports = [w for w in writes if w["during_import"]]
     print(
         f"small writes while the import wrote: {summary([w['wall_s'] for w in imports])} (target p95 ≤ 1 s)"
     )
+    if not imports:
+        print(
+            "  (none fell inside the import's write this time; `make bench` times them at scale 100 and 1,000)"
+        )
     names: dict[str, list[float]] = {}
     for w in imports:
         names.setdefault(w["name"], []).append(w["wall_s"])
@@ -667,12 +676,12 @@ def main(argv: list[str] | None = None) -> int:
                 spy.wait(timeout=60)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
-        views, writes = server_times(run, timing_file)
+        views, writes, batch = server_times(run, timing_file)
     times = run.seconds()
     submits = [seconds for key, _, seconds in run.views if key == "scorecard_submit"]
     if args.json:
         report = {**dataclasses.asdict(run), "scorecard_submits": submits}
-        report["server_views"], report["server_writes"] = views, writes
+        report["server_views"], report["server_writes"], report["server_batch"] = views, writes, batch
         report["scorecard_submit_summary"] = {
             "n": len(submits),
             "median_s": statistics.median(submits) if submits else None,
@@ -704,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in run.log:
         print(line)
     print(f"server memory: {mem_start} MB at start, {mem_end} MB at end")
-    view_p95, view_import_p95, write_p95 = print_server(run, views, writes)
+    view_p95, view_import_p95, write_p95 = print_server(run, views, writes, batch)
     met = view_p95 <= SERVER_VIEW_TARGET_S and view_import_p95 <= SERVER_VIEW_TARGET_S
     return 0 if not run.errors and submits and met and write_p95 <= SMALL_WRITE_TARGET_S else 1
 

@@ -26,15 +26,15 @@ def timing_file(tmp_path, monkeypatch):
 
 def test_a_page_view_is_timed_with_its_cpu_and_how_it_ended(timing_file):
     with timing.page_view(lambda: "screening"):
-        timing.note(imported=True)
+        timing.note(batch="import")
         sum(range(200_000))
     with pytest.raises(RuntimeError), timing.page_view(lambda: "home"):
         raise RuntimeError("rerun")
     first, second = _lines(timing_file)
     assert first["kind"] == "view" and first["page"] == "screening" and first["outcome"] == "finished"
-    assert first["imported"] is True and 0 < first["cpu_s"] <= first["process_cpu_s"] + 0.01
+    assert first["batch"] == "import" and 0 < first["cpu_s"] <= first["process_cpu_s"] + 0.01
     assert first["wall_s"] > 0
-    assert second["page"] == "home" and second["outcome"] == "RuntimeError" and "imported" not in second
+    assert second["page"] == "home" and second["outcome"] == "RuntimeError" and "batch" not in second
 
 
 def test_a_small_write_is_timed_by_name(db_file, timing_file):

@@ -5,9 +5,10 @@ sees (on a 2-core machine the browsers of a load test take most of the CPU).
 A view's line: {"kind": "view", "at", "page", "wall_s" (the run's start to its end), "cpu_s" (CPU of
 the thread that ran it: DuckDB's own worker threads are not in it), "process_cpu_s" (the whole
 process's CPU meanwhile, other sessions' work included), "outcome" ("finished", or the exception
-that ended the run: RerunException, StopException ...), and "imported": true for the run that
-imported a batch on the Data page}. A write's line: {"kind": "write", "at", "name", "wall_s" (from
-the call, waiting for the write lock included, to the commit), "during_import", "attempts"}.
+that ended the run: RerunException, StopException ...), and "batch": "check" or "import" for the
+run on the Data page that checked or imported an upload: the admin's batch, not a page view}.
+A write's line: {"kind": "write", "at", "name", "wall_s" (from the call, waiting for the write
+lock included, to the commit), "during_import", "attempts"}.
 
 Lines are appended to the file $VOCATION_TIMING_FILE names, else logged (logger
 "vocation.timing", level INFO). Off (the default), nothing is measured.
