@@ -14,8 +14,9 @@ leaves for after an import (docs/development.md, "Writes and the import").
   (committed or not), `import_window` replays the noted refreshes, one short transaction per
   interview under WRITE_LOCK, after the import's own refresh: each refresh recomputes the
   interview's rows from their sources (delete, then insert) and forgets the note, so every card
-  counts exactly once, however often it is refreshed. Killed in between, the
-  noted rows stay and the next opening of the database replays them (`replay_pending`).
+  counts exactly once, however often it is refreshed. Killed in between (or should the replay
+  fail), the noted rows stay: the next opening of the database, or the end of the next import,
+  replays them (`replay_pending`).
 """
 
 from __future__ import annotations
