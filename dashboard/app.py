@@ -14,16 +14,20 @@ import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
 from dashboard import cli
+from dashboard.core import timing
 from dashboard.ui import (
     navigation,
     signin,  # noqa: E402
 )
 
-st.set_page_config(page_title="Vocation", page_icon=":material/psychology:", layout="wide")
-cli.serve_in_app()  # while this process holds the database, commands run in it (ops/command_server.py)
-scope = signin.sign_in()
-pages = [
-    st.Page(spec.path, title=spec.title, url_path=spec.key, icon=spec.icon, default=spec.key == "home")
-    for spec in navigation.pages_for(scope)
-]
-st.navigation(pages).run()
+shown: list = []  # the page this run shows, for VOCATION_TIMING (core/timing.py)
+with timing.page_view(lambda: shown[0].url_path or "home" if shown else "(sign-in)"):
+    st.set_page_config(page_title="Vocation", page_icon=":material/psychology:", layout="wide")
+    cli.serve_in_app()  # while this process holds the database, commands run in it (ops/command_server.py)
+    scope = signin.sign_in()
+    pages = [
+        st.Page(spec.path, title=spec.title, url_path=spec.key, icon=spec.icon, default=spec.key == "home")
+        for spec in navigation.pages_for(scope)
+    ]
+    shown.append(st.navigation(pages))
+    shown[0].run()

@@ -245,6 +245,14 @@ create table if not exists app_meta (
     value varchar not null,
 );
 
+-- Interviews whose materialized rows a small write (a scorecard, a consensus, a scheduling) left
+-- to refresh because an import was writing meanwhile (store/write_gate.py): each refreshed, and its
+-- rows removed, in one transaction as soon as the import ends, or on the next opening of the database.
+create table if not exists app_pending_refresh (
+    interview_id varchar not null,
+    queued_at timestamp not null,
+);
+
 -- scorecards: interviews scheduled in Vocation, their panels and the raters' cards ---------
 -- An interview scheduled in the app is app-owned: its row in `interviews`, and the ratings and
 -- excerpts that its submitted scorecards write into `ratings` and `excerpts`, are never changed

@@ -13,10 +13,15 @@ with a verbatim excerpt and submits, card after card. The sessions arrive over t
 `--ramp` seconds; `--import-at` seconds in, one admin session uploads a changed dataset on the
 Data page and imports it. Every click until the page is drawn and idle again is a page view; the
 views of the first `--warmup` seconds (sessions arriving, each browser loading the app, caches
-filling) are reported apart and are not in the targets. Reports the errors (must be 0), the p95 page time (must be ≤ 3 s), overall, while the
-import ran and otherwise, per page or scorecard step, the interviewer's submits (at least 1) with
-their median and p95, the CPU used by the server and by the browsers, and the server's memory at
-start and end. Exit status 0 only when every target is met. Not part of `make test` (it takes
+filling) are reported apart and are not in the targets. Reports what the browsers saw (page
+times overall, while the import ran and otherwise, per page or scorecard step; the interviewer's
+submits, at least 1), the CPU used by the server and by the browsers, the server's memory at start
+and end, and the server's own figures, measured inside the app (VOCATION_TIMING=1): the time of
+each page view (a run of the script) with its CPU, per page, and the small writes made while the
+import wrote. Targets: 0 errors, server p95 ≤ 0.5 s per view (overall and during the import),
+small writes during the import p95 ≤ 1 s. With ten Chromiums on two cores the browsers' figures
+say more about the browsers than about Vocation: they are reported, not targets.
+Exit status 0 only when every target is met. Not part of `make test` (it takes
 minutes). Errors leave a screenshot and the server's log under test-artifacts/.
 """
 
@@ -71,6 +76,7 @@ class Run:
     cpu: list[tuple[float, float, float]] = dataclasses.field(default_factory=list)  # see sample_cpu
 
     warmup_end: float = 0.0  # views that start before this are the warm-up's, outside the targets
+    clock: float = 0.0  # time.time() - time.perf_counter(): the server's timing lines are in epoch seconds
 
     def seconds(self, during_import: bool | None = None) -> list[float]:
         """Page times after the warm-up: all of them, or only those that overlapped (or did not
@@ -211,9 +217,16 @@ def seed_open_cards(db_file: Path, count: int) -> list[str]:
         store.close()
 
 
-def start_server(db_file: Path, port: int, log) -> subprocess.Popen:
-    """Start the app on `port` (its output to the open file `log`); wait until it answers."""
-    env = {**os.environ, "VOCATION_DB": str(db_file), "VOCATION_DEMO": "1"}
+def start_server(db_file: Path, port: int, log, timing_file: Path) -> subprocess.Popen:
+    """Start the app on `port` (its output to the open file `log`; its own time of each page view
+    and small write to `timing_file`, VOCATION_TIMING); wait until it answers."""
+    env = {
+        **os.environ,
+        "VOCATION_DB": str(db_file),
+        "VOCATION_DEMO": "1",
+        "VOCATION_TIMING": "1",
+        "VOCATION_TIMING_FILE": str(timing_file),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -479,6 +492,7 @@ async def drive(base: str, data: Path, server_pid: int, args: argparse.Namespace
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, pid, args.browser_nice)
         deadline, t0 = time.time() + args.seconds, time.perf_counter()
+        run.clock = time.time() - time.perf_counter()
         run.warmup_end = t0 + args.warmup
         ramp, think = args.ramp, args.think
         tasks = [browse(browser, base, i, deadline, run, think, ramp) for i in range(args.sessions - 1)]
@@ -510,6 +524,73 @@ def summary(values: list[float]) -> str:
     if not values:
         return "n=0"
     return f"n={len(values)}, median {statistics.median(values):.2f} s, p95 {p95(values):.2f} s"
+
+
+SERVER_VIEW_TARGET_S = 0.5  # the server's own time per page view, p95 (VOCATION_TIMING)
+SMALL_WRITE_TARGET_S = 1.0  # a small write (scorecard step, decision, grant ...) during the import, p95
+
+
+def server_times(run: Run, timing_file: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    """The server's page views after the warm-up (not the runs that checked and imported the upload:
+    they are the admin's batch, reported apart), its small writes and those batch runs, from the
+    app's VOCATION_TIMING lines; `start` in this script's clock."""
+    views, writes, batch = [], [], []
+    lines = timing_file.read_text().splitlines() if timing_file.exists() else []
+    for line in lines:
+        item = json.loads(line)
+        item["start"] = item["at"] - item["wall_s"] - run.clock
+        if item["kind"] == "view" and item.get("batch"):
+            batch.append(item)
+        elif item["kind"] == "view" and item["start"] >= run.warmup_end:
+            views.append(item)
+        elif item["kind"] == "write" and item["name"] != "import_refresh":
+            writes.append(item)
+    return views, writes, batch
+
+
+def during(run: Run, items: list[dict], inside: bool = True) -> list[dict]:
+    """The items that overlapped the import's window (or did not)."""
+    a, b = run.import_window or (0.0, 0.0)
+    return [i for i in items if (i["start"] < b and i["start"] + i["wall_s"] > a) == inside]
+
+
+def print_server(run: Run, views: list[dict], writes: list[dict], batch: list[dict]) -> tuple[float, ...]:
+    """Print the server's own figures; returns (view p95, view p95 during the import, small-write
+    p95 while the import wrote)."""
+    seconds = [v["wall_s"] for v in views]
+    in_import = [v["wall_s"] for v in during(run, views)]
+    print(f"server, page views (script runs) after the warm-up: {summary(seconds)} (target p95 ≤ 0.5 s)")
+    print(f"  while the import ran: {summary(in_import)} (target p95 ≤ 0.5 s)")
+    cpu = [v["cpu_s"] for v in views]
+    if cpu:
+        print(
+            f"  CPU per view: mean {statistics.mean(cpu) * 1000:.0f} ms, p95 {p95(cpu) * 1000:.0f} ms "
+            "(the script's thread; DuckDB's worker threads not included)"
+        )
+    by_page: dict[str, list[dict]] = {}
+    for v in views:
+        by_page.setdefault(v["page"], []).append(v)
+    for page, items in sorted(by_page.items(), key=lambda kv: -p95([i["wall_s"] for i in kv[1]])):
+        wall, cpu = [i["wall_s"] for i in items], [i["cpu_s"] for i in items]
+        print(f"  {page:<18} {summary(wall)}, CPU mean {statistics.mean(cpu) * 1000:.0f} ms per view")
+    for item in batch:
+        print(f"  the upload's {item['batch']} on the Data page (not a view): {item['wall_s']:.1f} s")
+    imports = [w for w in writes if w["during_import"]]
+    print(
+        f"small writes while the import wrote: {summary([w['wall_s'] for w in imports])} (target p95 ≤ 1 s)"
+    )
+    if not imports:
+        print(
+            "  (none fell inside the import's write this time; `make bench` times them at scale 100 and 1,000)"
+        )
+    names: dict[str, list[float]] = {}
+    for w in imports:
+        names.setdefault(w["name"], []).append(w["wall_s"])
+    for name, values in sorted(names.items()):
+        print(f"  {name:<18} {summary(values)}, max {max(values):.2f} s")
+    others = [w["wall_s"] for w in writes if not w["during_import"]]
+    print(f"  otherwise: {summary(others)}")
+    return p95(seconds), p95(in_import), p95([w["wall_s"] for w in imports])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -565,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         port = free_port()
         log_file = ROOT / "test-artifacts" / "load-server.log"
         log_file.parent.mkdir(exist_ok=True)
-        server = start_server(db_file, port, log_file.open("w"))
+        timing_file = Path(tmp) / "timing.jsonl"
+        server = start_server(db_file, port, log_file.open("w"), timing_file)
         try:
             mem_start = tree_rss_mb(server.pid)
             spy = None
@@ -594,10 +676,12 @@ def main(argv: list[str] | None = None) -> int:
                 spy.wait(timeout=60)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
+        views, writes, batch = server_times(run, timing_file)
     times = run.seconds()
     submits = [seconds for key, _, seconds in run.views if key == "scorecard_submit"]
     if args.json:
         report = {**dataclasses.asdict(run), "scorecard_submits": submits}
+        report["server_views"], report["server_writes"], report["server_batch"] = views, writes, batch
         report["scorecard_submit_summary"] = {
             "n": len(submits),
             "median_s": statistics.median(submits) if submits else None,
@@ -608,8 +692,8 @@ def main(argv: list[str] | None = None) -> int:
         f"sessions: {args.sessions} ({args.sessions - 1} browsing, 1 interviewer) + 1 importing, "
         f"{args.seconds} s, scale {args.scale}, think {args.think} s, browsers at nice {args.browser_nice}"
     )
-    print(f"page views after the first {args.warmup:g} s: {summary(times)} (target p95 ≤ 3 s)")
-    print(f"  while the import ran: {summary(run.seconds(during_import=True))} (target p95 ≤ 3 s)")
+    print(f"browser, page views after the first {args.warmup:g} s: {summary(times)} (for reference)")
+    print(f"  while the import ran: {summary(run.seconds(during_import=True))}")
     print(f"  otherwise:            {summary(run.seconds(during_import=False))}")
     print(
         f"warm-up, the first {args.warmup:g} s (sessions arriving over {args.ramp:g} s, each browser "
@@ -629,8 +713,9 @@ def main(argv: list[str] | None = None) -> int:
     for line in run.log:
         print(line)
     print(f"server memory: {mem_start} MB at start, {mem_end} MB at end")
-    during = run.seconds(during_import=True)
-    return 0 if not run.errors and submits and p95(times) <= 3.0 and p95(during) <= 3.0 else 1
+    view_p95, view_import_p95, write_p95 = print_server(run, views, writes, batch)
+    met = view_p95 <= SERVER_VIEW_TARGET_S and view_import_p95 <= SERVER_VIEW_TARGET_S
+    return 0 if not run.errors and submits and met and write_p95 <= SMALL_WRITE_TARGET_S else 1
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ def test_make_bench_runs_end_to_end_at_a_tiny_scale(tmp_path, monkeypatch):
         table
     )  # the board report (target: format_line)
     assert "board report" in table
+    assert result["contention_error"] == "" and "Small writes during an import" in table, table
 
 
 def test_the_scorecard_is_opened_on_a_draft_even_days_after_the_panels_were_seeded(db_file):

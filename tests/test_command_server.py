@@ -274,3 +274,13 @@ def test_interview_and_scorecard_commands_run_in_the_serving_process(serving, db
     assert serving.con.execute(
         "select count(*) from ratings where interview_id = $i", {"i": interview}
     ).fetchall() == [(1,)]
+
+
+def test_a_grant_sent_while_a_forwarded_import_runs_does_not_wait_for_it(serving, db_file):
+    with command_server.IMPORT_LOCK:  # a forwarded `load` is running
+        result = command(
+            "users", "add", "during@example.org", "--role", "admin", "--db", str(db_file), timeout=60
+        )
+    assert result.returncode == 0, result.stderr
+    granted = serving.con.execute("select email from app_user_roles where email = 'during@example.org'")
+    assert granted.fetchall() == [("during@example.org",)]

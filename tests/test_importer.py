@@ -324,7 +324,7 @@ def test_a_memory_cap_too_tight_for_the_batch_falls_back_and_still_imports(tmp_p
     monkeypatch.setenv("VOCATION_IMPORT_MEMORY", "1MB")
     caps = []
     real = writer.write_batch
-    monkeypatch.setattr(writer, "write_batch", lambda *a: caps.append(a[-1]) or real(*a))
+    monkeypatch.setattr(writer, "write_batch", lambda *a: caps.append(a[5]) or real(*a))
     con = db.connect(tmp_path / "tight.duckdb")
     report = importer.import_batch([SAMPLE], con)
     assert caps == ["1MB", None]  # refused under the cap, then written without it

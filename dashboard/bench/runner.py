@@ -3,7 +3,8 @@
 `python -m dashboard bench [--scale N] [--json FILE]` generates data at scale N into a temporary
 folder, imports it (timed), then, for every page and its main role, times with AppTest the first
 view with empty caches and a warm re-run after changing a filter (median of several runs), the
-page's own queries, a bare Streamlit page for reference, and the process's peak memory.
+page's own queries, a bare Streamlit page for reference, and the process's peak memory; then
+scorecard submits and role grants made while that export is imported anew (`import_contention`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard.bench import operations, report_timing, scorecard_steps
+from dashboard.bench import import_contention, operations, report_timing, scorecard_steps
 from dashboard.store import db
 from dashboard.ui.navigation import PAGES, PageSpec
 
@@ -258,7 +259,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
         chosen = [spec for spec in PAGES if not pages or spec.key in pages]
         timed = [time_page(spec, runs) for spec in chosen]
         submit = scorecard_steps.time_submit(APP, db_file, INTERVIEWER[0], runs)
-        return {
+        result = {
             "scale": scale,
             "machine": f"{os.cpu_count()} cores, {_memory_gb()} GB, Python {sys.version.split()[0]}",
             "rows_imported": rows,
@@ -271,8 +272,16 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
             "reports": reports,
             **submit,
             **ops,
-            "targets": {**targets_for(scale), "submit_ms": scorecard_steps.SUBMIT_TARGET_MS},
+            "targets": {
+                **targets_for(scale),
+                "submit_ms": scorecard_steps.SUBMIT_TARGET_MS,
+                "small_write_ms": import_contention.SMALL_WRITE_TARGET_MS,
+            },
         }
+        if data_dir.exists():  # small writes while this scale's export is imported again (last: its
+            # import's memory is not the pages')
+            result.update(import_contention.measure(data_dir, Path(tmp)))
+        return result
 
 
 def _memory_gb() -> int:
@@ -295,6 +304,7 @@ def format_table(result: dict) -> str:
         f"{'ok' if result['submit_ms'] <= t['submit_ms'] and not result['submit_error'] else 'OVER'} "
         f"≤ {t['submit_ms']:g} ms){' ' + result['submit_error'] if result['submit_error'] else ''}",
         operations.format_line(result),
+        *([import_contention.format_line(result)] if "during_submit_n" in result else []),
         "",
         "| page | role | first view ms | warm re-run ms (median) | queries ms (count) | filter changed | ok |",
         "| --- | --- | ---: | ---: | ---: | --- | --- |",

@@ -67,7 +67,7 @@ def page_state(db_file, key: str) -> dict:
         store.close()
 
 
-def _fresh_seats(db_file, runs: int) -> tuple[str, list[str]]:
+def fresh_seats(db_file, runs: int) -> tuple[str, list[str]]:
     """`runs` new interviews with the demo rater (R01) on the panel, conflict checked: one card to
     submit each; returns the rater and the interviews."""
     store = db.Store.open(db_file)
@@ -92,7 +92,7 @@ def time_submit(app_path: str, db_file, email: str, runs: int = 5) -> dict:
     from streamlit.testing.v1 import AppTest
 
     times, error = [], ""
-    rater, seats = _fresh_seats(db_file, runs)
+    rater, seats = fresh_seats(db_file, runs)
     for interview_id in seats:
         at = AppTest.from_file(app_path, default_timeout=600)
         at.user = {"is_logged_in": True, "email": email}

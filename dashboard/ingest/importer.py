@@ -38,7 +38,7 @@ REPORT_CAP = 200  # problems listed in full; the rest are counted
 # app, pages read meanwhile under it (a 300 MB cap made their reads run out of memory under the
 # load test), so it is never set lower than this.
 IMPORT_MEMORY_MB = 1024
-WRITE_ATTEMPTS = 4  # a write that meets a concurrent scorecard's transaction is tried again
+WRITE_ATTEMPTS = 4  # a write that meets a concurrent transaction's rows is tried again
 
 
 @dataclass
@@ -185,7 +185,7 @@ def _finish(
         if conflicts and _collides_now(con, staged, files, report):
             return report
         try:
-            writer.write_batch(con, staged, report.counts, record, progress, cap)
+            writer.write_batch(con, staged, report.counts, record, progress, cap, unlimited)
             break
         except (duckdb.OutOfMemoryException, duckdb.TransactionException) as exc:
             report.counts.clear()  # nothing was written
@@ -199,8 +199,9 @@ def _finish(
                 con.execute("set memory_limit = $limit", {"limit": unlimited})
                 cap = None
                 continue
-            # a scorecard submitted meanwhile touched the same rows (the materialized tables):
-            # try again, after checking again that no app-owned key collides
+            # a write meanwhile touched the same rows (store/write_gate.py keeps small writes off
+            # the import's rows; this is a safety net): try again, after checking again that no
+            # app-owned key collides
             conflicts += 1
             if conflicts == WRITE_ATTEMPTS:
                 raise

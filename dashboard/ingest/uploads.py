@@ -25,6 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dashboard.core import timing
 from dashboard.core.access import Scope
 from dashboard.ingest import qdpx_frames
 from dashboard.ingest.importer import ImportReport, Problem, import_batch
@@ -136,6 +137,7 @@ def _batch_problem(rule: str) -> Problem:
 def check_uploads(store, scope: Scope, files: list[tuple[str, bytes]], **limits) -> UploadCheck:
     """Parse uploads in a child process and check the batch against the database; writes nothing."""
     scope.require("admin")
+    timing.note(batch="check")  # this page view's time is the upload's check (VOCATION_TIMING)
     folder, names = save_uploads(files)
     has_project = any(qdpx_frames.is_project(n) for n in names.values())
     child = parse_in_child(
@@ -163,6 +165,7 @@ def import_uploads(
     scope.require("admin")
     if not check.report.ok:
         raise ValueError("this batch has problems; fix the files and upload them again")
+    timing.note(batch="import")  # this page view's time is the import's (VOCATION_TIMING)
     report = import_batch(
         list(check.parsed),
         store.con,

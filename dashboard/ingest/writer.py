@@ -72,6 +72,7 @@ def write_batch(
     record: dict,
     progress: Callable[[float, str], None] | None,
     cap: str | None = None,
+    unlimited: str | None = None,
 ) -> None:
     """Write every table of the batch and the import record inside one transaction.
 
@@ -79,23 +80,37 @@ def write_batch(
     materialized tables are refreshed inside the same transaction, or, for a batch of more than
     INLINE_REFRESH_ROWS rows, in the next one: the import's transaction then marks them stale
     (app_meta), so that should that refresh fail, the next opening of the database redoes it.
+    `unlimited` is DuckDB's memory limit outside the import, for a refresh the cap is too tight for
+    (the limit in force when this is called may already be the import's cap).
     """
     order = [t for t in LOAD_ORDER if t in staged]
     # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
     try:
-        inline = _write(con, staged, order, counts, record, progress)
-        if not inline:
-            con.execute("checkpoint")
-            if progress:
-                progress(0.95, "updating scores")
-            _refresh_after_commit(con, previous)
+        # small writes go on meanwhile; their materialized refreshes wait for the window's end
+        with db.import_window(con):
+            inline = _write(con, staged, order, counts, record, progress)
+            if not inline:
+                _checkpoint(con)
+                if progress:
+                    progress(0.95, "updating scores")
+                _refresh_after_commit(con, unlimited or previous)
     finally:
         con.execute("set memory_limit = $limit", {"limit": previous})
-    con.execute("checkpoint")
+    _checkpoint(con)
     if progress:
         progress(1.0, "done")
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the committed batch into the database file now, unless a small write is open meanwhile
+    (DuckDB refuses then; it checkpoints by itself later). Never an error of the import, which has
+    committed: raised, the importer would write the batch again."""
+    try:
+        con.execute("checkpoint")
+    except duckdb.TransactionException:
+        pass
 
 
 def _refresh_after_commit(con: duckdb.DuckDBPyConnection, unlimited: str) -> None:
@@ -103,14 +118,14 @@ def _refresh_after_commit(con: duckdb.DuckDBPyConnection, unlimited: str) -> Non
     should that be too tight, without it. The import is written whatever happens here: a failure
     is not the import's (the caller must not write it again); the tables stay marked stale and
     the next opening of the database refreshes them."""
-    # its own transaction on a cursor, retried should a scorecard submitted meanwhile conflict
+    # its own transaction on a cursor, inside the import's window (no WRITE_LOCK: small writes go on)
     try:
-        db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+        db.transaction(con, db.refresh_derived_tables, name="import_refresh", lock=False)
         return
     except duckdb.OutOfMemoryException:
         con.execute("set memory_limit = $limit", {"limit": unlimited})
     try:
-        db.transaction(con, db.refresh_derived_tables, name="import_refresh")
+        db.transaction(con, db.refresh_derived_tables, name="import_refresh", lock=False)
     except duckdb.Error as exc:
         raise RefreshAfterImportError(
             f"The import was written, but updating the scores failed ({exc}); they are updated "
@@ -123,17 +138,17 @@ class RefreshAfterImportError(RuntimeError):
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
-    """Run `work` in one transaction (rolled back if it fails), one write at a time (db.WRITE_LOCK)."""
-    with db.WRITE_LOCK:
-        con.begin()
-        try:
-            work()
-            con.commit()
-        except BaseException:
-            # a commit that failed (out of memory, say) has already ended the transaction
-            with contextlib.suppress(duckdb.TransactionException):
-                con.rollback()
-            raise
+    """Run `work` in one transaction (rolled back if it fails). Inside db.import_window, not under
+    db.WRITE_LOCK: small writes commit meanwhile (store/write_gate.py says why that is safe)."""
+    con.begin()
+    try:
+        work()
+        con.commit()
+    except BaseException:
+        # a commit that failed (out of memory, say) has already ended the transaction
+        with contextlib.suppress(duckdb.TransactionException):
+            con.rollback()
+        raise
 
 
 def _write(

@@ -5,8 +5,9 @@ DuckDB lets one process at a time open a database file. While the app serves, it
 so a command that finds it busy hands its work to the app: it connects to the Unix-domain socket
 beside the database (`<db>.sock`), sends its arguments and working folder, and the app runs the
 very same command function in its own process, on a cursor of its own connection. Reads run at
-once; anything else runs one at a time (each write is one transaction, as always) and then bumps
-the data version, so every open page shows the change on its next run. Standard output, standard
+once; an import (`load`) runs beside other writes, one import at a time (store/write_gate.py:
+small writes never wait for it); anything else runs one at a time (each write is one transaction,
+as always) and then bumps the data version, so every open page shows the change on its next run. Standard output, standard
 error and the exit status stream back; the command prints them and exits with that status.
 
 The socket is made readable and writable by its owner only, and each connection's peer is checked
@@ -45,7 +46,8 @@ READS = {
 NOT_IN_APP = {"bench", "restore", "serve"}
 MAX_REQUEST = 1 << 20
 SOCKET_DIR = Path("/tmp")  # for databases whose socket path would be too long (108 bytes at most)
-WRITE_LOCK = threading.Lock()
+WRITE_LOCK = threading.Lock()  # forwarded writes other than imports, one at a time
+IMPORT_LOCK = threading.Lock()  # forwarded imports, one at a time, beside the other writes
 log = logging.getLogger(__name__)
 _local = threading.local()
 
@@ -249,7 +251,9 @@ def run_forwarded(store, parse, request: dict, sink) -> int:
             return 1
         read = (args.command, None) in READS or (args.command, getattr(args, "action", None)) in READS
         read = read or getattr(args, "check", False) is True  # load --check writes nothing
-        with contextlib.nullcontext() if read else WRITE_LOCK, db.lending(store):
+        # an import runs beside the other writes (store/write_gate.py); those run one at a time
+        lock = contextlib.nullcontext() if read else IMPORT_LOCK if args.command == "load" else WRITE_LOCK
+        with lock, db.lending(store):
             status = _call(args)
         if not read:
             db.bump_version(store.path)

@@ -364,7 +364,7 @@ def record_consensus(
 
     def work(cur) -> None:  # one transaction: the consensus, the interview's scores, the audit entry
         db.run_in(cur, "consensus_insert", **values, note=note.strip() or None, recorded_by=scope.email)
-        db.refresh_derived(cur, interview_id)
+        db.refresh_interview(cur, interview_id)
         audit.record_in(cur, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
 
     db.transaction(store, work, name="consensus")

@@ -106,10 +106,13 @@ def _new_version(cur, scope, interview_id, rater_id, version, card, reason=None)
 # --- writes -------------------------------------------------------------------------------
 
 
-def _write(store, scope, interview_id, rater_id, paper, work) -> None:
-    """Check who writes, then run `work(cur, seat, versions)` as one transaction (retried on conflict)."""
+def _write(store, scope, interview_id, rater_id, paper, work, step: str) -> None:
+    """Check who writes, then run `work(cur, seat, versions)` as one transaction (retried on conflict);
+    `step` names it (confirm, recuse, draft, submit, amend) for VOCATION_TIMING."""
     _check_actor(store, scope, rater_id, paper)
-    db.transaction(store, lambda cur: work(cur, *_seat(cur, interview_id, rater_id)))
+    db.transaction(
+        store, lambda cur: work(cur, *_seat(cur, interview_id, rater_id)), name=f"scorecard_{step}"
+    )
     db.bump_version(store.path)
 
 
@@ -122,6 +125,7 @@ def confirm_no_conflict(store, scope: Scope, interview_id: str, rater_id: str, p
         rater_id,
         paper,
         lambda cur, seat, versions: _confirm(cur, interview_id, rater_id),
+        "confirm",
     )
 
 
@@ -150,7 +154,7 @@ def recuse(store, scope: Scope, interview_id: str, rater_id: str, reason: str, p
             interview_mail.queue_cancellations(cur, settings, interview_id, seq, "recused", [rater_id])
             interview_mail.queue_if_panel_complete(cur, settings, interview_id)
 
-    _write(store, scope, interview_id, rater_id, paper, work)
+    _write(store, scope, interview_id, rater_id, paper, work, "recuse")
 
 
 def _role(paper: bool) -> str:
@@ -179,7 +183,7 @@ def save_draft(
         db.run_in(cur, "scorecard_draft_delete_for_seat", interview_id=interview_id, rater_id=rater_id)
         _new_version(cur, scope, interview_id, rater_id, 0, card)
 
-    _write(store, scope, interview_id, rater_id, paper, work)
+    _write(store, scope, interview_id, rater_id, paper, work, "draft")
 
 
 def _materialize(cur, interview_id: str, rater_id: str, scorecard_id: int) -> None:
@@ -187,7 +191,7 @@ def _materialize(cur, interview_id: str, rater_id: str, scorecard_id: int) -> No
     db.run_in(
         cur, "scorecard_materialize", interview_id=interview_id, rater_id=rater_id, scorecard_id=scorecard_id
     )
-    db.refresh_derived(cur, interview_id)
+    db.refresh_interview(cur, interview_id)
 
 
 def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, paper: bool = False) -> int:
@@ -219,7 +223,9 @@ def submit(store, scope: Scope, interview_id: str, rater_id: str, card: Card, pa
         return scorecard_id
 
     out: list[int] = []
-    _write(store, scope, interview_id, rater_id, paper, lambda cur, s, v: out.append(work(cur, s, v)))
+    _write(
+        store, scope, interview_id, rater_id, paper, lambda cur, s, v: out.append(work(cur, s, v)), "submit"
+    )
     return out[-1]
 
 
@@ -251,7 +257,9 @@ def amend(
         return scorecard_id
 
     out: list[int] = []
-    _write(store, scope, interview_id, rater_id, paper, lambda cur, s, v: out.append(work(cur, s, v)))
+    _write(
+        store, scope, interview_id, rater_id, paper, lambda cur, s, v: out.append(work(cur, s, v)), "amend"
+    )
     return out[-1]
 
 

@@ -204,7 +204,7 @@ def schedule_and_tell(store, scope: Scope, req: Request) -> tuple[str, outbox.Qu
             db.run_in(
                 cur, "panel_seat_insert", interview_id=interview_id, rater_id=rater_id, added_by=scope.email
             )
-        db.refresh_derived(cur, interview_id)  # its application's row counts its interviews
+        db.refresh_interview(cur, interview_id)  # its application's row counts its interviews
         panel = ", ".join(req.panel)
         obj = f"{interview_id}: {what['purpose']} of {what['person_id']} on {on}, panel {panel}"
         audit.record_in(cur, scope, "schedule", obj, len(req.panel), role=role_for(what["purpose"]))
@@ -213,7 +213,7 @@ def schedule_and_tell(store, scope: Scope, req: Request) -> tuple[str, outbox.Qu
         queued = interview_mail.queue_invitations(cur, settings, interview_id, scope.email)
         return interview_id, queued.plus(trainee_mail.queue_self_invitation(cur, settings, interview_id))
 
-    done = db.transaction(store, work)
+    done = db.transaction(store, work, name="schedule")
     db.bump_version(store.path)
     return done
 
@@ -246,7 +246,7 @@ def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> outbo
             return outbox.Queued(off_reason=off)
         return interview_mail.queue_invitations(cur, settings, interview_id, scope.email, [rater_id])
 
-    queued = db.transaction(store, work)
+    queued = db.transaction(store, work, name="schedule_add")
     db.bump_version(store.path)
     return queued
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard.core.pause_points import pause_for_tests
 from dashboard.core.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
 from dashboard.store import migrations
 from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
@@ -31,6 +30,14 @@ from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. ar
     refresh_derived,
     refresh_derived_tables,
     refresh_scores,
+)
+from dashboard.store.write_gate import (  # noqa: F401 - db.WRITE_LOCK etc.: see write_gate's docstring
+    IMPORT_LOCK,
+    WRITE_LOCK,
+    import_window,
+    refresh_interview,
+    replay_pending,
+    transaction,
 )
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -102,6 +109,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("schema"))
     if not derived_current(con):  # new, older, or a refresh after a large import did not finish
         _in_own_transaction(con, lambda: recreate_derived(con))
+    replay_pending(con)  # refreshes a small write left for after an import killed part-way
     from dashboard import codebook
 
     for table, load in (("themes", codebook.load_themes), ("subthemes", codebook.load_subthemes)):
@@ -174,52 +182,6 @@ def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame 
     with warnings.catch_warnings():  # the copy is of a few rows: a card, a panel
         warnings.simplefilter("ignore", UserWarning)
         return pl.from_arrow(result.to_arrow_table())
-
-
-WRITE_LOCK = threading.RLock()
-
-
-def transaction(store_or_con, work, attempts: int = 6, name: str = ""):
-    """Run `work(cur)` as one transaction on a fresh cursor: commit, or roll back and re-raise.
-
-    A cursor is its own DuckDB connection, so app threads sharing the store's connection each get
-    their own transaction. A write-write conflict with a concurrent transaction (an import, another
-    rater's submit) raises TransactionException; the work is then retried, a few times. `name`
-    labels the transaction for the crash tests' pause point (see pause_for_tests).
-    """
-    # One write at a time (imports too): two writes refreshing a program and quarter with no
-    # materialized rows yet would each delete nothing and insert their own, unseen by DuckDB as a
-    # conflict. Commands write in the app's process (ops/command_server.py), so the lock covers them.
-    con = getattr(store_or_con, "con", store_or_con)
-    with WRITE_LOCK:
-        for attempt in range(attempts):
-            cur = con.cursor()
-            try:
-                cur.begin()
-                result = work(cur)
-                if name:
-                    pause_for_tests(name)
-                cur.commit()
-                return result
-            except duckdb.TransactionException:
-                _rollback_quietly(cur)
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-            except BaseException:
-                _rollback_quietly(cur)
-                raise
-            finally:
-                cur.close()
-        raise AssertionError("unreachable")
-
-
-def _rollback_quietly(cur: duckdb.DuckDBPyConnection) -> None:
-    """Roll back if a transaction is still open (a failed commit has already ended it)."""
-    try:
-        cur.rollback()
-    except duckdb.Error:
-        pass
 
 
 def data_version(path: str | Path) -> int:
