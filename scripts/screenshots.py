@@ -33,11 +33,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# (file name, page path, demo role, heading to scroll to the top): what each picture shows, to whom
+# (file name, page path, demo role, tab to open or None, heading to scroll to the top): what each
+# picture shows, to whom
 SHOTS = [
-    ("screening", "screening", "supervisor", "Applicants (n ="),
-    ("overview", "overview", "leadership", "Theme prevalence among"),
-    ("trainees", "trainees", "training_director", "Latest score and change since intake"),
+    ("screening", "screening", "supervisor", None, "Applicants (n ="),
+    ("overview", "overview", "leadership", None, "Theme prevalence among"),
+    ("evidence", "evidence", "leadership", "Retention over time", "Retention over time"),
+    ("trainees", "trainees", "training_director", None, "Latest score and change since intake"),
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 
@@ -119,13 +121,16 @@ def main(argv: list[str] | None = None) -> int:
             wait_healthy(url, proc)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                for name, path, role, heading in shots:
+                for name, path, role, tab, heading in shots:
                     context = browser.new_context(viewport=VIEWPORT)  # a new demo session per shot
                     page = context.new_page()
                     page.goto(f"{url}/{path}?role={role}")
                     settle(page)
                     if page.get_by_text("Page not found").count():
                         raise RuntimeError(f"{path} is not a page for {role}")
+                    if tab:
+                        page.get_by_role("tab", name=tab).click()
+                        settle(page)
                     show_from(page, heading)
                     target = args.out / f"{name}.png"
                     page.screenshot(path=str(target))
