@@ -164,6 +164,10 @@ def test_vectorised_rater_gaps_equal_the_reference_loop(study):
     fast = group_gaps.rater_group_gaps_long(ratings, by_interview.drop("person_id")).drop("dimension")
     keys = ["rater_id", "theme", "group"]
     assert_frame_equal(slow.sort(keys), fast.sort(keys), check_exact=False)
+    # the gaps worked out in SQL (queries/rating_gaps_for_programs.sql), groups joined by person
+    in_sql = validation_data.rating_gaps(store, ["P1"])
+    by_person = group_gaps.rater_group_gaps_long(in_sql, groups, on="person_id").drop("dimension")
+    assert_frame_equal(slow.sort(keys), by_person.sort(keys), check_exact=False)
 
 
 def test_no_bias_planted_means_no_flag(tmp_path, store_at):

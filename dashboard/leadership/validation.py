@@ -288,5 +288,5 @@ def differential(store, scope: Scope, programs=None, as_of=None, threshold: int 
 def flagged_rater_count(store, scope: Scope, programs=None) -> int:
     """How many raters of the programs have at least one flagged rater-by-group cell (no names)."""
     ids = _ids(store, scope, programs)
-    gaps = parts.rater_gaps_part(data.panel_ratings(store, ids), data.groups(store, ids))
+    gaps = parts.rater_gaps_part(data.rating_gaps(store, ids), data.groups(store, ids))
     return gaps.filter(pl.col("flagged"))["rater_id"].n_unique()

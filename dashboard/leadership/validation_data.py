@@ -76,6 +76,15 @@ def groups(store, program_ids) -> pl.DataFrame:
     return fairness.groups_by_person(store, program_ids)
 
 
+def rating_gaps(store, program_ids, hidden_person_ids=()) -> pl.DataFrame:
+    """Each panel rating's gap to the other raters' mean: interview, person, rater, theme, gap."""
+    return store.query(
+        "rating_gaps_for_programs",
+        program_ids=list(program_ids),
+        hidden_person_ids=list(hidden_person_ids),
+    )
+
+
 def panel_ratings(store, program_ids, hidden_person_ids=()) -> pl.DataFrame:
     """Independent ratings of the programs' hiring interviews: interview, person, rater, theme, score."""
     return store.query(

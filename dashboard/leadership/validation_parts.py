@@ -233,8 +233,7 @@ def _cleary_values(fit) -> tuple:
 
 def rater_gaps_part(ratings: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
     """Per rater, dimension, group and theme: the rater's gap difference vs the reference group."""
-    by_interview = ratings.select("interview_id", "person_id").unique().join(groups, on="person_id")
-    out = group_gaps.rater_group_gaps_long(ratings, by_interview.drop("person_id"))
+    out = group_gaps.rater_group_gaps_long(ratings, groups, on="person_id")
     order = {t: i for i, t in enumerate(THEMES)}
     return out.sort(
         "rater_id", "dimension", "group", pl.col("theme").replace_strict(order, default=len(order))
@@ -256,5 +255,5 @@ def part_table(store, program_ids, part: str, as_of) -> pl.DataFrame:
     elif part == "differential":
         table = differential_part(data.outcomes(store, ids, as_of), data.groups(store, ids))
     else:
-        table = rater_gaps_part(data.panel_ratings(store, ids), data.groups(store, ids))
+        table = rater_gaps_part(data.rating_gaps(store, ids), data.groups(store, ids))
     return table.select(PART_COLUMNS[part])

@@ -39,7 +39,7 @@ def rater_group_gaps(store, scope: Scope, role: str, flagged_only: bool = False)
     """Per rater, dimension, group and theme in the role's programs: difference, Welch CI, n, flag."""
     ids = readable_programs(store, scope, inter_rater.rater_role(role))
     hidden = list(blind_rule.hidden_person_ids(store, scope))
-    ratings = validation_data.panel_ratings(store, ids, hidden)
+    ratings = validation_data.rating_gaps(store, ids, hidden)
     table = validation_parts.rater_gaps_part(ratings, validation_data.groups(store, ids))
     if flagged_only:
         table = table.filter(pl.col("flagged"))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-import statsmodels.api as sm
 from scipy import stats
 
 CLEARY_MIN_PER_GROUP = 5
@@ -159,7 +158,9 @@ def cleary(composite, outcome, groups, group: str, reference: str, center: bool 
         return fail("too few to test: the scores do not vary within each group")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = sm.OLS(y, design).fit()
+        from statsmodels.regression.linear_model import OLS  # loaded when a model is fitted
+
+        fit = OLS(y, design).fit()
     ci = np.asarray(fit.conf_int(0.05))
     values = [fit.params[3], ci[3, 0], ci[3, 1], fit.params[2], ci[2, 0], ci[2, 1]]
     values = [_finite(v) for v in values]
@@ -236,11 +237,15 @@ def flagged_gaps(gaps: pl.DataFrame, themes: Sequence[str] | None = None) -> pl.
     return out.sort(pl.col("difference").abs(), descending=True)
 
 
-def rater_group_gaps_long(ratings: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+def rater_group_gaps_long(
+    ratings: pl.DataFrame, groups: pl.DataFrame, on: str = "interview_id"
+) -> pl.DataFrame:
     """`rater_group_gaps` for many group dimensions at once, vectorised (same results, no loop).
 
-    `ratings`: interview_id, rater_id, theme, score; `groups`: interview_id, dimension, group (one
-    row per interview and dimension). Returns GAP_SCHEMA's columns plus `dimension`; the reference
+    `ratings`: interview_id, rater_id, theme and score, or the gaps already worked out (a `gap`
+    column instead of `score`, as queries/rating_gaps_for_programs.sql gives them); `groups`:
+    interview_id, dimension, group (one row per interview and dimension) — or, with `on="person_id"`,
+    person_id, dimension, group (one row per person, the ratings carrying person_id). Returns GAP_SCHEMA's columns plus `dimension`; the reference
     of each dimension is its group with the most interviews rated (ties alphabetically), as in
     rater_group_gaps. The Welch interval is worked out in closed form (the t quantile at the
     Welch-Satterthwaite df), as scipy's `ttest_ind(equal_var=False)` gives it.
@@ -248,22 +253,37 @@ def rater_group_gaps_long(ratings: pl.DataFrame, groups: pl.DataFrame) -> pl.Dat
     schema = {"dimension": pl.Utf8, **GAP_SCHEMA}
     if ratings.height == 0 or groups.height == 0:
         return pl.DataFrame(schema=schema)
-    ratings = ratings.with_columns(pl.col("rater_id", "theme", "interview_id").cast(pl.Utf8))
-    groups = groups.with_columns(pl.col("interview_id", "dimension", "group").cast(pl.Utf8))
+    ratings = ratings.with_columns(
+        pl.col(*dict.fromkeys(["rater_id", "theme", "interview_id", on])).cast(pl.Utf8)
+    )
+    groups = groups.select(pl.col(on, "dimension", "group").cast(pl.Utf8))
     groups = groups.filter(pl.col("group").is_not_null())
-    rated = groups.join(ratings.select("interview_id").unique(), on="interview_id", how="semi")
-    sizes = rated.group_by("dimension", "group").agg(n=pl.len())
+    # interviews rated per group: each key's interviews, counted once
+    rated = (
+        ratings.select(*dict.fromkeys(["interview_id", on])).unique().group_by(on).agg(interviews=pl.len())
+    )
+    sizes = groups.join(rated, on=on).group_by("dimension", "group").agg(n=pl.col("interviews").sum())
     refs = (
         sizes.sort(["dimension", "n", "group"], descending=[False, True, False])
         .group_by("dimension", maintain_order=True)
         .agg(reference=pl.col("group").first())
     )
-    gaps = rating_gaps(ratings.select("interview_id", "rater_id", "theme", "score").with_columns(group=None))
+    if "gap" in ratings.columns:  # worked out already (in SQL, for millions of ratings)
+        gaps = ratings.select(*dict.fromkeys(["interview_id", on]), "rater_id", "theme", "gap")
+    else:
+        rated_only = ratings.select("interview_id", "rater_id", "theme", "score").with_columns(group=None)
+        gaps = rating_gaps(rated_only).drop("group")
+        if on != "interview_id":
+            gaps = gaps.join(ratings.select("interview_id", on).unique(), on="interview_id")
+    # categorical keys: the join and grouping of millions of rows by strings took seconds
+    keys = [on, "rater_id", "theme"]
     cells = (
-        gaps.drop("group")
-        .join(groups, on="interview_id", how="inner")
+        gaps.select(*keys, "gap")
+        .with_columns(pl.col(keys).cast(pl.Categorical))
+        .join(groups.with_columns(pl.all().cast(pl.Categorical)), on=on)
         .group_by("dimension", "rater_id", "theme", "group")
         .agg(n=pl.len(), mean=pl.col("gap").mean(), var=pl.col("gap").var(ddof=1))
+        .with_columns(pl.col("dimension", "rater_id", "theme", "group").cast(pl.Utf8))
         .join(refs, on="dimension")
     )
     ref_cells = cells.filter(pl.col("group") == pl.col("reference")).select(
