@@ -17,7 +17,7 @@ REPORT_TARGET_S = 5.0
 
 def time_validation_parts(db_file: Path, as_of: dt.date | None = None) -> list[dict]:
     """Seconds to build each `report validation --part` table over every program (as the CLI does)."""
-    store = db.Store.open(db_file, read_only=True)
+    store = db.Store.open(db_file)  # as the pages opened it (one configuration per file and process)
     rows = []
     try:
         ids = chosen_programs(store, Scope.system())
