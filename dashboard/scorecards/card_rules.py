@@ -81,10 +81,11 @@ def check_card(card: Card, subthemes: dict[str, str], final: bool) -> list[tuple
     return problems
 
 
-def parse_cli(
-    scores: list[str], not_assessed: list[str], excerpts: list[str]
-) -> tuple[Card, list[tuple[str, str]]]:
-    """A card from `--score THEME=N`, `--not-assessed THEME`, `--excerpt THEME[/SUB]:STANCE:TEXT`."""
+def parse_scores(
+    scores: list[str], not_assessed: list[str]
+) -> tuple[dict[str, int | None], list[tuple[str, str]]]:
+    """`--score THEME=N` and `--not-assessed THEME` as {theme: score or None}, and the problems
+    (a scorecard's and a self-assessment's command lines share them)."""
     problems: list[tuple[str, str]] = []
     values: dict[str, int | None] = {}
     for item in scores:
@@ -101,6 +102,14 @@ def parse_cli(
             problems.append((theme, "has a score and is marked not assessed"))
         else:
             values[theme] = None
+    return values, problems
+
+
+def parse_cli(
+    scores: list[str], not_assessed: list[str], excerpts: list[str]
+) -> tuple[Card, list[tuple[str, str]]]:
+    """A card from `--score THEME=N`, `--not-assessed THEME`, `--excerpt THEME[/SUB]:STANCE:TEXT`."""
+    values, problems = parse_scores(scores, not_assessed)
     found = []
     for item in excerpts:
         parts = item.split(":", 2)

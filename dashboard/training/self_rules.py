@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dashboard.core.contract import THEMES
+from dashboard.scorecards.card_rules import parse_scores
 from dashboard.training.growth_rules import ASSESSMENTS
 
 SCORES = (0, 1, 2, 3, 4)
@@ -75,22 +76,7 @@ def parse_cli(
     scores: list[str], not_assessed: list[str], examples: list[str]
 ) -> tuple[SelfAssessment, list[tuple[str, str]]]:
     """From `--score THEME=N`, `--not-assessed THEME` and `--example THEME:TEXT`."""
-    problems: list[tuple[str, str]] = []
-    values: dict[str, int | None] = {}
-    for item in scores:
-        theme, sep, number = item.partition("=")
-        theme = theme.strip()
-        if not sep or not number.strip().isdigit():
-            problems.append((theme, f"--score {item!r}: write THEME=N with N a whole number from 0 to 4"))
-        elif theme in values:
-            problems.append((theme, "is given twice"))
-        else:
-            values[theme] = int(number)
-    for theme in (t.strip() for t in not_assessed):
-        if theme in values:
-            problems.append((theme, "has a score and is marked not assessed"))
-        else:
-            values[theme] = None
+    values, problems = parse_scores(scores, not_assessed)
     found: dict[str, str] = {}
     for item in examples:
         theme, sep, text = item.partition(":")
