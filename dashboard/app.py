@@ -15,10 +15,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import cli
 from dashboard.core import timing
-from dashboard.ui import (
-    navigation,
-    signin,  # noqa: E402
-)
+from dashboard.ui import navigation, signin
 
 shown: list = []  # the page this run shows, for VOCATION_TIMING (core/timing.py)
 with timing.page_view(lambda: shown[0].url_path or "home" if shown else "(sign-in)"):

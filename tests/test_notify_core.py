@@ -266,7 +266,7 @@ def test_a_silent_server_times_out_as_temporary():
 
 def test_cancellation_keeps_the_uid_and_raises_the_sequence(plain):
     store, port = plain
-    for builder in (messages.interview_cancelled, messages.rater_removed, messages.rater_recused):
+    for builder in (messages.interview_cancelled, messages.rater_recused):
         message = builder(
             message_id="<outbox-3.interview-VI0001@vocation>",
             sender=SENDER,

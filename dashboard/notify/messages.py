@@ -142,10 +142,6 @@ def interview_moved(
 
 _CANCEL_TEXT = {
     "cancelled": ("Interview cancelled: {id}, {day}", "Interview {id} ({program}) on {when} is cancelled."),
-    "removed": (
-        "Removed from interview panel: {id}, {day}",
-        "You are no longer on the panel for interview {id} ({program}) on {when}.",
-    ),
     "recused": (
         "Recusal recorded: interview {id}, {day}",
         "Your recusal from interview {id} ({program}) on {when} is recorded.",
@@ -205,24 +201,6 @@ def interview_cancelled(
 ) -> EmailMessage:
     """The interview is cancelled: METHOD:CANCEL, same UID, `sequence` = last sent + 1."""
     return _cancellation("cancelled", locals())
-
-
-def rater_removed(
-    *,
-    message_id: str,
-    sender: str,
-    rater_email: str,
-    rater_name: str,
-    interview_id: str,
-    program_name: str,
-    start: date | datetime,
-    end: date | datetime | None = None,
-    sequence: int,
-    link: str,
-    sent_at: datetime | None = None,
-) -> EmailMessage:
-    """The rater is taken off the panel: METHOD:CANCEL for that rater's copy of the event."""
-    return _cancellation("removed", locals())
 
 
 def rater_recused(
@@ -337,7 +315,6 @@ BUILDERS = (
     interview_invitation,
     interview_moved,
     interview_cancelled,
-    rater_removed,
     rater_recused,
     overdue_reminder,
     panel_complete,
