@@ -485,6 +485,12 @@ async def drive(base: str, data: Path, server_pid: int, args: argparse.Namespace
     from playwright.async_api import async_playwright
 
     run = Run()
+    if args.browser_nice:
+        # With the kernel's autogroups (on by default) CPU is shared between sessions first: the server
+        # runs in a session of its own, so a nice value inside this one would not weigh against it.
+        # This session's group (this script and every browser it starts) gets the priority instead.
+        with contextlib.suppress(OSError):
+            Path("/proc/self/autogroup").write_text(f"{args.browser_nice}\n")
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for pid, (name, _, _) in _cpu_ticks().items():  # before the first tab: tabs inherit it
@@ -662,6 +668,7 @@ def main(argv: list[str] | None = None) -> int:
                         "raw",
                         "--rate",
                         "50",
+                        "--gil",
                         "--output",
                         str(args.profile),
                         "--duration",

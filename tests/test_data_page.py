@@ -167,3 +167,28 @@ def test_uploads_are_read_at_a_lower_cpu_priority_than_the_pages():
         [sys.executable, "-c", code], cwd=db.ROOT, capture_output=True, text=True, check=True
     )
     assert int(out.stdout) == min(os.nice(0) + uploads.PARSE_NICE, 19)
+
+
+def test_a_checked_batch_leaves_the_uploader_empty_and_can_be_set_aside(admin_app, db_file):
+    # the uploader starts empty once a batch is checked: Streamlit deep-copies a file uploader's
+    # files on every run of the page, which held the server for seconds during a large import
+    at = admin_app
+    sites_before = _site_count(db_file)
+    new_site = (SAMPLE / "sites.csv").read_bytes().rstrip(b"\n") + b"\nS9,New site,North\n"
+    at.file_uploader(key="data_files").set_value(("sites.csv", new_site, "text/csv")).run()
+    at.button(key="data_check").click().run()
+    assert not at.exception
+    assert [u.key for u in at.file_uploader] == ["data_files_1"]
+    assert not at.file_uploader[0].value
+    folder = at.session_state["data_pending"].folder
+    assert folder.exists() and at.success and "Nothing has been written" in at.success[0].value
+    at.button(key="data_discard").click().run()
+    assert not at.exception and not folder.exists()
+    assert "data_import" not in [b.key for b in at.button] and not at.success
+    # checked again, then other files chosen: the first check is set aside, nothing imported
+    at.file_uploader(key="data_files_1").set_value(("sites.csv", new_site, "text/csv")).run()
+    at.button(key="data_check").click().run()
+    first = at.session_state["data_pending"].folder
+    at.file_uploader(key="data_files_2").set_value(("sites.csv", new_site, "text/csv")).run()
+    assert not first.exists() and "data_pending" not in at.session_state
+    assert _site_count(db_file) == sites_before

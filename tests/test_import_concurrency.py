@@ -261,3 +261,16 @@ def test_a_write_open_when_the_import_has_committed_does_not_make_it_write_again
         other.close()
     assert report.written and report.counts["people"]["updated"] > 0, report.text()
     assert store.con.execute("select count(*) from app_imports").fetchall() == [(imports + 1,)]
+
+
+def test_cached_reads_move_to_the_new_version_as_soon_as_the_import_commits(store, tmp_path, monkeypatch):
+    # a page reading between the commit and the import's end must not cache the new rows under the
+    # old version (beside reads of the old rows cached before): the version moves at the commit
+    path, seen = store.path, []
+    checkpoint = writer._checkpoint
+    monkeypatch.setattr(writer, "_checkpoint", lambda con: (seen.append(db.data_version(path)), checkpoint(con)))
+    before = db.data_version(path)
+    report = import_batch([_changed_export(tmp_path)], store.con.cursor())
+    assert report.written
+    assert seen and seen[0] > before  # already bumped at the first step after the commit
+    assert db.data_version(path) >= seen[0]

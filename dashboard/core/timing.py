@@ -52,6 +52,16 @@ def note(**fields) -> None:
         run.update(fields)
 
 
+def count(field: str, seconds: float = 0.0) -> None:
+    """Count one event of `field` in this thread's page view (if one is measured), with the seconds
+    it cost added to `<field>_s`: a read retried for memory during an import, say."""
+    run = getattr(_local, "run", None)
+    if run is not None:
+        run[field] = run.get(field, 0) + 1
+        if seconds:
+            run[f"{field}_s"] = round(run.get(f"{field}_s", 0.0) + seconds, 4)
+
+
 @contextmanager
 def page_view(page_of: Callable[[], str]):
     """Measure the script run inside the block as one page view of `page_of()` (asked at its end)."""

@@ -206,8 +206,7 @@ def _finish(
             if conflicts == WRITE_ATTEMPTS:
                 raise
             time.sleep(0.2 * conflicts)
-    report.written = True
-    db.bump_version(_db_file(con))
+    report.written = True  # writer.write_batch has bumped the cached reads' version
     return report
 
 

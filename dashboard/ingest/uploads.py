@@ -177,7 +177,6 @@ def import_uploads(
     if report.written:
         rows = sum(c["inserted"] + c["updated"] for c in report.counts.values())
         audit.record(store, scope, "import", ", ".join(check.files), rows, role="admin")
-        db.bump_version(store.path)
     discard(check)
     return report
 

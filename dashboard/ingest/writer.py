@@ -87,16 +87,23 @@ def write_batch(
     # DuckDB would otherwise buffer a large batch in memory; a cap makes it write through to disk
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
+    window = None
     try:
         # small writes go on meanwhile; their materialized refreshes wait for the window's end
-        with db.import_window(con):
+        with db.import_window(con) as window:
             inline = _write(con, staged, order, counts, record, progress)
+            # committed: cached reads are of the old data from now on (pages read the new rows at
+            # once; a read cached under the old version beside them would mix the two)
+            db.bump_version(window.path)
             if not inline:
                 _checkpoint(con)
                 if progress:
                     progress(0.95, "updating scores")
                 _refresh_after_commit(con, unlimited or previous)
+                db.bump_version(window.path)
     finally:
+        if window is not None and window.replayed:  # cards submitted meanwhile, now refreshed
+            db.bump_version(window.path)
         con.execute("set memory_limit = $limit", {"limit": previous})
     _checkpoint(con)
     if progress:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from dashboard.core import timing
 from dashboard.core.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
 from dashboard.store import migrations
 from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
@@ -141,12 +142,15 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFra
     DuckDB's memory limit is the process's: while an import in the app caps it, a page's read
     may find no memory for a moment; it is tried again shortly rather than shown as an error."""
     for attempt in range(READ_ATTEMPTS):
-        cur = con.cursor()
+        cur, start = con.cursor(), time.perf_counter()
         try:
-            return cur.sql(sql_text(name), params=params or None).pl()
+            frame = cur.sql(sql_text(name), params=params or None).pl()
+            timing.count("queries", time.perf_counter() - start)  # run, not read from the cache
+            return frame
         except duckdb.OutOfMemoryException:
             if attempt == READ_ATTEMPTS - 1:
                 raise
+            timing.count("read_retries", 0.25 * (attempt + 1))
             time.sleep(0.25 * (attempt + 1))
         finally:
             cur.close()

@@ -26,6 +26,7 @@ import logging
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import duckdb
 
@@ -116,6 +117,15 @@ def refresh_interview(cur: duckdb.DuckDBPyConnection, interview_id: str) -> None
         refresh_derived(cur, interview_id)
 
 
+@dataclass
+class ImportWindow:
+    """An import's window: its database file and, once it has closed, how many interviews' refreshes
+    noted meanwhile it replayed."""
+
+    path: str
+    replayed: int = 0
+
+
 @contextmanager
 def import_window(con: duckdb.DuckDBPyConnection):
     """Hold this around an import's transaction(s): small writes meanwhile defer their refreshes,
@@ -123,17 +133,17 @@ def import_window(con: duckdb.DuckDBPyConnection):
 
     The window opens under WRITE_LOCK: a small write still in flight commits first, so the
     import's snapshot, taken after, holds it and its refresh."""
-    path = database_of(con)
+    window = ImportWindow(database_of(con))
     with IMPORT_LOCK:
         with WRITE_LOCK:
-            _importing.add(path)
+            _importing.add(window.path)
         try:
-            yield
+            yield window
         finally:
             with WRITE_LOCK:  # a small write deferring its refresh has committed by now
-                _importing.discard(path)
+                _importing.discard(window.path)
             try:
-                replay_pending(con, WRITE_LOCK)
+                window.replayed = replay_pending(con, WRITE_LOCK)
             except duckdb.Error:  # the noted rows stay: the next opening replays them
                 log.exception("replaying the refreshes noted during an import failed")
 

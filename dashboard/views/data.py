@@ -28,19 +28,28 @@ with upload_tab:
         "REFI-QDA project (.qdpx) with its mapping files, if any, named sources.csv, coders.csv and "
         "codes.csv. The whole batch is checked first; nothing is written until you press Import."
     )
+    # Once checked, the files live in the check's own folder and the uploader starts empty again: a
+    # file uploader copies every chosen file's bytes on each run of the page (Streamlit deep-copies
+    # widget values), which for a large export held the server for seconds on every click.
+    generation = st.session_state.get("data_upload_generation", 0)
     files = st.file_uploader(
         "Files to import",
         type=["csv", "xlsx", "parquet", "qdpx"],
         accept_multiple_files=True,
-        key="data_files",
+        key="data_files" if generation == 0 else f"data_files_{generation}",
     )
-    signature = tuple((f.name, f.size) for f in files or [])
+    pending = st.session_state.get("data_pending")
+    if files and pending is not None:  # new files chosen: the batch checked before is set aside
+        uploads.discard(st.session_state.pop("data_pending"))
+        pending = None
     if st.button("Check files", key="data_check", disabled=not files):
         with st.spinner("Reading and checking the files…"):
             check = uploads.check_uploads(store, scope, [(f.name, f.getvalue()) for f in files])
-        st.session_state["data_pending"] = (signature, check)
-    pending = st.session_state.get("data_pending")
-    check = pending[1] if pending and pending[0] == signature else None
+        st.session_state["data_pending"] = check
+        st.session_state["data_upload_generation"] = generation + 1
+        st.session_state.pop("data_last_import", None)
+        st.rerun()
+    check = pending
     if check is not None:
         for notice in check.report.notices:
             st.text(notice)
@@ -61,6 +70,9 @@ with upload_tab:
                 st.session_state.pop("data_pending", None)
                 st.session_state["data_last_import"] = report.counts_frame()
                 st.rerun()
+        if st.button("Set these files aside", key="data_discard"):
+            uploads.discard(st.session_state.pop("data_pending"))
+            st.rerun()
     if "data_last_import" in st.session_state and check is None:
         st.success("Imported. Every page now shows the new data.")
         widgets.dataframe(st.session_state["data_last_import"], "data_import_counts")
