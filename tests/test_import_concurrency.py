@@ -268,7 +268,9 @@ def test_cached_reads_move_to_the_new_version_as_soon_as_the_import_commits(stor
     # old version (beside reads of the old rows cached before): the version moves at the commit
     path, seen = store.path, []
     checkpoint = writer._checkpoint
-    monkeypatch.setattr(writer, "_checkpoint", lambda con: (seen.append(db.data_version(path)), checkpoint(con)))
+    monkeypatch.setattr(
+        writer, "_checkpoint", lambda con: (seen.append(db.data_version(path)), checkpoint(con))
+    )
     before = db.data_version(path)
     report = import_batch([_changed_export(tmp_path)], store.con.cursor())
     assert report.written
