@@ -3,6 +3,7 @@ stores on any database file, `build` for hand-made test data, and the app signed
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from dashboard.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
+# No background recomputation of cached reads in tests (store/warmer.py): a test's reads and counts
+# stay its own; tests/test_versions.py runs the warmer by hand, the load test runs the app with it.
+os.environ.setdefault("VOCATION_WARM_CACHE", "0")
 
 
 @pytest.fixture(scope="session")

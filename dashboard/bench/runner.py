@@ -255,6 +255,7 @@ def run(scale: int, runs: int = 5, keep: str | None = None, pages: list[str] | N
         INTERVIEWER[:] = [scorecard_steps.prepare(db_file)]
         TRAINEE[:] = [scorecard_steps.prepare_trainee(db_file)]
         os.environ["VOCATION_DB"] = str(db_file)
+        os.environ["VOCATION_WARM_CACHE"] = "0"  # each page's own first view, not a warmed one
         chosen = [spec for spec in PAGES if not pages or spec.key in pages]
         timed = [time_page(spec, runs) for spec in chosen]
         submit = scorecard_steps.time_submit(APP, db_file, INTERVIEWER[0], runs)

@@ -303,7 +303,6 @@ def record_decision(store, scope: Scope, application_id: str, decision: str, not
         audit.record_in(cur, scope, "decision", f"{application_id}: {decision}")
 
     db.transaction(store, work, name="decision")
-    db.bump_version(store.path)
 
 
 # --- compare --------------------------------------------------------------------------------

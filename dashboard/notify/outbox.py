@@ -176,8 +176,6 @@ def send_queued(
             sent += mark["status"] == "sent"
             failed += mark["status"] == "failed"
         waiting = store.query_uncached("outbox_list", status="queued").height
-    if due.height:
-        db.bump_version(store.path)
     return SendCounts(sent, failed, waiting)
 
 
@@ -204,7 +202,6 @@ def send_test(store, scope: Scope, settings: SmtpSettings, to: str, timeout: flo
         row = row.filter(pl.col("outbox_id") == outbox_id).row(0, named=True)
         mark = _try(settings, row, utc_now(), timeout)
         db.transaction(store, lambda cur: db.run_in(cur, "outbox_mark", **mark), name="outbox_mark")
-    db.bump_version(store.path)
     return mark
 
 

@@ -96,7 +96,6 @@ def grant_role(store, scope: Scope, email: str, role: str, programs: list[str] |
         )
 
     db.transaction(store, work, name="user_change")
-    db.bump_version(store.path)
     return len(programs)
 
 
@@ -116,7 +115,6 @@ def revoke_role(store, scope: Scope, email: str, role: str | None = None) -> int
         return removed
 
     removed = db.transaction(store, work, name="user_change")
-    db.bump_version(store.path)
     return removed
 
 

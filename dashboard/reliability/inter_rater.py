@@ -368,7 +368,6 @@ def record_consensus(
         audit.record_in(cur, scope, "consensus", f"{interview_id}/{theme}", 1, role=role)
 
     db.transaction(store, work, name="consensus")
-    db.bump_version(store.path)
     in_force = consensus_in_force(store, scope, role).filter(
         (pl.col("interview_id") == interview_id) & (pl.col("theme") == theme)
     )

@@ -113,7 +113,6 @@ def _write(store, scope, interview_id, rater_id, paper, work, step: str) -> None
     db.transaction(
         store, lambda cur: work(cur, *_seat(cur, interview_id, rater_id)), name=f"scorecard_{step}"
     )
-    db.bump_version(store.path)
 
 
 def confirm_no_conflict(store, scope: Scope, interview_id: str, rater_id: str, paper: bool = False) -> None:

@@ -89,7 +89,6 @@ def move(store, scope: Scope, interview_id: str, on: date | str | None) -> outbo
         return queued.plus(trainee_mail.queue_self_moved(cur, settings, interview_id, row["interview_date"]))
 
     queued = db.transaction(store, work)
-    db.bump_version(store.path)
     return queued
 
 
@@ -117,5 +116,4 @@ def cancel(store, scope: Scope, interview_id: str, reason: str | None = None) ->
         return queued.plus(trainee_mail.queue_self_cancelled(cur, settings, row))
 
     queued = db.transaction(store, work)
-    db.bump_version(store.path)
     return queued

@@ -214,7 +214,6 @@ def schedule_and_tell(store, scope: Scope, req: Request) -> tuple[str, outbox.Qu
         return interview_id, queued.plus(trainee_mail.queue_self_invitation(cur, settings, interview_id))
 
     done = db.transaction(store, work, name="schedule")
-    db.bump_version(store.path)
     return done
 
 
@@ -247,7 +246,6 @@ def add_to_panel(store, scope: Scope, interview_id: str, rater_id: str) -> outbo
         return interview_mail.queue_invitations(cur, settings, interview_id, scope.email, [rater_id])
 
     queued = db.transaction(store, work, name="schedule_add")
-    db.bump_version(store.path)
     return queued
 
 

@@ -42,7 +42,6 @@ def set_reminders(store, scope: Scope, on: bool) -> None:
         audit.record_in(cur, scope, "mail", f"overdue reminders {'on' if on else 'off'} for {email}", 1)
 
     db.transaction(store, work)
-    db.bump_version(store.path)
 
 
 def _day_start_utc(now: datetime) -> datetime:
@@ -95,8 +94,6 @@ def queue_reminders(
         return queued
 
     queued = db.transaction(store, work)
-    if queued:
-        db.bump_version(store.path)
     return queued
 
 
@@ -138,6 +135,4 @@ def queue_self_reminders(
         return queued
 
     queued = db.transaction(store, work)
-    if queued:
-        db.bump_version(store.path)
     return queued

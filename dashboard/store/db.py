@@ -21,7 +21,7 @@ import polars as pl
 
 from dashboard.core import timing
 from dashboard.core.query_files import QUERIES_DIR, sql_text  # noqa: F401 - db.sql_text, db.QUERIES_DIR
-from dashboard.store import migrations
+from dashboard.store import migrations, versions, warmer
 from dashboard.store.derived import (  # noqa: F401 - db.refresh_derived etc. are the documented names
     DERIVED_KEY,
     DERIVED_VERSION,
@@ -48,9 +48,6 @@ BLIND_SECRET_KEY = (
     "blind_review_secret"  # app_meta key of the blind-review secret (see hiring/hidden_names.py)
 )
 
-_versions: dict[str, int] = {}
-_versions_lock = threading.Lock()
-
 
 class DatabaseBusyError(RuntimeError):
     """The database file is held by another process (usually a running app)."""
@@ -63,6 +60,7 @@ class DatabaseBusyError(RuntimeError):
 # The app's command server lends its own store to the thread running a forwarded command, so that
 # the command's `connect(path)` / `Store.open(path)` get a cursor of the app's connection.
 _lent = threading.local()
+_tables_read: dict[tuple[str, str], frozenset[str] | None] = {}  # (database, query) -> tables read
 
 
 @contextmanager
@@ -189,15 +187,14 @@ def run_in(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.DataFrame 
 
 
 def data_version(path: str | Path) -> int:
-    """This process's version counter for the database at `path` (bumped by every write)."""
-    return _versions.get(str(Path(path).resolve()), 0)
+    """This process's version counter for the database at `path` (moved by every write)."""
+    return versions.total(str(Path(path).resolve()))
 
 
-def bump_version(path: str | Path) -> None:
-    """Mark the data at `path` as changed so cached reads are recomputed."""
-    key = str(Path(path).resolve())
-    with _versions_lock:
-        _versions[key] = _versions.get(key, 0) + 1
+def bump_version(path: str | Path, tables: list[str] | None = None) -> None:
+    """Mark the data at `path` as changed so cached reads are recomputed: the reads of `tables`, or
+    (None) of every table. A small write in `transaction` needs no call: it moves its own tables."""
+    versions.bump(str(Path(path).resolve()), tables)
 
 
 def _freeze(value):
@@ -230,7 +227,20 @@ class Store:
         if not self.cached:
             return run_query(self.con, name, **params)
         frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
-        return _cached_query(self, self.path, data_version(self.path), name, frozen)
+        tables = self.tables_read(name)
+        versions.reading(tables)  # a memoized computation reading this depends on these tables
+        warmer.remember(
+            ("query", self.path, name, frozen), functools.partial(_replay_query, self.path, name, params)
+        )
+        return _cached_query(self, self.path, versions.key(self.path, tables), name, frozen)
+
+    def tables_read(self, name: str) -> frozenset[str] | None:
+        """The tables the named query reads (None if not known: any write makes it stale)."""
+        found = _tables_read.get((self.path, name))
+        if found is None:
+            versions.learn_relations(self.path, self.con)
+            found = _tables_read[(self.path, name)] = versions.tables_read(self.path, sql_text(name))
+        return found
 
     def query_uncached(self, name: str, **params) -> pl.DataFrame:
         """Rows of the named query read now, past the cache (for the append-only audit log)."""
@@ -250,14 +260,26 @@ class Store:
         self.con.close()
 
 
-def _cached_query(_store: Store, path: str, version: int, name: str, frozen: tuple):
+def _cached_query(_store: Store, path: str, version: tuple, name: str, frozen: tuple):
     """Run a query for the cache; the arguments after `_store` are the cache key."""
     return run_query(_store.con, name, **{k: _thaw(v) for k, v in frozen})
 
 
-def _memo_call(_fn, _store: Store, name: str, path: str, version: int, args: tuple, kwargs: tuple):
-    """Run a memoized data function; the arguments after `_store` are the cache key."""
-    return _fn(_store, *args, **dict(kwargs))
+def _memo_call(_fn, _store: Store, name: str, path: str, version: tuple, args: tuple, kwargs: tuple):
+    """Run a memoized data function, noting the tables it reads; the arguments after `_store` are
+    the cache key."""
+    with versions.collecting(name):
+        return _fn(_store, *args, **dict(kwargs))
+
+
+def _replay_query(path: str, name: str, params: dict):
+    """Read a named query again through the app's cache (the cache warmer: store/warmer.py)."""
+    return _app_stores[path].query(name, **params)
+
+
+def _replay_memo(wrapper, path: str, args: tuple, kwargs: dict):
+    """Call a memoized function again through the app's cache (the cache warmer)."""
+    return wrapper(_app_stores[path], *args, **kwargs)
 
 
 def memoize(fn):
@@ -273,7 +295,14 @@ def memoize(fn):
         if not getattr(store, "cached", False):
             return fn(store, *args, **kwargs)
         items = tuple(sorted(kwargs.items()))
-        return _memo_call(fn, store, name, store.path, data_version(store.path), args, items)
+        warmer.remember(
+            ("memo", name, store.path, args, items),
+            functools.partial(_replay_memo, wrapper, store.path, args, kwargs),
+        )
+        tables = versions.memo_tables(name)  # learned at its first computation; they only grow
+        result = _memo_call(fn, store, name, store.path, versions.key(store.path, tables), args, items)
+        versions.reading(versions.memo_tables(name))  # an enclosing memoized computation reads them too
+        return result
 
     return wrapper
 
@@ -349,7 +378,9 @@ def app_store() -> Store:
         enable_streamlit_cache()
         _open_app_store = st.cache_resource(show_spinner=False)(_open_store)
     try:
-        return _open_app_store(str(db_path_from_env().resolve()))
+        store = _open_app_store(str(db_path_from_env().resolve()))
+        warmer.start()  # after a write, the recent reads are recomputed in the background
+        return store
     except DatabaseBusyError as exc:
         import streamlit as st
 

@@ -27,12 +27,14 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from dashboard.core import timing
 from dashboard.core.pause_points import pause_for_tests
 from dashboard.core.query_files import sql_text
+from dashboard.store import versions
 from dashboard.store.derived import refresh_derived
 
 WRITE_LOCK = threading.RLock()  # a small write's transaction (store/db.py: transaction)
@@ -62,13 +64,16 @@ def transaction(store_or_con, work, attempts: int = 6, name: str = "", lock: boo
     with timing.write(label, bool(_importing)) as measured, WRITE_LOCK if lock else contextlib.nullcontext():
         for attempt in range(attempts):
             measured["attempts"] = attempt + 1
-            cur = con.cursor()
+            cur = versions.NotingCursor(con.cursor())
             try:
                 cur.begin()
                 result = work(cur)
                 if name:
                     pause_for_tests(name)
                 cur.commit()
+                # the cached reads of the tables written are stale from now (store/versions.py)
+                path = getattr(store_or_con, "path", None) or database_of(con)
+                versions.bump(str(Path(path).resolve()), cur.written)
                 return result
             except retried:
                 _rollback_quietly(cur)

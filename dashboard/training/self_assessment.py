@@ -117,7 +117,6 @@ def _write(store, scope: Scope, interview_id: str, person_id: str, paper: bool, 
         return work(cur, _versions(cur, interview_id, person_id), role)
 
     out = db.transaction(store, run, name="self_assessment")
-    db.bump_version(store.path)
     return out
 
 

@@ -1,0 +1,196 @@
+"""Which cached reads a write makes stale: a change counter per table of each database.
+
+The app caches every named read (store/db.py) under the versions of the tables it reads, so a write
+recomputes only the reads of the tables it wrote. Without this, every write (a rater confirming a
+conflict check, a message marked sent, a role granted) emptied every page's cache for every session,
+and ten sessions recomputed their pages after each of them.
+
+- **What a read reads**: the tables and views its SQL names (a view counts as the tables it reads),
+  found among the database's own relations.
+- **What a write wrote**: a small write runs in `write_gate.transaction`, on a cursor that notes the
+  tables each statement inserts into, updates, deletes from or replaces; right after its commit
+  those tables' counters move. Any other write (an import, a forwarded command, a statement whose
+  target is not recognised) moves the counter of every table (`db.bump_version`).
+- **A memoized function** (db.memoize) reads through named reads; the tables those read are learned
+  when it is computed and only ever grow, so its key covers every table it has been seen to read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+
+from dashboard.store import warmer
+
+ALL = "*"  # the counter every bump moves; a read of unknown tables is keyed on it
+EVERY = "**"  # the counter of bumps that moved every table (a write of unknown tables)
+_lock = threading.Lock()
+_counters: dict[str, dict[str, int]] = {}  # database path -> table -> changes (ALL: every bump)
+_relations: dict[str, dict[str, frozenset[str]]] = {}  # database path -> relation -> base tables
+_local = threading.local()  # .collectors: the tables read by memoized computations running here
+_memo_tables: dict[str, set[str]] = {}  # memoized function -> the tables it has read
+
+_WRITE_TARGETS = re.compile(
+    r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|truncate(?:\s+table)?"
+    r"|create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?table(?:\s+if\s+not\s+exists)?"
+    r"|drop\s+table(?:\s+if\s+exists)?|alter\s+table)\s+(?:main\.)?([a-z_][a-z0-9_]*)",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[a-z_][a-z0-9_]*", re.IGNORECASE)
+_READ_ONLY = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:select|with|pragma|from|describe|show)\b", re.IGNORECASE)
+
+
+def total(path: str) -> int:
+    """How many bumps the database at `path` has had (any table)."""
+    return _counters.get(path, {}).get(ALL, 0)
+
+
+def bump(path: str, tables: Iterable[str] | None = None) -> None:
+    """Move the counters of `tables`; None (the default): of every table."""
+    with _lock:
+        counters = _counters.setdefault(path, {})
+        counters[ALL] = counters.get(ALL, 0) + 1
+        if tables is None:
+            counters[EVERY] = counters.get(EVERY, 0) + 1
+        else:
+            for table in set(tables):
+                counters[table] = counters.get(table, 0) + 1
+    warmer.wake()  # the app recomputes its recent reads that are now stale
+
+
+def key(path: str, tables: frozenset[str] | None) -> tuple:
+    """The cache key part for a read of `tables` (None, or ALL among them: unknown, so that any
+    bump changes it)."""
+    counters = _counters.get(path, {})
+    if tables is None or ALL in tables:
+        return (counters.get(ALL, 0),)
+    return (counters.get(EVERY, 0), *(counters.get(t, 0) for t in sorted(tables)))
+
+
+# --- what a read reads ---------------------------------------------------------------------------
+
+
+def learn_relations(path: str, con) -> None:
+    """Read the database's tables and views (once per database and process)."""
+    if path in _relations:
+        return
+    cur = con.cursor()
+    try:
+        tables = {r[0].lower() for r in cur.execute("select table_name from duckdb_tables()").fetchall()}
+        views = {
+            r[0].lower(): r[1] or ""
+            for r in cur.execute("select view_name, sql from duckdb_views() where not internal").fetchall()
+        }
+    finally:
+        cur.close()
+    found: dict[str, frozenset[str]] = {t: frozenset([t]) for t in tables}
+
+    def base(view: str, seen: frozenset[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for word in {w.lower() for w in _WORDS.findall(views[view])} - seen - {view}:
+            if word in tables:
+                out.add(word)
+            elif word in views:
+                out |= base(word, seen | {view})
+        return frozenset(out)
+
+    for view in views:
+        found[view] = base(view, frozenset())
+    with _lock:
+        _relations[path] = found
+
+
+def tables_read(path: str, sql: str) -> frozenset[str] | None:
+    """The tables `sql` reads (views counted as their tables), or None if unknown."""
+    relations = _relations.get(path)
+    if relations is None:
+        return None
+    out: set[str] = set()
+    for word in {w.lower() for w in _WORDS.findall(sql)}:
+        out |= relations.get(word, frozenset())
+    return frozenset(out)
+
+
+# --- what a write wrote ---------------------------------------------------------------------------
+
+
+def tables_written(sql: str) -> set[str] | None:
+    """The tables a statement writes; None when it might write something not recognised."""
+    targets = {m.group(1).lower() for m in _WRITE_TARGETS.finditer(sql)}
+    if targets or _READ_ONLY.match(sql) or not sql.strip():
+        return targets
+    return None
+
+
+class NotingCursor:
+    """A cursor that notes the tables its statements write (see the module's docstring); every other
+    attribute is the cursor's own."""
+
+    def __init__(self, cur):
+        self._cur = cur
+        self.written: set[str] | None = set()
+
+    def _note(self, sql) -> None:
+        if self.written is None:
+            return
+        targets = tables_written(str(sql))
+        self.written = None if targets is None else self.written | targets
+
+    def execute(self, sql, *args, **kwargs):
+        self._note(sql)
+        return self._cur.execute(sql, *args, **kwargs)
+
+    def executemany(self, sql, *args, **kwargs):
+        self._note(sql)
+        return self._cur.executemany(sql, *args, **kwargs)
+
+    def sql(self, sql, *args, **kwargs):
+        self._note(sql)
+        return self._cur.sql(sql, *args, **kwargs)
+
+    def query(self, sql, *args, **kwargs):
+        self._note(sql)
+        return self._cur.query(sql, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
+# --- what a memoized function reads ----------------------------------------------------------------
+
+
+def memo_tables(name: str) -> frozenset[str] | None:
+    """The tables the memoized function `name` has been seen to read (None: not computed yet)."""
+    found = _memo_tables.get(name)
+    return None if found is None else frozenset(found)
+
+
+def reading(tables: frozenset[str] | None) -> None:
+    """Tell the memoized computations running in this thread that `tables` were read (None: unknown)."""
+    for collected in getattr(_local, "collectors", ()):
+        if tables is None:
+            collected.add(ALL)
+        else:
+            collected |= tables
+
+
+class collecting:
+    """Within this block, note the tables read, and add them to the memoized function `name`'s."""
+
+    def __init__(self, name: str):
+        self.name, self.tables = name, set()
+
+    def __enter__(self):
+        stack = getattr(_local, "collectors", None)
+        if stack is None:
+            stack = _local.collectors = []
+        stack.append(self.tables)
+        return self
+
+    def __exit__(self, *exc):
+        _local.collectors.pop()
+        if exc[0] is None:
+            with _lock:
+                _memo_tables.setdefault(self.name, set()).update(self.tables)
+        return False
