@@ -633,8 +633,9 @@ def main(argv: list[str] | None = None) -> int:
         "--browser-nice",
         type=int,
         default=0,
-        help="CPU priority of the browsers: 0 (the default) = the server's; 10 = below it, to see "
-        "the server as if each person's browser ran on their own computer",
+        help="CPU priority of the browsers (and of this script): 0 (the default) = the server's; 19 = "
+        "far below it, to see the server as if each person's browser ran on their own computer "
+        "(set on this session's autogroup, which is what weighs against the server's)",
     )
     parser.add_argument(
         "--json", type=Path, help="write every page view, the import's steps and the scorecard submits here"
@@ -642,7 +643,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile",
         type=Path,
-        help="record the server with py-spy (if installed) into this file, as collapsed stacks",
+        help="record the server with py-spy (if installed) into this file, as collapsed stacks of "
+        "the thread holding Python's GIL (what keeps the other sessions waiting)",
     )
     args = parser.parse_args(argv)
     if args.sessions < 1:

@@ -21,6 +21,7 @@ from dashboard.charts.reliability import (
     rater_drift_line_chart,
     theme_alpha_point_chart,
 )
+from dashboard.charts.reuse import reused
 from dashboard.charts.self_assessment import cohort_gap_line_chart, self_panel_point_chart
 from dashboard.charts.style import BAR_COLOUR, OKABE_ITO, SCORE_SCALE, SEQUENTIAL, THEME_COLOURS, THEME_SHAPES
 from dashboard.charts.training import (
@@ -34,6 +35,10 @@ from dashboard.charts.training import (
     trainee_trajectory_line_chart,
 )
 from dashboard.charts.validation import estimate_interval_chart, survival_step_chart
+
+# Every builder reached through `charts.` gives the same chart again for equal frames (charts/reuse.py).
+for _name in [n for n in dir() if n.endswith("_chart")]:
+    globals()[_name] = reused(globals()[_name])
 
 __all__ = [
     "estimate_interval_chart",
