@@ -5,8 +5,11 @@ sees (on a 2-core machine the browsers of a load test take most of the CPU).
 A view's line: {"kind": "view", "at", "page", "wall_s" (the run's start to its end), "cpu_s" (CPU of
 the thread that ran it: DuckDB's own worker threads are not in it), "process_cpu_s" (the whole
 process's CPU meanwhile, other sessions' work included), "outcome" ("finished", or the exception
-that ended the run: RerunException, StopException ...), and "batch": "check" or "import" for the
-run on the Data page that checked or imported an upload: the admin's batch, not a page view}.
+that ended the run: RerunException, StopException ...), "thread" (its native id, to find it in a
+py-spy recording), "queries"/"queries_s" (named reads run, not found in the cache, and their
+seconds), "read_retries" (reads tried again for memory during an import), and "batch": "check" or
+"import" for the run on the Data page that checked or imported an upload: the admin's batch, not a
+page view}.
 A write's line: {"kind": "write", "at", "name", "wall_s" (from the call, waiting for the write
 lock included, to the commit), "during_import", "attempts"}.
 
@@ -86,6 +89,7 @@ def page_view(page_of: Callable[[], str]):
             cpu_s=round(time.thread_time() - cpu, 4),
             process_cpu_s=round(time.process_time() - process, 4),
             outcome=outcome,
+            thread=threading.get_native_id(),
             **extra,
         )
 
