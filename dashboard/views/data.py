@@ -28,9 +28,8 @@ with upload_tab:
         "REFI-QDA project (.qdpx) with its mapping files, if any, named sources.csv, coders.csv and "
         "codes.csv. The whole batch is checked first; nothing is written until you press Import."
     )
-    # Once checked, the files live in the check's own folder and the uploader starts empty again: a
-    # file uploader copies every chosen file's bytes on each run of the page (Streamlit deep-copies
-    # widget values), which for a large export held the server for seconds on every click.
+    # Once checked, the files live in the check's folder and the uploader starts empty: Streamlit
+    # deep-copies an uploader's files on every run (seconds of the server's time for an export).
     generation = st.session_state.get("data_upload_generation", 0)
     files = st.file_uploader(
         "Files to import",
@@ -38,10 +37,8 @@ with upload_tab:
         accept_multiple_files=True,
         key="data_files" if generation == 0 else f"data_files_{generation}",
     )
-    pending = st.session_state.get("data_pending")
-    if files and pending is not None:  # new files chosen: the batch checked before is set aside
+    if files and "data_pending" in st.session_state:  # new files chosen: the checked batch goes
         uploads.discard(st.session_state.pop("data_pending"))
-        pending = None
     if st.button("Check files", key="data_check", disabled=not files):
         with st.spinner("Reading and checking the files…"):
             check = uploads.check_uploads(store, scope, [(f.name, f.getvalue()) for f in files])
@@ -49,7 +46,7 @@ with upload_tab:
         st.session_state["data_upload_generation"] = generation + 1
         st.session_state.pop("data_last_import", None)
         st.rerun()
-    check = pending
+    check = st.session_state.get("data_pending")
     if check is not None:
         for notice in check.report.notices:
             st.text(notice)
