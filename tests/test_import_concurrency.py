@@ -276,3 +276,32 @@ def test_cached_reads_move_to_the_new_version_as_soon_as_the_import_commits(stor
     assert report.written
     assert seen and seen[0] > before  # already bumped at the first step after the commit
     assert db.data_version(path) >= seen[0]
+
+
+def test_a_small_write_waiting_during_the_replay_goes_in_between_two_interviews(store, monkeypatch):
+    # Python's locks are not first come, first served: the replay gives way after each interview, so
+    # a small write waits for one interview's refresh, not for all of them
+    from dashboard.store import write_gate
+
+    for n in range(6):
+        store.con.execute(db.sql_text("pending_refresh_insert"), {"interview_id": f"replay-{n}"})
+
+    def refresh(cur, interview_id) -> None:  # a refresh's Python work, holding the GIL for 0.1 s
+        until = time.perf_counter() + 0.1
+        while time.perf_counter() < until:
+            pass
+
+    monkeypatch.setattr(write_gate, "refresh_derived", refresh)
+    got: dict[str, float] = {}
+
+    def small_write() -> None:
+        time.sleep(0.15)  # the replay is under way
+        with db.WRITE_LOCK:
+            got["write"] = time.perf_counter()
+
+    writer_thread = threading.Thread(target=small_write)
+    writer_thread.start()
+    assert write_gate.replay_pending(store.con, db.WRITE_LOCK) == 6
+    ended = time.perf_counter()
+    writer_thread.join()
+    assert ended - got["write"] > 0.2  # in at least two interviews before the replay's end
