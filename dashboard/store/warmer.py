@@ -39,11 +39,6 @@ def enabled() -> bool:
     return (os.environ.get("VOCATION_WARM_CACHE") or "1").strip().lower() not in ("0", "false", "no")
 
 
-def running() -> bool:
-    """Whether the warming thread has been started in this process."""
-    return _thread is not None
-
-
 def remember(key: Hashable, call: Callable[[], object]) -> None:
     """Note a cached read just used: `call()` reads it again through its cache."""
     if _thread is None or getattr(_local, "warming", False):
