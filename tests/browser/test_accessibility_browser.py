@@ -218,6 +218,7 @@ def test_keyboard_only_screening_to_candidate_to_a_recorded_decision(browser, de
     note = "Keyboard only: invite to a second interview"
     page.goto(f"{demo_url}/screening?role=supervisor")
     _ready(page)
+    page.get_by_test_id("data-grid-canvas").first.wait_for(timeout=30_000)  # the ranked table is drawn
     # into the ranked table; arrow down to the first applicant; Shift+Space selects the row
     tab_to(page, lambda f: f["testid"] == "data-grid-canvas")
     page.keyboard.press("ArrowDown")

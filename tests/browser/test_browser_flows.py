@@ -193,13 +193,19 @@ def page(browser):
 expect.set_options(timeout=30_000)
 
 
+_IDLE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                       && !document.querySelector('[data-testid="stStatusWidget"]'); }"""
+
+
 def _settle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script: the app says its script is not running
+    (a first load starts as 'initial', so the wait covers the whole first run, not just the title)
+    and still says so 400 ms later (a click's rerun may start a moment after the click)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=30_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
+    page.wait_for_function(_IDLE, timeout=30_000)
     page.wait_for_timeout(400)
+    page.wait_for_function(_IDLE, timeout=30_000)
 
 
 def _button(page, key: str):
