@@ -305,21 +305,3 @@ def test_a_small_write_waiting_during_the_replay_goes_in_between_two_interviews(
     ended = time.perf_counter()
     writer_thread.join()
     assert ended - got["write"] > 0.2  # in at least two interviews before the replay's end
-
-
-@pytest.mark.parametrize("setting", ["", "0"])
-def test_an_import_steps_down_below_the_page_views_and_back_after(store, tmp_path, monkeypatch, setting):
-    """The thread writing an import runs at a lower CPU priority (core/priority.py: nice + 10 by
-    default, VOCATION_IMPORT_NICE=0 turns it off), and has its old priority back when it is done."""
-    from dashboard.core import priority
-
-    monkeypatch.setenv("VOCATION_IMPORT_NICE", setting)
-    before = priority.thread_nice()
-    during: list[int] = []
-    report = import_batch(
-        [_changed_export(tmp_path)], store.con, progress=lambda *_: during.append(priority.thread_nice())
-    )
-    assert report.ok and report.written, report.text()
-    expected = before if setting == "0" else min(19, before + 10)
-    assert during and set(during) == {expected}
-    assert priority.thread_nice() == before

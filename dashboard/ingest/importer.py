@@ -22,7 +22,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from dashboard.core import priority
 from dashboard.ingest import qdpx_frames, writer
 from dashboard.ingest.checker import app_owned_checks, check_batch, drop_stages
 from dashboard.ingest.reader import Incoming, Problem, expand_paths, read_file
@@ -95,7 +94,6 @@ class ImportReport:
         return "\n".join(lines)
 
 
-@priority.lowered()  # below the page views beside it (core/priority.py)
 def import_batch(
     paths: Iterable[str | Path],
     con: duckdb.DuckDBPyConnection,
