@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -491,6 +492,16 @@ async def drive(base: str, data: Path, server_pid: int, args: argparse.Namespace
         # This session's group (this script and every browser it starts) gets the priority instead.
         with contextlib.suppress(OSError):
             Path("/proc/self/autogroup").write_text(f"{args.browser_nice}\n")
+        # Where autogroups are off, nice values count thread by thread, and a thread takes its nice
+        # value from the thread that starts it: this thread steps down before Playwright's driver
+        # and the browser start, so every thread of theirs is born at the lower priority (the server
+        # was started before, at its own).
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), args.browser_nice)
+    if args.browsers_idle:
+        # Chromium sets its own threads' nice values (some to -8 when run as root), so a nice value
+        # does not hold its threads down; the SCHED_IDLE policy does (they inherit it, and a nice value
+        # means nothing under it): the browsers get only the CPU the server leaves.
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for pid, (name, _, _) in _cpu_ticks().items():  # before the first tab: tabs inherit it
@@ -638,6 +649,13 @@ def main(argv: list[str] | None = None) -> int:
         "(set on this session's autogroup, which is what weighs against the server's)",
     )
     parser.add_argument(
+        "--browsers-idle",
+        action="store_true",
+        help="run this script and the browsers under Linux's SCHED_IDLE policy: they get only the CPU "
+        "the server leaves, as if each person's browser ran on their own computer (a nice value does "
+        "not do it: Chromium sets its threads' own)",
+    )
+    parser.add_argument(
         "--json", type=Path, help="write every page view, the import's steps and the scorecard submits here"
     )
     parser.add_argument(
@@ -645,6 +663,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="record the server with py-spy (if installed) into this file, as collapsed stacks of "
         "the thread holding Python's GIL (what keeps the other sessions waiting)",
+    )
+    parser.add_argument(
+        "--profile-threads",
+        action="store_true",
+        help="with --profile: record every thread, waiting or not, each stack under its thread's id "
+        "(match a slow view's `thread` in the --json file to see what it waited for)",
     )
     args = parser.parse_args(argv)
     if args.sessions < 1:
@@ -670,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
                         "raw",
                         "--rate",
                         "50",
-                        "--gil",
+                        *(["--threads", "--idle", "--nonblocking"] if args.profile_threads else ["--gil"]),
                         "--output",
                         str(args.profile),
                         "--duration",
@@ -700,6 +724,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"sessions: {args.sessions} ({args.sessions - 1} browsing, 1 interviewer) + 1 importing, "
         f"{args.seconds} s, scale {args.scale}, think {args.think} s, browsers at nice {args.browser_nice}"
+        + (" under SCHED_IDLE" if args.browsers_idle else "")
     )
     print(f"browser, page views after the first {args.warmup:g} s: {summary(times)} (for reference)")
     print(f"  while the import ran: {summary(run.seconds(during_import=True))}")

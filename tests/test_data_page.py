@@ -192,3 +192,20 @@ def test_a_checked_batch_leaves_the_uploader_empty_and_can_be_set_aside(admin_ap
     at.file_uploader(key="data_files_2").set_value(("sites.csv", new_site, "text/csv")).run()
     assert not first.exists() and "data_pending" not in at.session_state
     assert _site_count(db_file) == sites_before
+
+
+def test_a_batch_checked_and_abandoned_is_deleted_after_a_day(tmp_path):
+    """A session that ended with a checked batch (browser closed, server restarted) leaves its
+    folder of uploaded files behind; the next upload deletes any such folder older than a day."""
+    import os
+    import time
+
+    old, fresh, other = (tmp_path / n for n in ("vocation-upload-old", "vocation-upload-new", "keep-me"))
+    for folder in (old, fresh, other):
+        (folder / "in").mkdir(parents=True)
+        (folder / "in" / "0.csv").write_text("site_id\nS1\n")
+    day_ago = time.time() - uploads.ABANDONED_AFTER_S - 60
+    os.utime(old, (day_ago, day_ago))
+    os.utime(other, (day_ago, day_ago))
+    assert uploads.sweep_abandoned(root=tmp_path) == 1
+    assert not old.exists() and fresh.exists() and other.exists()

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -54,9 +55,32 @@ class UploadCheck:
         return list(self.parsed.values()) + [p.file for p in self.projects]
 
 
+UPLOAD_PREFIX = "vocation-upload-"
+ABANDONED_AFTER_S = 24 * 3600  # a checked batch nobody imported or set aside within a day
+
+
+def sweep_abandoned(now: float | None = None, root: Path | None = None) -> int:
+    """Delete upload folders left for more than a day: a batch checked on the Data page whose
+    session ended before it was imported or set aside (the browser closed, the server restarted).
+    Returns how many were deleted."""
+    now = time.time() if now is None else now
+    deleted = 0
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        try:
+            old = folder.is_dir() and now - folder.stat().st_mtime > ABANDONED_AFTER_S
+        except OSError:  # gone meanwhile
+            continue
+        if old:
+            shutil.rmtree(folder, ignore_errors=True)
+            deleted += 1
+    return deleted
+
+
 def save_uploads(files: list[tuple[str, bytes]]) -> tuple[Path, dict[str, str]]:
-    """Write uploaded (name, bytes) to a new private folder; returns it and path -> original name."""
-    folder = Path(tempfile.mkdtemp(prefix="vocation-upload-"))
+    """Write uploaded (name, bytes) to a new private folder; returns it and path -> original name.
+    Folders abandoned for more than a day go first."""
+    sweep_abandoned()
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     (folder / "in").mkdir()
     names = {}
     for i, (name, data) in enumerate(files):
