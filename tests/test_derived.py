@@ -330,3 +330,87 @@ def test_a_page_read_that_finds_no_memory_during_an_import_is_tried_again(tmp_pa
     threading.Timer(0.2, lambda: con.execute("set memory_limit = '1GB'")).start()  # the import ends
     assert db.run_query(con, "hungry")["n"][0] == 3_000_000
     con.close()
+
+
+def _import_changed(store, tmp_path, monkeypatch, files: dict[str, str]) -> tuple[list[str], object]:
+    """Import CSVs (name -> text) through the importer; the materialized tables it refreshed."""
+    from dashboard.ingest.importer import import_batch
+    from dashboard.store import derived
+
+    seen: list[list[str]] = []
+    real = derived.refresh_derived_for
+
+    def spy(con, changed):
+        seen.append(real(con, changed))
+        return seen[-1]
+
+    monkeypatch.setattr(derived, "refresh_derived_for", spy)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    report = import_batch([tmp_path / n for n in files], store.con, imported_by="test")
+    assert report.ok and report.written, report.text()
+    return (seen[0] if seen else None), report
+
+
+def test_an_import_refreshes_only_the_materialized_tables_that_read_what_it_changed(
+    store, tmp_path, monkeypatch
+):
+    """Excerpts alone (a coded project's, say) refresh application_scores only, not the 8 s of
+    interview_theme_scores at scale 1,000; a changed rating refreshes all four, in order; an
+    outcome alone refreshes none. Every table equals its live view after each."""
+    con = store.con
+    interview_id, _ = _hiring_interview(con)
+    excerpt = con.execute(
+        "select excerpt_id, interview_id, rater_id, theme, coalesce(subtheme, ''), stance"
+        " from excerpts where interview_id = ? order by excerpt_id limit 1",
+        [interview_id],
+    ).fetchall()[0]
+    row = ",".join(excerpt) + ',"A new passage, imported from a coded project."'
+    header = "excerpt_id,interview_id,rater_id,theme,subtheme,stance,text\n"
+    new = row.replace(excerpt[0], "E9999999", 1)
+    refreshed, _ = _import_changed(store, tmp_path, monkeypatch, {"excerpts.csv": header + new + "\n"})
+    assert refreshed == ["application_scores"]
+    _assert_derived_equal_live(con)
+
+    rater, theme, score = con.execute(
+        "select rater_id, theme, score from ratings where interview_id = ? order by 1, 2 limit 1",
+        [interview_id],
+    ).fetchall()[0]
+    ratings = f"interview_id,rater_id,theme,score\n{interview_id},{rater},{theme},{4 - score}\n"
+    refreshed, _ = _import_changed(store, tmp_path, monkeypatch, {"ratings.csv": ratings})
+    assert refreshed == ["interview_theme_scores", "application_scores", "rating_patterns", "hire_profiles"]
+    _assert_derived_equal_live(con)
+
+    person, measured_on, measure = con.execute(
+        "select person_id, measured_on, measure from outcomes order by 1, 2, 3 limit 1"
+    ).fetchall()[0]
+    outcome = f"person_id,measured_on,measure,value\n{person},{measured_on},{measure},12.5\n"
+    refreshed, _ = _import_changed(store, tmp_path, monkeypatch, {"outcomes.csv": outcome})
+    assert refreshed == []
+    _assert_derived_equal_live(con)
+    assert db.derived_current(con)
+
+
+def test_an_import_refreshes_every_materialized_table_when_they_were_stale(store, tmp_path, monkeypatch):
+    """Tables marked stale (a refresh after a large import that failed) are refilled whole by the
+    next import, whatever it changed."""
+    from dashboard.store import derived
+
+    con = store.con
+    con.execute("delete from rating_patterns")
+    derived.mark_derived_stale(con)
+    called: list = []
+    monkeypatch.setattr(derived, "refresh_derived_for", lambda *a: called.append(a) or [])
+    person, measured_on, measure = con.execute(
+        "select person_id, measured_on, measure from outcomes order by 1, 2, 3 limit 1"
+    ).fetchall()[0]
+    (tmp_path / "outcomes.csv").write_text(
+        f"person_id,measured_on,measure,value\n{person},{measured_on},{measure},13.5\n"
+    )
+    from dashboard.ingest.importer import import_batch
+
+    report = import_batch([tmp_path / "outcomes.csv"], con, imported_by="test")
+    assert report.ok and report.written, report.text()
+    assert called == []
+    _assert_derived_equal_live(con)
+    assert db.derived_current(con)

@@ -181,7 +181,9 @@ def _write(
         if inline:
             if progress:
                 progress(0.95, "updating scores")
-            db.refresh_derived_tables(con)
+            # only the materialized tables that read a table this batch changed (store/derived.py)
+            changed = [name for name, c in counts.items() if c["inserted"] + c["updated"]]
+            db.refresh_derived_tables(con, changed)
         else:
             db.mark_derived_stale(con)
         totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}

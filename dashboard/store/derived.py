@@ -4,9 +4,21 @@ whether they are current. store/db.py re-exports these names (`db.refresh_derive
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 
 from dashboard.core.query_files import sql_text
+from dashboard.store import versions
+
+# the materialized tables and the queries that refill them whole, in order: a later one may read an
+# earlier one (application_scores and hire_profiles read interview_theme_scores)
+MATERIALIZED = (
+    ("interview_theme_scores", "scores_refresh_all"),
+    ("application_scores", "application_scores_refresh_all"),
+    ("rating_patterns", "rating_patterns_refresh_all"),
+    ("hire_profiles", "hire_profiles_refresh_all"),
+)
 
 # app_meta key and value saying the materialized tables are filled as this version defines them
 DERIVED_KEY = "derived_tables"
@@ -26,8 +38,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
     transaction, so the tables change together with their sources.
     """
     if interview_id is None:
-        con.execute(sql_text("scores_refresh_all"))
-        con.execute(sql_text("derived_refresh_all"))
+        for _, query in MATERIALIZED:
+            con.execute(sql_text(query))
         return
     # the interview's application, person, program and quarter, as constants: DuckDB then filters
     # the live views by them before aggregating (through a subquery it would work out the whole view)
@@ -49,11 +61,38 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, interview_id: str | None = N
         con.execute(sql_text(name), params)
 
 
-def refresh_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Refresh every materialized table and record that they are current (the caller owns the
-    transaction)."""
-    refresh_derived(con)
+def refresh_derived_tables(con: duckdb.DuckDBPyConnection, changed: Iterable[str] | None = None) -> list[str]:
+    """Refresh the materialized tables and record that they are current (the caller owns the
+    transaction); returns the tables refreshed.
+
+    `changed`: the tables a batch changed (an import: those with a row inserted or updated). Then
+    only the materialized tables reading one of them are refreshed, each after those it reads (a
+    coded project's excerpts: application_scores alone, about 1 s at scale 1,000 against 11 s for
+    all four). All four when `changed` is None or the tables were not current before."""
+    if changed is not None and derived_current(con):
+        refreshed = refresh_derived_for(con, changed)
+    else:
+        refresh_derived(con)
+        refreshed = [table for table, _ in MATERIALIZED]
     con.execute(sql_text("app_meta_upsert"), {"key": DERIVED_KEY, "value": DERIVED_VERSION})
+    return refreshed
+
+
+def refresh_derived_for(con: duckdb.DuckDBPyConnection, changed: Iterable[str]) -> list[str]:
+    """Refresh, in order, each materialized table whose live view reads a table in `changed` (a
+    refreshed table counts as changed for the ones after it); returns those refreshed. What a view
+    reads comes from DuckDB's catalog (store/versions.py: relations), which may say more than it
+    reads, never less; a view not found is refreshed."""
+    reads = versions.relations(con)
+    changed = {t.lower() for t in changed}
+    refreshed = []
+    for table, query in MATERIALIZED:
+        sources = reads.get(f"{table}_live")
+        if sources is None or sources & changed:
+            con.execute(sql_text(query))
+            changed.add(table)
+            refreshed.append(table)
+    return refreshed
 
 
 def mark_derived_stale(con: duckdb.DuckDBPyConnection) -> None:

@@ -75,6 +75,15 @@ def learn_relations(path: str, con) -> None:
     """Read the database's tables and views (once per database and process)."""
     if path in _relations:
         return
+    found = relations(con)
+    with _lock:
+        _relations[path] = found
+
+
+def relations(con) -> dict[str, frozenset[str]]:
+    """Every table and view of the database (read on a cursor of `con`), each with the tables it
+    reads: a table itself, a view the tables behind it and behind the views it names. A word of a
+    view's SQL that names a table counts, so this may say more than the view reads, never less."""
     cur = con.cursor()
     try:
         tables = {r[0].lower() for r in cur.execute("select table_name from duckdb_tables()").fetchall()}
@@ -97,8 +106,7 @@ def learn_relations(path: str, con) -> None:
 
     for view in views:
         found[view] = base(view, frozenset())
-    with _lock:
-        _relations[path] = found
+    return found
 
 
 def tables_read(path: str, sql: str) -> frozenset[str] | None:
