@@ -7,7 +7,8 @@ leaves for after an import (docs/development.md, "Writes and the import").
 - An import takes IMPORT_LOCK (one import at a time) and not WRITE_LOCK: its long transaction runs
   beside the small writes. DuckDB commits both (optimistic concurrency) as long as they change no
   row in common. The import changes only contract tables' imported rows (app-owned keys are
-  refused), app_imports and app_meta's derived key, and refreshes every materialized table.
+  refused), app_imports and app_meta's derived key, and refreshes the materialized tables that
+  read what it changed (any of them, so small writes treat them all as the import's).
 - So that no small write touches a materialized table meanwhile, a small write's refresh of its
   interview's rows (`refresh_interview`) is, while an import writes to the same database, noted in
   app_pending_refresh inside the small write's own transaction instead. When the import ends
