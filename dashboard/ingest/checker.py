@@ -303,6 +303,7 @@ def allowed_identifier(name: str) -> str:
 
 def _stage(con: duckdb.DuckDBPyConnection, stage: str, typed: pl.DataFrame, first: bool) -> None:
     """Append a chunk of typed rows to the stage (a temp table of `con`, spilled to disk by DuckDB)."""
+    stage = allowed_identifier(stage)  # an identifier cannot be a bound parameter
     con.register("import_chunk", typed.to_arrow())
     try:
         if first:
@@ -316,7 +317,7 @@ def _stage(con: duckdb.DuckDBPyConnection, stage: str, typed: pl.DataFrame, firs
 def drop_stages(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> None:
     """Drop the batch's stages (after writing, or when it was refused)."""
     for stage in staged.values():
-        con.execute(f"drop table if exists {stage}")
+        con.execute(f"drop table if exists {allowed_identifier(stage)}")  # noqa: S608 - allow-listed
 
 
 def _staged_chunks(con: duckdb.DuckDBPyConnection, select: str, rows: int):

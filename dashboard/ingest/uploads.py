@@ -59,12 +59,11 @@ UPLOAD_PREFIX = "vocation-upload-"
 ABANDONED_AFTER_S = 24 * 3600  # a checked batch nobody imported or set aside within a day
 
 
-def sweep_abandoned(now: float | None = None, root: Path | None = None) -> int:
+def sweep_abandoned(root: Path | None = None) -> int:
     """Delete upload folders left for more than a day: a batch checked on the Data page whose
     session ended before it was imported or set aside (the browser closed, the server restarted).
     Returns how many were deleted."""
-    now = time.time() if now is None else now
-    deleted = 0
+    now, deleted = time.time(), 0
     for folder in Path(root or tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
         try:
             old = folder.is_dir() and now - folder.stat().st_mtime > ABANDONED_AFTER_S
