@@ -6,13 +6,18 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 
 from dashboard.core.contract import LOAD_ORDER, TABLES_BY_NAME, Table
 from dashboard.core.pause_points import pause_for_tests
 from dashboard.ingest.checker import stage_name
-from dashboard.store import db
+from dashboard.store import db, versions
+from dashboard.store.ahead import work_out as work_out_ahead
+from dashboard.store.derived import MATERIALIZED
+
+MATERIALIZED_TABLES = [table for table, _ in MATERIALIZED]
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:
@@ -91,11 +96,14 @@ def write_batch(
     try:
         # small writes go on meanwhile; their materialized refreshes wait for the window's end
         with db.import_window(con) as window:
-            inline = _write(con, staged, order, counts, record, progress)
+            ahead = _write(con, str(Path(window.path).resolve()), staged, order, counts, record, progress)
             # committed: cached reads are of the old data from now on (pages read the new rows at
-            # once; a read cached under the old version beside them would mix the two)
-            db.bump_version(window.path)
-            if not inline:
+            # once; a read cached under the old version beside them would mix the two). The reads
+            # of the tables it wrote, worked out before the commit, are found from now on.
+            if ahead is not None:
+                versions.publish(ahead)
+            else:
+                db.bump_version(window.path)
                 _checkpoint(con)
                 if progress:
                     progress(0.95, "updating scores")
@@ -103,7 +111,7 @@ def write_batch(
                 db.bump_version(window.path)
     finally:
         if window is not None and window.replayed:  # cards submitted meanwhile, now refreshed
-            db.bump_version(window.path)
+            db.bump_version(window.path, [*MATERIALIZED_TABLES, "app_pending_refresh"])
         con.execute("set memory_limit = $limit", {"limit": previous})
     _checkpoint(con)
     if progress:
@@ -144,12 +152,17 @@ class RefreshAfterImportError(RuntimeError):
     """The import committed; refreshing the materialized tables after it failed."""
 
 
-def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
-    """Run `work` in one transaction (rolled back if it fails). Inside db.import_window, not under
-    db.WRITE_LOCK: small writes commit meanwhile (store/write_gate.py says why that is safe)."""
-    con.begin()
+def _in_transaction(con: duckdb.DuckDBPyConnection, path: str, work: Callable[[dict], None]) -> None:
+    """Run `work(snapshot)` in one transaction (rolled back if it fails). Inside db.import_window,
+    not under db.WRITE_LOCK: small writes commit meanwhile (store/write_gate.py says why that is
+    safe). `snapshot` is the cached reads' versions (store/versions.py) that the transaction's
+    DuckDB snapshot holds: both are taken under WRITE_LOCK, where no small write commits."""
+    with db.WRITE_LOCK:
+        con.begin()
+        con.execute("select count(*) from app_imports").fetchall()  # DuckDB's snapshot is taken by now
+        snapshot = versions.snapshot(path)
     try:
-        work()
+        work(snapshot)
         con.commit()
     except BaseException:
         # a commit that failed (out of memory, say) has already ended the transaction
@@ -160,30 +173,34 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], None]) ->
 
 def _write(
     con: duckdb.DuckDBPyConnection,
+    path: str,
     staged: dict[str, str],
     order: list[str],
     counts: dict[str, dict[str, int]],
     record: dict,
     progress: Callable[[float, str], None] | None,
-) -> bool:
-    """The import's transaction; True when the materialized tables were refreshed inside it."""
+) -> versions.Ahead | None:
+    """The import's transaction on the database at `path`. When the materialized tables were
+    refreshed inside it, returns the versions its commit publishes (the app's recent reads worked
+    out under them: store/ahead.py); None when they are refreshed after the commit."""
     rows = 0
-    inline = True
+    ahead = None
 
-    def work() -> None:
-        nonlocal rows, inline
+    def work(snapshot: dict) -> None:
+        nonlocal rows, ahead
         for i, name in enumerate(order):
             if progress:
                 progress(i / max(len(order), 1), f"writing {name}")
             counts[name] = write_table(con, TABLES_BY_NAME[name], staged[name])
             rows += sum(counts[name].values())
-        inline = rows <= INLINE_REFRESH_ROWS
-        if inline:
+        ahead = None  # a try before this one (an error, then tried again) worked out nothing valid
+        written = ["app_imports", "app_meta"]
+        if rows <= INLINE_REFRESH_ROWS:
             if progress:
                 progress(0.95, "updating scores")
             # only the materialized tables that read a table this batch changed (store/derived.py)
             changed = [name for name, c in counts.items() if c["inserted"] + c["updated"]]
-            db.refresh_derived_tables(con, changed)
+            written += changed + db.refresh_derived_tables(con, changed)
         else:
             db.mark_derived_stale(con)
         totals = {k: sum(c[k] for c in counts.values()) for k in ("inserted", "updated", "unchanged")}
@@ -191,10 +208,15 @@ def _write(
             db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
             {**record, **totals, "summary": json.dumps(counts)},
         )
+        if rows <= INLINE_REFRESH_ROWS:
+            ahead = versions.Ahead(path, snapshot, written)
+            if progress:
+                progress(0.97, "preparing the pages")
+            work_out_ahead(con, ahead)
         pause_for_tests("import")  # the crash tests stop the import here, before its commit
 
-    _in_transaction(con, work)
-    return inline
+    _in_transaction(con, path, work)
+    return ahead
 
 
 def write_table(con: duckdb.DuckDBPyConnection, table: Table, stage: str) -> dict[str, int]:

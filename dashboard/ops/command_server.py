@@ -255,7 +255,7 @@ def run_forwarded(store, parse, request: dict, sink) -> int:
         lock = contextlib.nullcontext() if read else IMPORT_LOCK if args.command == "load" else WRITE_LOCK
         with lock, db.lending(store):
             status = _call(args)
-        if not read:
+        if not read and args.command != "load":  # an import moves the versions itself, at its commit
             db.bump_version(store.path)
         return status
     finally:

@@ -13,13 +13,24 @@ and ten sessions recomputed their pages after each of them.
   target is not recognised) moves the counter of every table (`db.bump_version`).
 - **A memoized function** (db.memoize) reads through named reads; the tables those read are learned
   when it is computed and only ever grow, so its key covers every table it has been seen to read.
+- **The counters are stamps**: each bump gives the tables it moves a number from one sequence, never
+  given twice, so one state of the counters is never mistaken for another.
+- **An import's reads worked out ahead** (store/ahead.py): inside the import's transaction, before
+  its commit, the app's recent reads are computed on the import's own connection and cached under
+  the versions its commit will publish (`Ahead`): those of the tables it wrote take a stamp kept
+  for it, the others keep the value they had when its snapshot was taken. `publish` gives the kept
+  stamp only to a table no other write moved meanwhile (its rows are then exactly the snapshot's
+  plus the import's); any other table gets a new stamp, so a read computed ahead is found only when
+  it read exactly the data it was computed from.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from dashboard.store import warmer
 
@@ -30,6 +41,7 @@ _counters: dict[str, dict[str, int]] = {}  # database path -> table -> changes (
 _relations: dict[str, dict[str, frozenset[str]]] = {}  # database path -> relation -> base tables
 _local = threading.local()  # .collectors: the tables read by memoized computations running here
 _memo_tables: dict[str, set[str]] = {}  # memoized function -> the tables it has read
+_stamps = itertools.count(1)  # the counters' values, from one sequence (take under _lock)
 
 _WRITE_TARGETS = re.compile(
     r"\b(?:insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|truncate(?:\s+table)?"
@@ -42,7 +54,7 @@ _READ_ONLY = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:select|with|pragma|from|descr
 
 
 def total(path: str) -> int:
-    """How many bumps the database at `path` has had (any table)."""
+    """A number that grows with every bump of the database at `path` (any table)."""
     return _counters.get(path, {}).get(ALL, 0)
 
 
@@ -50,22 +62,66 @@ def bump(path: str, tables: Iterable[str] | None = None) -> None:
     """Move the counters of `tables`; None (the default): of every table."""
     with _lock:
         counters = _counters.setdefault(path, {})
-        counters[ALL] = counters.get(ALL, 0) + 1
+        stamp = counters[ALL] = next(_stamps)
         if tables is None:
-            counters[EVERY] = counters.get(EVERY, 0) + 1
+            counters[EVERY] = stamp
         else:
             for table in set(tables):
-                counters[table] = counters.get(table, 0) + 1
+                counters[table] = stamp
     warmer.wake()  # the app recomputes its recent reads that are now stale
 
 
 def key(path: str, tables: frozenset[str] | None) -> tuple:
     """The cache key part for a read of `tables` (None, or ALL among them: unknown, so that any
-    bump changes it)."""
+    bump changes it). Within `pinned(ahead)`, the key the read will have once `ahead` is published."""
     counters = _counters.get(path, {})
+    ahead = getattr(_local, "ahead", None)
+    if ahead is not None and ahead.path == path:
+        counters = ahead.counters
     if tables is None or ALL in tables:
         return (counters.get(ALL, 0),)
     return (counters.get(EVERY, 0), *(counters.get(t, 0) for t in sorted(tables)))
+
+
+def snapshot(path: str) -> dict[str, int]:
+    """The counters of the database at `path` now (take it where no write can commit meanwhile:
+    an import, under WRITE_LOCK, just as its transaction's snapshot is taken)."""
+    with _lock:
+        return dict(_counters.get(path, {}))
+
+
+class Ahead:
+    """The versions an import's commit will publish: `snapshot`'s counters (taken with its DuckDB
+    snapshot) with the tables it writes moved to a stamp kept for it (see the module's docstring)."""
+
+    def __init__(self, path: str, snapshot: dict[str, int], tables: Iterable[str]):
+        self.path, self.snapshot, self.tables = path, dict(snapshot), {t.lower() for t in tables}
+        with _lock:
+            self.stamp = next(_stamps)
+        self.counters = {**self.snapshot, ALL: self.stamp, **dict.fromkeys(self.tables, self.stamp)}
+
+
+def publish(ahead: Ahead) -> None:
+    """The import has committed: move its tables' counters, to its kept stamp where no other write
+    moved them since its snapshot, else to a new one (and ALL likewise)."""
+    with _lock:
+        counters = _counters.setdefault(ahead.path, {})
+        fresh = next(_stamps)
+        for table in (*ahead.tables, ALL):
+            untouched = counters.get(table, 0) == ahead.snapshot.get(table, 0)
+            counters[table] = ahead.stamp if untouched else fresh
+    warmer.wake()
+
+
+@contextmanager
+def pinned(ahead: Ahead):
+    """Within this block (this thread), read keys are those `ahead` will publish."""
+    previous = getattr(_local, "ahead", None)
+    _local.ahead = ahead
+    try:
+        yield ahead
+    finally:
+        _local.ahead = previous
 
 
 # --- what a read reads ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextlib import contextmanager
 
 RECENT_S = 300.0  # reads used within this many seconds are recomputed after a write
 MAX_ENTRIES = 256
@@ -68,20 +69,48 @@ def start() -> None:
     with _lock:
         if _thread is not None:
             return
-        # the cached functions ask for a session's context, which this thread has not: say nothing
+        # the cached functions ask for a session's context, which a warming thread has not: say
+        # nothing (this thread, and an import working out reads ahead: store/ahead.py)
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-            lambda record: threading.current_thread().name != THREAD_NAME
+            lambda record: not getattr(_local, "warming", False)
         )
         _thread = threading.Thread(target=_run, name=THREAD_NAME, daemon=True)
         _thread.start()
 
 
+def started() -> bool:
+    """Whether this process warms (the app's does; commands and tests do not, unless started)."""
+    return _thread is not None
+
+
+def recent_calls() -> list[tuple[Hashable, Callable[[], object]]]:
+    """The reads used within RECENT_S seconds, most recent first: (key, call)."""
+    cutoff = time.monotonic() - RECENT_S
+    with _lock:
+        return [(key, call) for key, (at, call) in reversed(_recent.items()) if at >= cutoff]
+
+
+def forget(key: Hashable) -> None:
+    """Drop a recent read (it failed when run again)."""
+    with _lock:
+        _recent.pop(key, None)
+
+
+@contextmanager
+def warming():
+    """Within this block (this thread), reads are being worked out for others: not remembered."""
+    previous = getattr(_local, "warming", False)
+    _local.warming = True
+    try:
+        yield
+    finally:
+        _local.warming = previous
+
+
 def warm_once() -> int:
     """Run every recent read again through its cache, most recent first; returns how many ran.
     Stops early when a newer write arrives (the next round starts from the top)."""
-    cutoff = time.monotonic() - RECENT_S
-    with _lock:
-        calls = [(key, call) for key, (at, call) in reversed(_recent.items()) if at >= cutoff]
+    calls = recent_calls()
     done = 0
     for key, call in calls:
         if _wake.is_set():
@@ -91,8 +120,7 @@ def warm_once() -> int:
             done += 1
         except Exception:  # noqa: BLE001 - a read that fails now (a closed store, memory) is dropped
             log.debug("warming %r failed", key, exc_info=True)
-            with _lock:
-                _recent.pop(key, None)
+            forget(key)
     return done
 
 

@@ -1,0 +1,85 @@
+"""An import's cached reads worked out before its commit, so that the pages find them ready after it.
+
+At an import's commit every cached read of a table it wrote goes stale at once. Before this, the
+sessions and the background refill (store/warmer.py) worked them all out again together in the
+second after the commit, while DuckDB wrote the batch into the file, and queries of 30 ms took over
+a second (docs/performance.md). Now, as the last step of the import's transaction, the app's recent
+reads run again on the import's own connection, which sees the batch, and are cached under the
+versions the commit will publish (store/versions.py: Ahead, publish). Until the commit the pages go
+on reading the old versions' cached reads; from the commit they find the new ones ready. A read of a
+table another write changed meanwhile is not found (that table gets a new stamp) and is worked out
+as before.
+
+- Only where the app warms its cache (its own process: warmer.started), and not for a batch whose
+  materialized tables are refreshed after its commit (writer.INLINE_REFRESH_ROWS).
+- At most BUDGET_S seconds; whatever is left is refilled after the commit, as before.
+- A read that fails is skipped. Should the failure have ended the import's transaction (DuckDB ends
+  a transaction after some errors, running out of memory among them), the import fails with
+  TransactionException, which the importer tries again (ingest/importer.py), and no read is worked
+  out ahead for PAUSE_S seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import duckdb
+
+from dashboard.store import db, versions, warmer
+
+BUDGET_S = 10.0
+PAUSE_S = 600.0
+_failed_at: float | None = None
+log = logging.getLogger(__name__)
+
+
+class _OwnConnection:
+    """The import's connection lent to a store: its reads run inside the import's transaction (a
+    cursor would be a connection of its own, outside it), and closing it does nothing."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def cursor(self) -> _OwnConnection:
+        return self
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def work_out(con: duckdb.DuckDBPyConnection, ahead: versions.Ahead, budget_s: float = BUDGET_S) -> int:
+    """Run the app's recent reads on `con` (inside the import's open transaction) and cache them
+    under `ahead`'s versions; returns how many ran. See the module's docstring."""
+    global _failed_at
+    if not warmer.started() or (_failed_at is not None and time.monotonic() - _failed_at < PAUSE_S):
+        return 0
+    store = db.Store(_OwnConnection(con), ahead.path, cached=True)
+    deadline, done = time.monotonic() + budget_s, 0
+    with versions.pinned(ahead), db.replaying_on(store), warmer.warming():
+        for key, call in warmer.recent_calls():
+            if time.monotonic() > deadline:
+                break
+            try:
+                call()
+                done += 1
+            except Exception as exc:  # noqa: BLE001 - a read that fails here is worked out after the commit
+                log.debug("working out %r ahead of the import's commit failed", key, exc_info=True)
+                if not _usable(con):
+                    _failed_at = time.monotonic()
+                    raise duckdb.TransactionException(
+                        f"working out the app's reads before the import's commit ended its transaction ({exc})"
+                    ) from exc
+    return done
+
+
+def _usable(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the open transaction on `con` still takes statements."""
+    try:
+        con.execute("select 1").fetchall()
+        return True
+    except duckdb.Error:
+        return False
