@@ -9,11 +9,13 @@ from collections import OrderedDict
 
 import pytest
 from test_crash_safety import _changed_export
-from test_scorecards import ADMIN
+from test_import_concurrency import _seated
+from test_scorecards import ADMIN, GOOD, rater_scope
 
 from dashboard.ingest import writer
 from dashboard.ingest.importer import import_batch
 from dashboard.ops import users
+from dashboard.scorecards import cards
 from dashboard.store import ahead, db, versions, warmer
 
 
@@ -109,6 +111,30 @@ def test_a_read_that_ends_the_import_s_transaction_costs_nothing_but_a_second_tr
     assert ahead._failed_at is not None
     assert _sites(app) == sites + 1
     assert db.run_query(app.con, "table_counts").filter(table_name="sites")["row_count"][0] == sites + 1
+
+
+def test_a_card_submitted_during_the_import_is_in_the_reads_worked_out_after_its_refresh(
+    app, tmp_path, monkeypatch, queries_run
+):
+    # the card's materialized rows wait for the import's end (store/write_gate.py); the reads of
+    # those tables are worked out once the refresh is replayed, before their versions move
+    (interview_id,) = _seated(app, 1)
+    scores = app.query("panel_scores_for_interviews", interview_ids=[interview_id])
+    assert scores.is_empty()
+    sites = _sites(app)
+    work_out = writer.work_out_ahead
+
+    def with_a_submit_first(con, pending):
+        cards.submit(app, rater_scope(app, "R01"), interview_id, "R01", GOOD)
+        return work_out(con, pending)
+
+    monkeypatch.setattr(writer, "work_out_ahead", with_a_submit_first)
+    assert import_batch([_changed_export(tmp_path)], app.con.cursor()).written
+    queries_run.clear()
+    scores = app.query("panel_scores_for_interviews", interview_ids=[interview_id])
+    assert sorted(scores["theme"]) == ["balance", "learning"]  # GOOD rates two themes
+    assert _sites(app) == sites + 1
+    assert queries_run == []  # both worked out before their versions moved
 
 
 def test_the_kept_stamp_is_published_only_for_tables_nobody_else_moved(tmp_path):

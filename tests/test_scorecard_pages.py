@@ -184,3 +184,25 @@ def test_demo_mode_has_an_interviewer_role(page, panels_db, monkeypatch):
     assert not at.exception
     if page.endswith("my_interviews.py"):
         assert len(at.dataframe) == 2 and at.dataframe[0].value.shape[0] == 2
+
+
+def test_a_pick_made_as_the_list_changes_underneath_keeps_the_interview_picked(panels_db, monkeypatch):
+    # The browser keeps the picked interview as the label it drew, and sends it with every click.
+    # Should the label change between two runs (an import renamed the person; the card was
+    # submitted in another tab), Streamlit finds no such label and falls back to the first
+    # interview: "Open the scorecard" would open somebody else's card.
+    at = as_interviewer(panels_db, monkeypatch, page="views/my_interviews.py")
+    box = at.selectbox(key="my_interviews_pick")
+    keys = [f"{i}|R01" for i in seats(panels_db).filter(pl.col("rater_id") == "R01")["interview_id"]]
+    target = next(k for k in keys if box.format_func(k) == box.options[-1])
+    assert box.value != target
+    wanted = box.options[-1].split(" · ")[:3]  # date, person, purpose
+    box.set_value(target).run()
+    app = db._app_stores[db.Store(None, panels_db).path]
+    db.transaction(app, lambda cur: cur.execute("update people set full_name = 'Renamed ' || full_name"))
+    at.button(key="my_interviews_open").click().run()
+    assert not at.exception
+    assert (at.session_state["scorecard_interview"], at.session_state["scorecard_rater"]) == tuple(
+        target.split("|")
+    )
+    assert f"Renamed {wanted[1]}" in page_text(at)

@@ -14,6 +14,7 @@ from dashboard.core.contract import LOAD_ORDER, TABLES_BY_NAME, Table
 from dashboard.core.pause_points import pause_for_tests
 from dashboard.ingest.checker import stage_name
 from dashboard.store import db, versions
+from dashboard.store.ahead import publish_after
 from dashboard.store.ahead import work_out as work_out_ahead
 from dashboard.store.derived import MATERIALIZED
 
@@ -111,7 +112,8 @@ def write_batch(
                 db.bump_version(window.path)
     finally:
         if window is not None and window.replayed:  # cards submitted meanwhile, now refreshed
-            db.bump_version(window.path, [*MATERIALIZED_TABLES, "app_pending_refresh"])
+            replayed = [*MATERIALIZED_TABLES, "app_pending_refresh"]
+            publish_after(con, str(Path(window.path).resolve()), replayed)
         con.execute("set memory_limit = $limit", {"limit": previous})
     _checkpoint(con)
     if progress:

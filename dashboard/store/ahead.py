@@ -13,6 +13,9 @@ as before.
 - Only where the app warms its cache (its own process: warmer.started), and not for a batch whose
   materialized tables are refreshed after its commit (writer.INLINE_REFRESH_ROWS).
 - At most BUDGET_S seconds; whatever is left is refilled after the commit, as before.
+- The same after the refreshes an import replays once it has ended (the cards submitted meanwhile:
+  store/write_gate.py): `publish_after` works the reads out on a snapshot that holds them, then
+  moves the materialized tables' versions.
 - A read that fails is skipped. Should the failure have ended the import's transaction (DuckDB ends
   a transaction after some errors, running out of memory among them), the import fails with
   TransactionException, which the importer tries again (ingest/importer.py), and no read is worked
@@ -21,8 +24,10 @@ as before.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterable
 
 import duckdb
 
@@ -83,3 +88,31 @@ def _usable(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     except duckdb.Error:
         return False
+
+
+def publish_after(con: duckdb.DuckDBPyConnection, path: str, tables: Iterable[str]) -> None:
+    """Writes to `tables` have committed and their versions have not moved yet (the refreshes
+    replayed after an import): work out the recent reads on a snapshot that holds those writes,
+    under the versions about to be published, then publish them. Whatever fails here, the versions
+    move."""
+    tables = list(tables)
+    pending = None
+    try:
+        cur = con.cursor()
+        try:
+            with db.WRITE_LOCK:  # no small write commits between the two snapshots
+                cur.begin()
+                cur.execute("select count(*) from app_imports").fetchall()
+                pending = versions.Ahead(path, versions.snapshot(path), tables)
+            work_out(cur, pending)
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.rollback()
+            cur.close()
+    except Exception:  # noqa: BLE001 - the reads are then worked out after, as before
+        log.debug("working out the reads after the replayed refreshes failed", exc_info=True)
+    finally:
+        if pending is not None:
+            versions.publish(pending)
+        else:
+            versions.bump(path, tables)
