@@ -9,7 +9,8 @@ and ten sessions recomputed their pages after each of them.
   found among the database's own relations.
 - **What a write wrote**: a small write runs in `write_gate.transaction`, on a cursor that notes the
   tables each statement inserts into, updates, deletes from or replaces; right after its commit
-  those tables' counters move. Any other write (an import, a forwarded command, a statement whose
+  those tables' counters move. An import moves those of the tables it wrote (ingest/writer.py).
+  Any other write (a forwarded command, a batch refreshed after its commit, a statement whose
   target is not recognised) moves the counter of every table (`db.bump_version`).
 - **A memoized function** (db.memoize) reads through named reads; the tables those read are learned
   when it is computed and only ever grow, so its key covers every table it has been seen to read.
