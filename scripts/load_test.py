@@ -333,6 +333,7 @@ class Tab:
 
     def __init__(self, page):
         self.page, self.finished, self.news = page, 0, asyncio.Event()
+        self.picked = ""  # the option last picked on My interviews (reported with an error after it)
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload: str | bytes) -> None:
@@ -379,10 +380,14 @@ async def pick_open_card(tab: Tab, run: Run) -> None:
         for option in await page.get_by_role("option").all():
             text = await option.inner_text()
             if text.endswith(f" · {status}") and text[:10] <= today:
+                tab.picked = text
                 if text == shown:  # picked already: nothing to run
                     await page.keyboard.press("Escape")
                     return
                 await tab.step(run, "my_interviews_pick", option.click, box)
+                shown = await box.get_by_role("combobox").input_value()
+                if shown != text:
+                    tab.picked = f"{text}, but the box shows {shown}"
                 return
         await page.keyboard.press("Escape")
     raise RuntimeError("no open scorecard left")
@@ -445,7 +450,8 @@ async def interview(browser, base: str, deadline: float, run: Run, think: float,
             await tab.step(run, step, submit.click, done)
         except Exception as exc:  # count it, photograph it, go on with the next card
             first_line = (str(exc) or "-").splitlines()[0][:120]
-            errors.append(f"interviewer {step}: {type(exc).__name__}: {first_line}")
+            picked = f" (picked: {tab.picked})" if step == "scorecard" else ""
+            errors.append(f"interviewer {step}: {type(exc).__name__}: {first_line}{picked}")
             shot = ROOT / "test-artifacts" / f"load-error-interviewer-{step}.png"
             shot.parent.mkdir(exist_ok=True)
             await page.screenshot(path=str(shot), full_page=True)
