@@ -31,6 +31,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from dashboard.core import timing
 from dashboard.store import db, versions, warmer
 
 BUDGET_S = 10.0
@@ -64,13 +65,16 @@ def work_out(con: duckdb.DuckDBPyConnection, ahead: versions.Ahead, budget_s: fl
         return 0
     store = db.Store(_OwnConnection(con), ahead.path, cached=True)
     deadline, done = time.monotonic() + budget_s, 0
-    with versions.pinned(ahead), db.replaying_on(store), warmer.warming():
+    with versions.pinned(ahead), warmer.replaying_on(store), warmer.warming():
         for key, call in warmer.recent_calls():
             if time.monotonic() > deadline:
+                timing.count("ahead_out_of_time")
                 break
+            start = time.perf_counter()
             try:
                 call()
                 done += 1
+                timing.count("ahead_reads", time.perf_counter() - start)  # VOCATION_TIMING
             except Exception as exc:  # noqa: BLE001 - a read that fails here is worked out after the commit
                 log.debug("working out %r ahead of the import's commit failed", key, exc_info=True)
                 if not _usable(con):

@@ -272,24 +272,9 @@ def _memo_call(_fn, _store: Store, name: str, path: str, version: tuple, args: t
         return _fn(_store, *args, **dict(kwargs))
 
 
-_replaying = threading.local()  # .store: the store recent reads run again on, in this thread
-
-
-@contextmanager
-def replaying_on(store: Store):
-    """Within this block (this thread), recent reads run again on `store` rather than the app's
-    (an import working them out on its own connection: store/ahead.py)."""
-    previous = getattr(_replaying, "store", None)
-    _replaying.store = store
-    try:
-        yield store
-    finally:
-        _replaying.store = previous
-
-
 def _replay_store(path: str) -> Store:
-    store = getattr(_replaying, "store", None)
-    return store if store is not None and store.path == path else _app_stores[path]
+    """The store recent reads run again on: the app's, unless one is lent (warmer.replaying_on)."""
+    return warmer.lent_store(path) or _app_stores[path]
 
 
 def _replay_query(path: str, name: str, params: dict):

@@ -97,6 +97,24 @@ def forget(key: Hashable) -> None:
 
 
 @contextmanager
+def replaying_on(store):
+    """Within this block (this thread), recent reads run again on `store` rather than the app's
+    (an import working them out on its own connection: store/ahead.py)."""
+    previous = getattr(_local, "store", None)
+    _local.store = store
+    try:
+        yield store
+    finally:
+        _local.store = previous
+
+
+def lent_store(path: str):
+    """The store lent to this thread by `replaying_on` for the database at `path`, or None."""
+    store = getattr(_local, "store", None)
+    return store if store is not None and store.path == path else None
+
+
+@contextmanager
 def warming():
     """Within this block (this thread), reads are being worked out for others: not remembered."""
     previous = getattr(_local, "warming", False)
