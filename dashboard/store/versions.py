@@ -31,7 +31,6 @@ import itertools
 import re
 import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from dashboard.store import warmer
 
@@ -114,15 +113,9 @@ def publish(ahead: Ahead) -> None:
     warmer.wake()
 
 
-@contextmanager
 def pinned(ahead: Ahead):
     """Within this block (this thread), read keys are those `ahead` will publish."""
-    previous = getattr(_local, "ahead", None)
-    _local.ahead = ahead
-    try:
-        yield ahead
-    finally:
-        _local.ahead = previous
+    return warmer.thread_value(_local, "ahead", ahead)
 
 
 # --- what a read reads ---------------------------------------------------------------------------

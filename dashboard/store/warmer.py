@@ -97,15 +97,20 @@ def forget(key: Hashable) -> None:
 
 
 @contextmanager
+def thread_value(local: threading.local, name: str, value):
+    """Within this block, `local.<name>` is `value` (in this thread); then what it was."""
+    previous = getattr(local, name, None)
+    setattr(local, name, value)
+    try:
+        yield value
+    finally:
+        setattr(local, name, previous)
+
+
 def replaying_on(store):
     """Within this block (this thread), recent reads run again on `store` rather than the app's
     (an import working them out on its own connection: store/ahead.py)."""
-    previous = getattr(_local, "store", None)
-    _local.store = store
-    try:
-        yield store
-    finally:
-        _local.store = previous
+    return thread_value(_local, "store", store)
 
 
 def lent_store(path: str):
@@ -114,15 +119,9 @@ def lent_store(path: str):
     return store if store is not None and store.path == path else None
 
 
-@contextmanager
 def warming():
     """Within this block (this thread), reads are being worked out for others: not remembered."""
-    previous = getattr(_local, "warming", False)
-    _local.warming = True
-    try:
-        yield
-    finally:
-        _local.warming = previous
+    return thread_value(_local, "warming", True)
 
 
 def warm_once() -> int:
