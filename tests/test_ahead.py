@@ -153,3 +153,26 @@ def test_the_kept_stamp_is_published_only_for_tables_nobody_else_moved(tmp_path)
     versions.bump(path, ["app_imports"])
     versions.bump(path, ["app_imports"])
     assert versions.key(path, frozenset({"app_imports"})) != (0, pending.stamp)  # stamps never repeat
+
+
+def test_the_reads_are_worked_out_without_the_import_s_memory_cap(app, tmp_path, monkeypatch):
+    # the pages' reads run uncapped; one out of memory inside the import's transaction would end it
+    monkeypatch.setenv("VOCATION_IMPORT_MEMORY", "300MB")
+    seen = {}
+    work_out = writer.work_out_ahead
+
+    def noting_the_limit(con, pending):
+        seen["limit"] = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+        return work_out(con, pending)
+
+    def noting_the_cap(*args):
+        seen.setdefault("cap", args[0].execute("select current_setting('memory_limit')").fetchall()[0][0])
+        return real_write_table(*args)
+
+    real_write_table = writer.write_table
+    monkeypatch.setattr(writer, "write_table", noting_the_cap)
+    monkeypatch.setattr(writer, "work_out_ahead", noting_the_limit)
+    assert import_batch([_changed_export(tmp_path)], app.con.cursor()).written
+    after = app.con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    assert seen["cap"] == "286.1 MiB"  # the batch was written under the cap (300 MB)
+    assert seen["limit"] == after  # the reads: under the limit in force outside the import

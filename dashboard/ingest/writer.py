@@ -97,7 +97,8 @@ def write_batch(
     try:
         # small writes go on meanwhile; their materialized refreshes wait for the window's end
         with db.import_window(con) as window:
-            ahead = _write(con, str(Path(window.path).resolve()), staged, order, counts, record, progress)
+            path = str(Path(window.path).resolve())
+            ahead = _write(con, path, staged, order, counts, record, progress, unlimited or previous)
             # committed: cached reads are of the old data from now on (pages read the new rows at
             # once; a read cached under the old version beside them would mix the two). The reads
             # of the tables it wrote, worked out before the commit, are found from now on.
@@ -181,10 +182,13 @@ def _write(
     counts: dict[str, dict[str, int]],
     record: dict,
     progress: Callable[[float, str], None] | None,
+    unlimited: str,
 ) -> versions.Ahead | None:
     """The import's transaction on the database at `path`. When the materialized tables were
     refreshed inside it, returns the versions its commit publishes (the app's recent reads worked
-    out under them: store/ahead.py); None when they are refreshed after the commit."""
+    out under them: store/ahead.py, without the import's memory cap, `unlimited` being DuckDB's
+    limit outside the import: the pages' reads are not capped, and one out of memory here would
+    end the import's transaction); None when they are refreshed after the commit."""
     rows = 0
     ahead = None
 
@@ -214,6 +218,7 @@ def _write(
             ahead = versions.Ahead(path, snapshot, written)
             if progress:
                 progress(0.97, "preparing the pages")
+            con.execute("set memory_limit = $limit", {"limit": unlimited})  # the batch is written
             work_out_ahead(con, ahead)
         pause_for_tests("import")  # the crash tests stop the import here, before its commit
 

@@ -12,7 +12,8 @@ as before.
 
 - Only where the app warms its cache (its own process: warmer.started), and not for a batch whose
   materialized tables are refreshed after its commit (writer.INLINE_REFRESH_ROWS).
-- At most BUDGET_S seconds; whatever is left is refilled after the commit, as before.
+- At most BUDGET_S seconds; whatever is left is refilled after the commit, as before. The writer
+  lifts the import's memory cap first (the batch is written by then; the pages' reads are not capped).
 - The same after the refreshes an import replays once it has ended (the cards submitted meanwhile:
   store/write_gate.py): `publish_after` works the reads out on a snapshot that holds them, then
   moves the materialized tables' versions.
