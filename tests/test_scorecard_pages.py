@@ -206,3 +206,21 @@ def test_a_pick_made_as_the_list_changes_underneath_keeps_the_interview_picked(p
         target.split("|")
     )
     assert f"Renamed {wanted[1]}" in page_text(at)
+
+
+def test_my_interviews_keeps_the_pick_across_pages(panels_db, monkeypatch):
+    # Streamlit forgets a box's state when another page is opened; the page keeps the pick itself
+    at = as_interviewer(panels_db, monkeypatch, page="views/my_interviews.py")
+    box = at.selectbox(key="my_interviews_pick")
+    keys = [f"{i}|R01" for i in seats(panels_db).filter(pl.col("rater_id") == "R01")["interview_id"]]
+    target = next(k for k in keys if box.format_func(k) == box.options[-1])
+    assert box.value != target
+    box.set_value(target).run()
+    at.switch_page("views/interview_kit.py").run()
+    at.switch_page("views/my_interviews.py").run()
+    assert not at.exception
+    assert at.selectbox(key="my_interviews_pick").value == target
+    at.button(key="my_interviews_open").click().run()
+    assert (at.session_state["scorecard_interview"], at.session_state["scorecard_rater"]) == tuple(
+        target.split("|")
+    )

@@ -61,9 +61,29 @@ picked = picked_upcoming or picked_past
 if not choices:
     st.info("You are not on any panel yet.")
     st.stop()
+# The pick is kept apart from the box's own state and put back on every run: Streamlit forgets the
+# box's state when another page is opened, and falls back to the first interview when the label it
+# receives is not among the options (labels name the person and the status, which an import or a
+# submitted card changes); "Open the scorecard" must open the interview picked.
+kept = st.session_state.get("my_interviews_kept")
 if picked in choices:  # selecting a row picks its interview below
-    st.session_state["my_interviews_pick"] = picked
-chosen = st.selectbox("Interview", list(choices), format_func=choices.get, key="my_interviews_pick")
+    kept = picked
+if kept in choices:
+    st.session_state["my_interviews_pick"] = kept
+st.session_state["my_interviews_labels"] = {label: key for key, label in choices.items()}
+
+
+def _keep_pick() -> None:
+    """The box was changed: keep its pick (a label, should Streamlit hand one back, read as the
+    interview it named on the last run)."""
+    value = st.session_state.get("my_interviews_pick")
+    st.session_state["my_interviews_kept"] = st.session_state["my_interviews_labels"].get(value, value)
+
+
+chosen = st.selectbox(
+    "Interview", list(choices), format_func=choices.get, key="my_interviews_pick", on_change=_keep_pick
+)
+st.session_state["my_interviews_kept"] = chosen
 if st.button("Open the scorecard", key="my_interviews_open", type="primary", icon=":material/edit_note:"):
     st.session_state["scorecard_interview"], st.session_state["scorecard_rater"] = chosen.split("|")
     st.switch_page("views/scorecard.py")
