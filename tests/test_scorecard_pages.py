@@ -186,41 +186,44 @@ def test_demo_mode_has_an_interviewer_role(page, panels_db, monkeypatch):
         assert len(at.dataframe) == 2 and at.dataframe[0].value.shape[0] == 2
 
 
+def _pick_the_last(panels_db, monkeypatch):
+    """R01 on My interviews, the last interview of the box picked (not the first, the default):
+    the app, the pick (interview|rater) and its label."""
+    at = as_interviewer(panels_db, monkeypatch, page="views/my_interviews.py")
+    box = at.selectbox(key="my_interviews_pick")
+    keys = [f"{i}|R01" for i in seats(panels_db).filter(pl.col("rater_id") == "R01")["interview_id"]]
+    target = next(k for k in keys if box.format_func(k) == box.options[-1])
+    assert box.value != target
+    label = box.options[-1]
+    box.set_value(target).run()
+    return at, target, label
+
+
+def _opens(at, target: str) -> None:
+    at.button(key="my_interviews_open").click().run()
+    assert not at.exception
+    assert (at.session_state["scorecard_interview"], at.session_state["scorecard_rater"]) == tuple(
+        target.split("|")
+    )
+
+
 def test_a_pick_made_as_the_list_changes_underneath_keeps_the_interview_picked(panels_db, monkeypatch):
     # The browser keeps the picked interview as the label it drew, and sends it with every click.
     # Should the label change between two runs (an import renamed the person; the card was
     # submitted in another tab), Streamlit finds no such label and falls back to the first
     # interview: "Open the scorecard" would open somebody else's card.
-    at = as_interviewer(panels_db, monkeypatch, page="views/my_interviews.py")
-    box = at.selectbox(key="my_interviews_pick")
-    keys = [f"{i}|R01" for i in seats(panels_db).filter(pl.col("rater_id") == "R01")["interview_id"]]
-    target = next(k for k in keys if box.format_func(k) == box.options[-1])
-    assert box.value != target
-    wanted = box.options[-1].split(" · ")[:3]  # date, person, purpose
-    box.set_value(target).run()
+    at, target, label = _pick_the_last(panels_db, monkeypatch)
     app = db._app_stores[db.Store(None, panels_db).path]
     db.transaction(app, lambda cur: cur.execute("update people set full_name = 'Renamed ' || full_name"))
-    at.button(key="my_interviews_open").click().run()
-    assert not at.exception
-    assert (at.session_state["scorecard_interview"], at.session_state["scorecard_rater"]) == tuple(
-        target.split("|")
-    )
-    assert f"Renamed {wanted[1]}" in page_text(at)
+    _opens(at, target)
+    assert f"Renamed {label.split(' · ')[1]}" in page_text(at)
 
 
 def test_my_interviews_keeps_the_pick_across_pages(panels_db, monkeypatch):
     # Streamlit forgets a box's state when another page is opened; the page keeps the pick itself
-    at = as_interviewer(panels_db, monkeypatch, page="views/my_interviews.py")
-    box = at.selectbox(key="my_interviews_pick")
-    keys = [f"{i}|R01" for i in seats(panels_db).filter(pl.col("rater_id") == "R01")["interview_id"]]
-    target = next(k for k in keys if box.format_func(k) == box.options[-1])
-    assert box.value != target
-    box.set_value(target).run()
+    at, target, _ = _pick_the_last(panels_db, monkeypatch)
     at.switch_page("views/interview_kit.py").run()
     at.switch_page("views/my_interviews.py").run()
     assert not at.exception
     assert at.selectbox(key="my_interviews_pick").value == target
-    at.button(key="my_interviews_open").click().run()
-    assert (at.session_state["scorecard_interview"], at.session_state["scorecard_rater"]) == tuple(
-        target.split("|")
-    )
+    _opens(at, target)
