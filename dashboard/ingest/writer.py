@@ -14,7 +14,7 @@ from dashboard.core.contract import LOAD_ORDER, TABLES_BY_NAME, Table
 from dashboard.core.pause_points import pause_for_tests
 from dashboard.ingest.checker import stage_name
 from dashboard.store import db, versions
-from dashboard.store.ahead import publish_after
+from dashboard.store.ahead import begin_at_snapshot, publish_after
 from dashboard.store.ahead import work_out as work_out_ahead
 from dashboard.store.derived import MATERIALIZED
 
@@ -94,6 +94,7 @@ def write_batch(
     previous = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     con.execute("set memory_limit = $limit", {"limit": cap or previous})
     window = None
+    path = ""
     try:
         # small writes go on meanwhile; their materialized refreshes wait for the window's end
         with db.import_window(con) as window:
@@ -114,7 +115,7 @@ def write_batch(
     finally:
         if window is not None and window.replayed:  # cards submitted meanwhile, now refreshed
             replayed = [*MATERIALIZED_TABLES, "app_pending_refresh"]
-            publish_after(con, str(Path(window.path).resolve()), replayed)
+            publish_after(con, path, replayed)
         con.execute("set memory_limit = $limit", {"limit": previous})
     _checkpoint(con)
     if progress:
@@ -158,12 +159,8 @@ class RefreshAfterImportError(RuntimeError):
 def _in_transaction(con: duckdb.DuckDBPyConnection, path: str, work: Callable[[dict], None]) -> None:
     """Run `work(snapshot)` in one transaction (rolled back if it fails). Inside db.import_window,
     not under db.WRITE_LOCK: small writes commit meanwhile (store/write_gate.py says why that is
-    safe). `snapshot` is the cached reads' versions (store/versions.py) that the transaction's
-    DuckDB snapshot holds: both are taken under WRITE_LOCK, where no small write commits."""
-    with db.WRITE_LOCK:
-        con.begin()
-        con.execute("select count(*) from app_imports").fetchall()  # DuckDB's snapshot is taken by now
-        snapshot = versions.snapshot(path)
+    safe). `snapshot`: the cached reads' versions the transaction's snapshot holds (ahead.py)."""
+    snapshot = begin_at_snapshot(con, path)
     try:
         work(snapshot)
         con.commit()
@@ -199,9 +196,9 @@ def _write(
                 progress(i / max(len(order), 1), f"writing {name}")
             counts[name] = write_table(con, TABLES_BY_NAME[name], staged[name])
             rows += sum(counts[name].values())
-        ahead = None  # a try before this one (an error, then tried again) worked out nothing valid
         written = ["app_imports", "app_meta"]
-        if rows <= INLINE_REFRESH_ROWS:
+        inline = rows <= INLINE_REFRESH_ROWS
+        if inline:
             if progress:
                 progress(0.95, "updating scores")
             # only the materialized tables that read a table this batch changed (store/derived.py)
@@ -214,7 +211,7 @@ def _write(
             db.sql_text("app_imports_insert"),  # on `con`: inside this transaction
             {**record, **totals, "summary": json.dumps(counts)},
         )
-        if rows <= INLINE_REFRESH_ROWS:
+        if inline:
             ahead = versions.Ahead(path, snapshot, written)
             if progress:
                 progress(0.97, "preparing the pages")

@@ -58,6 +58,15 @@ class _OwnConnection:
         return getattr(self._con, name)
 
 
+def begin_at_snapshot(con: duckdb.DuckDBPyConnection, path: str) -> dict[str, int]:
+    """Begin a transaction on `con` and return the cached reads' versions (store/versions.py) that
+    its DuckDB snapshot holds: both are taken under WRITE_LOCK, where no small write commits."""
+    with db.WRITE_LOCK:
+        con.begin()
+        con.execute("select count(*) from app_imports").fetchall()  # DuckDB's snapshot is taken by now
+        return versions.snapshot(path)
+
+
 def work_out(con: duckdb.DuckDBPyConnection, ahead: versions.Ahead, budget_s: float = BUDGET_S) -> int:
     """Run the app's recent reads on `con` (inside the import's open transaction) and cache them
     under `ahead`'s versions; returns how many ran. See the module's docstring."""
@@ -105,10 +114,7 @@ def publish_after(con: duckdb.DuckDBPyConnection, path: str, tables: Iterable[st
     try:
         cur = con.cursor()
         try:
-            with db.WRITE_LOCK:  # no small write commits between the two snapshots
-                cur.begin()
-                cur.execute("select count(*) from app_imports").fetchall()
-                pending = versions.Ahead(path, versions.snapshot(path), tables)
+            pending = versions.Ahead(path, begin_at_snapshot(cur, path), tables)
             work_out(cur, pending)
         finally:
             with contextlib.suppress(duckdb.Error):
