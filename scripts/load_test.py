@@ -1,7 +1,8 @@
 """Load test: concurrent browser sessions against one Vocation server while an import runs.
 
     .venv/bin/python scripts/load_test.py [--sessions 10] [--seconds 120] [--scale 10] [--think 1]
-        [--ramp 10] [--warmup 20] [--import-at 30] [--browser-nice 0] [--json FILE] [--profile FILE]
+        [--ramp 10] [--warmup 20] [--import-at 30] [--browser-nice 0] [--browsers-idle]
+        [--browsers-cpu 1] [--json FILE] [--profile FILE]
 
 Builds a database at the given scale, with demo panels and 40 interviews held yesterday whose
 scorecards sample rater R01 has still to submit, starts `streamlit run dashboard/app.py` on a free
@@ -21,6 +22,13 @@ each page view (a run of the script) with its CPU, per page, and the small write
 import wrote. Targets: 0 errors, server p95 ≤ 0.5 s per view (overall and during the import),
 small writes during the import p95 ≤ 1 s. With ten Chromiums on two cores the browsers' figures
 say more about the browsers than about Vocation: they are reported, not targets.
+
+What the machine itself costs is measured too: each view's time waiting, ready to run, for a core
+(the app's `core_wait_s`), and a probe that has nothing to do with Vocation (a process at the
+server's priority that only sleeps 10 ms, over and over) counts each time it was held off a core
+for 50 ms or more. On this machine the browsers hold the server off the cores even under
+`--browsers-idle` (docs/performance.md); `--browsers-cpu` keeps them and this script on the cores
+given, so the server has the others to itself, as if each browser ran on its own computer.
 Exit status 0 only when every target is met. Not part of `make test` (it takes
 minutes). Errors leave a screenshot and the server's log under test-artifacts/.
 """
@@ -75,6 +83,7 @@ class Run:
     import_window: tuple[float, float] | None = None
     phases: dict[str, float] = dataclasses.field(default_factory=dict)  # import step -> time it ended
     cpu: list[tuple[float, float, float]] = dataclasses.field(default_factory=list)  # see sample_cpu
+    stalls: list[tuple[float, float]] = dataclasses.field(default_factory=list)  # see stall_probe
 
     warmup_end: float = 0.0  # views that start before this are the warm-up's, outside the targets
     clock: float = 0.0  # time.time() - time.perf_counter(): the server's timing lines are in epoch seconds
@@ -508,6 +517,11 @@ async def drive(base: str, data: Path, server_pid: int, args: argparse.Namespace
         # does not hold its threads down; the SCHED_IDLE policy does (they inherit it, and a nice value
         # means nothing under it): the browsers get only the CPU the server leaves.
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    if args.browsers_cpu:
+        # Even under SCHED_IDLE, the browsers held the server off the cores here (the probe shows it):
+        # kept on these cores, they leave the others to the server (the browsers and Playwright's
+        # driver inherit this thread's cores).
+        os.sched_setaffinity(0, args.browsers_cpu)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for pid, (name, _, _) in _cpu_ticks().items():  # before the first tab: tabs inherit it
@@ -540,6 +554,37 @@ def cpu_summary(run: Run, during_import: bool) -> str:
         return "no samples"
     server, browsers = (statistics.mean(col) for col in zip(*rows, strict=True))
     return f"server {server:.0f} %, browsers {browsers:.0f} %"
+
+
+# A process unrelated to Vocation, at the server's priority: it sleeps 10 ms, over and over, and
+# writes each time it woke 50 ms or more late (held off a core: the machine's doing, not the app's).
+STALL_PROBE = """
+import sys, time
+out, end = open(sys.argv[1], "w", buffering=1), time.time() + float(sys.argv[2])
+while time.time() < end:
+    t = time.perf_counter(); time.sleep(0.01); late = time.perf_counter() - t - 0.01
+    if late >= 0.05:
+        out.write(f"{time.time() - late:.3f} {late:.4f}\\n")
+"""
+STALL_MIN_S = 0.05
+
+
+def stall_probe(out: Path, seconds: float) -> subprocess.Popen:
+    """Start the probe (before this script steps down: it keeps the server's priority)."""
+    return subprocess.Popen([sys.executable, "-c", STALL_PROBE, str(out), str(seconds)])
+
+
+def read_stalls(run: Run, out: Path) -> None:
+    """The probe's stalls, (start in this script's clock, seconds), into `run.stalls`."""
+    lines = out.read_text().split() if out.exists() else []
+    run.stalls = [(float(a) - run.clock, float(b)) for a, b in zip(lines[::2], lines[1::2], strict=True)]
+
+
+def stall_summary(run: Run, during_import: bool) -> str:
+    """How often (and how long in all) the probe was held off a core, inside or outside the import."""
+    a, b = run.import_window or (0.0, 0.0)
+    late = [s for t, s in run.stalls if t >= run.warmup_end and (a <= t <= b) == during_import]
+    return f"{len(late)} times, {sum(late):.1f} s in all"
 
 
 def summary(values: list[float]) -> str:
@@ -584,6 +629,12 @@ def print_server(run: Run, views: list[dict], writes: list[dict], batch: list[di
     in_import = [v["wall_s"] for v in during(run, views)]
     print(f"server, page views (script runs) after the warm-up: {summary(seconds)} (target p95 ≤ 0.5 s)")
     print(f"  while the import ran: {summary(in_import)} (target p95 ≤ 0.5 s)")
+    waits = [v["core_wait_s"] for v in views if "core_wait_s" in v]
+    if waits:
+        print(
+            f"  waiting, ready to run, for a core: mean {statistics.mean(waits) * 1000:.0f} ms, p95 "
+            f"{p95(waits) * 1000:.0f} ms per view (the script's thread; the machine's doing, not the view's)"
+        )
     cpu = [v["cpu_s"] for v in views]
     if cpu:
         print(
@@ -614,6 +665,18 @@ def print_server(run: Run, views: list[dict], writes: list[dict], batch: list[di
     others = [w["wall_s"] for w in writes if not w["during_import"]]
     print(f"  otherwise: {summary(others)}")
     return p95(seconds), p95(in_import), p95([w["wall_s"] for w in imports])
+
+
+def _cores(text: str) -> set[int]:
+    """'1' or '2,3' -> the cores, which must be some (not all) of those this process may use."""
+    try:
+        cores = {int(c) for c in text.split(",")}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cores as numbers separated by commas, not {text!r}") from None
+    usable = os.sched_getaffinity(0)
+    if not cores <= usable or cores == usable:
+        raise argparse.ArgumentTypeError(f"some, not all, of the cores {sorted(usable)}")
+    return cores
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -662,6 +725,13 @@ def main(argv: list[str] | None = None) -> int:
         "not do it: Chromium sets its threads' own)",
     )
     parser.add_argument(
+        "--browsers-cpu",
+        type=_cores,
+        help="keep this script and the browsers on these cores (e.g. 1, or 2,3), leaving the others to "
+        "the server: on a machine where the browsers hold the server off the cores even under "
+        "--browsers-idle, as if each browser ran on its own computer",
+    )
+    parser.add_argument(
         "--json", type=Path, help="write every page view, the import's steps and the scorecard submits here"
     )
     parser.add_argument(
@@ -686,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
         log_file.parent.mkdir(exist_ok=True)
         timing_file = Path(tmp) / "timing.jsonl"
         server = start_server(db_file, port, log_file.open("w"), timing_file)
+        stalls_file = Path(tmp) / "stalls.txt"
+        probe = stall_probe(stalls_file, args.seconds + 30)
         try:
             mem_start = tree_rss_mb(server.pid)
             spy = None
@@ -715,7 +787,9 @@ def main(argv: list[str] | None = None) -> int:
                 spy.wait(timeout=60)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
+            probe.kill()
         views, writes, batch = server_times(run, timing_file)
+        read_stalls(run, stalls_file)
     times = run.seconds()
     submits = [seconds for key, _, seconds in run.views if key == "scorecard_submit"]
     if args.json:
@@ -747,6 +821,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scorecard submits: {summary(submits)} (the interviewer; target at least 1)")
     print(f"CPU (100 % = one core of {os.cpu_count()}): {cpu_summary(run, True)} while the import ran;")
     print(f"  {cpu_summary(run, False)} otherwise")
+    print(
+        f"held off a core ≥ {STALL_MIN_S * 1000:.0f} ms, a probe unrelated to Vocation at the server's "
+        f"priority: {stall_summary(run, True)} while the import ran; {stall_summary(run, False)} otherwise"
+        + (f" (the browsers kept on core {sorted(args.browsers_cpu)})" if args.browsers_cpu else "")
+    )
     print(f"errors: {len(run.errors)} (target 0)")
     for e in run.errors[:20]:
         print(f"  {e}")

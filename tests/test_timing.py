@@ -4,6 +4,11 @@ time, as JSON lines in $VOCATION_TIMING_FILE; off, nothing is written."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from conftest import grant, signed_in_app
@@ -35,6 +40,35 @@ def test_a_page_view_is_timed_with_its_cpu_and_how_it_ended(timing_file):
     assert first["batch"] == "import" and 0 < first["cpu_s"] <= first["process_cpu_s"] + 0.01
     assert first["wall_s"] > 0
     assert second["page"] == "home" and second["outcome"] == "RuntimeError" and "batch" not in second
+
+
+@pytest.mark.skipif(not Path("/proc/thread-self/schedstat").exists(), reason="Linux's schedstat")
+def test_a_view_kept_off_its_core_by_another_process_says_how_long_it_waited(timing_file):
+    """`core_wait_s`: the view's thread ready to run but held off its core (here by two busy
+    processes on the same core, so it runs about a third of the time) is the machine's doing, told
+    apart from the view's own CPU time."""
+    core, before = min(os.sched_getaffinity(0)), os.sched_getaffinity(0)
+    busy = [
+        subprocess.Popen(
+            [sys.executable, "-c", "while True: pass"], preexec_fn=lambda: os.sched_setaffinity(0, {core})
+        )
+        for _ in range(2)
+    ]
+    try:
+        os.sched_setaffinity(0, {core})  # this thread only
+        time.sleep(0.3)  # the busy processes are running
+        with timing.page_view(lambda: "screening"):
+            end = time.perf_counter() + 0.9
+            while time.perf_counter() < end:
+                pass
+    finally:
+        os.sched_setaffinity(0, before)
+        for process in busy:
+            process.kill()
+            process.wait()
+    (line,) = _lines(timing_file)
+    assert line["core_wait_s"] > 1.3 * line["cpu_s"], line  # it ran about a third of the time
+    assert line["core_wait_s"] + line["cpu_s"] == pytest.approx(line["wall_s"], abs=0.1)
 
 
 def test_a_small_write_is_timed_by_name(db_file, timing_file):

@@ -6,7 +6,8 @@ A view's line: {"kind": "view", "at", "page", "wall_s" (the run's start to its e
 the thread that ran it: DuckDB's own worker threads are not in it), "process_cpu_s" (the whole
 process's CPU meanwhile, other sessions' work included), "outcome" ("finished", or the exception
 that ended the run: RerunException, StopException ...), "thread" (its native id, to find it in a
-py-spy recording), "queries"/"queries_s" (named reads run, not found in the cache, and their
+py-spy recording), "core_wait_s" (Linux: the time its thread was ready to run but waited for a core,
+from /proc/thread-self/schedstat: other processes' work, the browsers' in a load test, not this view's), "queries"/"queries_s" (named reads run, not found in the cache, and their
 seconds), "read_retries" (reads tried again for memory during an import), and "batch": "check" or
 "import" for the run on the Data page that checked or imported an upload: the admin's batch, not a
 page view}.
@@ -65,6 +66,15 @@ def count(field: str, seconds: float = 0.0) -> None:
             run[f"{field}_s"] = round(run.get(f"{field}_s", 0.0) + seconds, 4)
 
 
+def _core_wait() -> float | None:
+    """Seconds this thread has waited, ready to run, for a core (Linux's schedstat), or None."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 @contextmanager
 def page_view(page_of: Callable[[], str]):
     """Measure the script run inside the block as one page view of `page_of()` (asked at its end)."""
@@ -73,6 +83,7 @@ def page_view(page_of: Callable[[], str]):
         return
     _local.run = {}
     wall, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
+    waited = _core_wait()
     outcome = "error"
     try:
         yield
@@ -82,6 +93,8 @@ def page_view(page_of: Callable[[], str]):
         raise
     finally:
         extra, _local.run = _local.run, None
+        if waited is not None and (now := _core_wait()) is not None:
+            extra["core_wait_s"] = round(now - waited, 4)
         record(
             "view",
             page=page_of(),
