@@ -635,6 +635,9 @@ def print_server(run: Run, views: list[dict], writes: list[dict], batch: list[di
             f"  waiting, ready to run, for a core: mean {statistics.mean(waits) * 1000:.0f} ms, p95 "
             f"{p95(waits) * 1000:.0f} ms per view (the script's thread; the machine's doing, not the view's)"
         )
+        less = [v["wall_s"] - v.get("core_wait_s", 0.0) for v in views]
+        less_import = [v["wall_s"] - v.get("core_wait_s", 0.0) for v in during(run, views)]
+        print(f"  less those waits: p95 {p95(less):.2f} s, while the import ran {p95(less_import):.2f} s")
     cpu = [v["cpu_s"] for v in views]
     if cpu:
         print(
