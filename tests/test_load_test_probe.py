@@ -37,7 +37,10 @@ def test_the_probe_counts_the_time_it_was_held_off_a_core(load_test, tmp_path):
     out = tmp_path / "stalls.txt"
     probe = subprocess.Popen([sys.executable, "-c", load_test.STALL_PROBE, str(out), "3"])
     try:
-        time.sleep(1.0)  # started and sleeping 10 ms at a time
+        deadline = time.monotonic() + 60
+        while not out.exists() and time.monotonic() < deadline:  # it opens its file, then loops
+            time.sleep(0.05)
+        time.sleep(0.3)  # sleeping 10 ms at a time
         held_at = time.perf_counter()
         probe.send_signal(signal.SIGSTOP)
         time.sleep(0.3)
@@ -49,7 +52,7 @@ def test_the_probe_counts_the_time_it_was_held_off_a_core(load_test, tmp_path):
     run.clock = time.time() - time.perf_counter()
     load_test.read_stalls(run, out)
     assert all(seconds >= load_test.STALL_MIN_S for _, seconds in run.stalls)
-    assert any(abs(start - held_at) < 0.1 and 0.25 < seconds < 0.6 for start, seconds in run.stalls), (
+    assert any(abs(start - held_at) < 0.1 and 0.25 < seconds < 1.5 for start, seconds in run.stalls), (
         run.stalls
     )
     assert load_test.stall_summary(run, during_import=False).startswith(f"{len(run.stalls)} times")
