@@ -161,10 +161,21 @@ def test_a_large_import_refreshes_just_after_its_commit(tmp_path, monkeypatch):
     from dashboard.ingest import importer, writer
 
     monkeypatch.setattr(writer, "INLINE_REFRESH_ROWS", 0)  # every batch counts as large
+    real, threads = db.refresh_derived_tables, []
+
+    def noting_threads(con):
+        threads.append(con.execute("select current_setting('threads')").fetchall()[0][0])
+        return real(con)
+
+    monkeypatch.setattr(db, "refresh_derived_tables", noting_threads)
     con = db.connect(tmp_path / "large.duckdb")
+    con.execute("set threads = 2")
     assert importer.import_batch([SAMPLE], con).written
     _assert_derived_equal_live(con)
     assert _meta(con) == db.DERIVED_VERSION
+    # on one of DuckDB's threads (half the memory at scale 1,000), and the setting given back
+    assert threads == [writer.REFRESH_THREADS] == [1]
+    assert con.execute("select current_setting('threads')").fetchall()[0][0] == 2
     con.close()
 
 
