@@ -575,9 +575,10 @@ def stall_probe(out: Path, seconds: float) -> subprocess.Popen:
 
 
 def read_stalls(run: Run, out: Path) -> None:
-    """The probe's stalls, (start in this script's clock, seconds), into `run.stalls`."""
-    lines = out.read_text().split() if out.exists() else []
-    run.stalls = [(float(a) - run.clock, float(b)) for a, b in zip(lines[::2], lines[1::2], strict=True)]
+    """The probe's stalls, (start in this script's clock, seconds), into `run.stalls` (a line cut
+    short by the probe's end is left out)."""
+    lines = [line.split() for line in (out.read_text().splitlines() if out.exists() else [])]
+    run.stalls = [(float(a) - run.clock, float(b)) for a, b, *_ in (p for p in lines if len(p) == 2)]
 
 
 def stall_summary(run: Run, during_import: bool) -> str:
@@ -633,7 +634,8 @@ def print_server(run: Run, views: list[dict], writes: list[dict], batch: list[di
     if waits:
         print(
             f"  waiting, ready to run, for a core: mean {statistics.mean(waits) * 1000:.0f} ms, p95 "
-            f"{p95(waits) * 1000:.0f} ms per view (the script's thread; the machine's doing, not the view's)"
+            f"{p95(waits) * 1000:.0f} ms per view (the script's thread, while other threads or processes "
+            "had the cores)"
         )
         less = [v["wall_s"] - v.get("core_wait_s", 0.0) for v in views]
         less_import = [v["wall_s"] - v.get("core_wait_s", 0.0) for v in during(run, views)]

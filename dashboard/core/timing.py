@@ -6,9 +6,10 @@ A view's line: {"kind": "view", "at", "page", "wall_s" (the run's start to its e
 the thread that ran it: DuckDB's own worker threads are not in it), "process_cpu_s" (the whole
 process's CPU meanwhile, other sessions' work included), "outcome" ("finished", or the exception
 that ended the run: RerunException, StopException ...), "thread" (its native id, to find it in a
-py-spy recording), "core_wait_s" (Linux: the time its thread was ready to run but waited for a core,
-from /proc/thread-self/schedstat: other processes' work, the browsers' in a load test, not this view's), "queries"/"queries_s" (named reads run, not found in the cache, and their
-seconds), "read_retries" (reads tried again for memory during an import), and "batch": "check" or
+py-spy recording), "core_wait_s" (Linux: the time its thread was ready to run but waited for a
+core while other threads or processes had it, the browsers' in a load test; from
+/proc/thread-self/schedstat), "queries"/"queries_s" (named reads run, not found in the cache, and
+their seconds), "read_retries" (reads tried again for memory during an import), and "batch": "check" or
 "import" for the run on the Data page that checked or imported an upload: the admin's batch, not a
 page view}.
 A write's line: {"kind": "write", "at", "name", "wall_s" (from the call, waiting for the write
