@@ -578,7 +578,7 @@ def read_stalls(run: Run, out: Path) -> None:
     """The probe's stalls, (start in this script's clock, seconds), into `run.stalls` (a line cut
     short by the probe's end is left out)."""
     lines = [line.split() for line in (out.read_text().splitlines() if out.exists() else [])]
-    run.stalls = [(float(a) - run.clock, float(b)) for a, b, *_ in (p for p in lines if len(p) == 2)]
+    run.stalls = [(float(a) - run.clock, float(b)) for a, b in (p for p in lines if len(p) == 2)]
 
 
 def stall_summary(run: Run, during_import: bool) -> str:
@@ -793,6 +793,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             probe.kill()
+            probe.wait()
         views, writes, batch = server_times(run, timing_file)
         read_stalls(run, stalls_file)
     times = run.seconds()
